@@ -1,0 +1,10 @@
+"""warroom: simulate wars, from Lanchester's equations to a million entities."""
+
+from ._version import __version__
+from .errors import ScenarioError, UserError
+from .results.result import Result
+from .scenario import Scenario, load_scenario
+from .simulate import simulate
+
+__all__ = ["Result", "Scenario", "ScenarioError", "UserError", "__version__", "load_scenario",
+           "simulate"]

@@ -1,0 +1,1 @@
+"""Aggregate battles: force strengths advanced by an attrition law and a solver."""

@@ -1,0 +1,78 @@
+"""Closed-form solver: the analytic trajectories of the two-force square, linear and logarithmic
+laws, with annihilation and breakpoint times found by root-finding on those formulas."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import brentq
+
+from ..attrition.closed_form import STATES
+from ..world.compile import BP_RATIO, BP_STRENGTH, World
+from .schedule import EPS_T, record_grid_at, resolve
+from .state import LOST, T, BattleState, WorldArrays
+
+SCAN = 4096
+
+
+def coefficients(world: World) -> tuple[int, int, float, float]:
+    """(X force, Y force, a = X's effectiveness on Y, b = Y's effectiveness on X)."""
+    ix = int(np.flatnonzero(world.force_side == 0)[0])
+    iy = int(np.flatnonzero(world.force_side == 1)[0])
+    a = float(world.pair_k[world.pair_shooter == ix].sum())
+    b = float(world.pair_k[world.pair_shooter == iy].sum())
+    return ix, iy, a, b
+
+
+def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) -> None:
+    ix, iy, ka, kb = coefficients(world)
+    state = STATES[world.eng_law[0]]
+    xa = world.x0[ix] - s.led[LOST, ix]
+    ya = world.x0[iy] - s.led[LOST, iy]
+
+    def at(t):
+        return state(np.asarray(t, dtype=float) - a, xa, ya, ka, kb)
+
+    conds = [lambda t: at(t)[0], lambda t: at(t)[1]]
+    bp_of = [None, None]
+    for bi in range(len(world.bp_ids)):
+        k, sd, v = world.bp_kind[bi], world.bp_side[bi], world.bp_value[bi]
+        if s.bp_done[bi] or k not in (BP_STRENGTH, BP_RATIO):
+            continue
+        own = 0 if sd == 0 else 1
+        if k == BP_STRENGTH:
+            conds.append(lambda t, o=own, v=v, x0=world.side_x0[sd]: at(t)[o] - v * x0)
+        else:
+            conds.append(lambda t, o=own, v=v: at(t)[o] - v * at(t)[1 - o])
+        bp_of.append(bi)
+    ts = np.linspace(a, b, SCAN + 1)
+    te, fired = b, []
+    for ci, g in enumerate(conds):
+        vals = g(ts)
+        below = np.flatnonzero(vals[1:] <= 0)
+        if below.size:
+            j = below[0] + 1
+            root = brentq(g, ts[j - 1], ts[j], xtol=1e-14, rtol=4e-16)
+            if root < te - EPS_T:
+                te, fired = root, [ci]
+            elif abs(root - te) <= EPS_T:
+                fired.append(ci)
+    pts = world.grid[(world.grid > a + EPS_T) & (world.grid < te - EPS_T)]
+    for ti in pts:
+        _set(world, s, ix, iy, *at(ti))
+        record_grid_at(w, s, ti)
+    x_end, y_end = at(te)
+    _set(world, s, ix, iy, max(float(x_end), 0.0), max(float(y_end), 0.0))
+    for ci in fired:
+        if ci < 2:  # annihilation: make the zero exact
+            f = ix if ci == 0 else iy
+            s.led[LOST, f] = world.x0[f]
+        else:
+            s.bp_force[bp_of[ci]] = True
+    s.scal[T] = te
+    if fired:
+        resolve(w, s, te)
+
+
+def _set(world, s, ix, iy, x, y):
+    s.led[LOST, ix] = world.x0[ix] - x
+    s.led[LOST, iy] = world.x0[iy] - y

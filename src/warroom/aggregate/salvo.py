@@ -1,0 +1,45 @@
+"""Salvo solver: Hughes' exchanges at each engagement's salvo times (start + k * interval,
+k >= 1). A salvo at the same instant as a scheduled arrival is fired before the arrival."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..attrition.rates import pair_rates
+from ..attrition.salvo import salvo_losses
+from ..world.compile import World
+from .schedule import EPS_T, newly_crossed, record_grid_before, resolve
+from .state import ENDED, LOST, T, BattleState, WorldArrays
+
+
+def salvo_times(world: World, eng_on: np.ndarray, a: float, b: float) -> dict[float, np.ndarray]:
+    times: dict[float, np.ndarray] = {}
+    for e in np.flatnonzero(eng_on):
+        st, iv, end = world.eng_start[e], world.eng_interval[e], world.eng_end[e]
+        k = max(1, math.floor((a - st) / iv + 1e-9) + 1)
+        while (ts := st + k * iv) <= b + EPS_T and ts <= end + EPS_T:
+            times.setdefault(round(ts, 12), np.zeros_like(eng_on))[e] = True
+            k += 1
+    return dict(sorted(times.items()))
+
+
+def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) -> None:
+    for ts, firing in salvo_times(world, s.eng_on, a, b).items():
+        record_grid_before(w, s, ts)
+        x = np.maximum(world.x0 + s.led[0] - s.led[1] - s.led[2], 0.0)
+        pair_rates(x, firing, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, w.pair_k,
+                   w.pair_p, w.pair_q, w.pair_alloc, w.pair_share, w.pair_rank, s.den, s.best,
+                   s.nbest, s.rbuf)
+        s.led[LOST] += salvo_losses(
+            x, world.force_side, world.pair_shooter, world.pair_target, s.rbuf,
+            world.sv_offensive, world.sv_defensive, world.sv_staying, world.sv_scouting,
+            world.sv_readiness, world.sv_alertness,
+        )
+        s.scal[T] = ts
+        if newly_crossed(w, s):
+            resolve(w, s, ts)
+            if s.scal[ENDED]:
+                return
+    s.scal[T] = b

@@ -1,0 +1,1 @@
+"""Attrition laws: Lanchester family rates, closed forms and Hughes' salvo model."""

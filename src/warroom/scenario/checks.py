@@ -1,0 +1,200 @@
+"""Checks that need the whole scenario (references between sections); each finds all it can.
+
+They return (location, message) pairs; the loader attaches file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from .model import Allocation, Law, Scenario, SolverName
+
+Loc = tuple[str | int, ...]
+
+STOCHASTIC = {SolverName.ctmc, SolverName.tau_leap}
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _unique(ids: list[tuple[Loc, str | None]], what: str) -> Iterator[tuple[Loc, str]]:
+    seen: dict[str, Loc] = {}
+    for loc, ident in ids:
+        if ident is None:
+            continue
+        if ident in seen:
+            yield loc, f"duplicate {what} id '{ident}' (first used at {_dotted(seen[ident])})"
+        else:
+            seen[ident] = loc
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def check(sc: Scenario) -> list[tuple[Loc, str]]:
+    return list(_check(sc))
+
+
+def _check(sc: Scenario) -> Iterator[tuple[Loc, str]]:
+    side_of: dict[str, str] = {}
+    forces: dict[str, object] = {}
+    ids: list[tuple[Loc, str | None]] = []
+    for si, side in enumerate(sc.sides):
+        ids.append((("sides", si, "id"), side.id))
+        if not side.forces:
+            yield ("sides", si, "forces"), f"side '{side.id}' has no forces; give at least one"
+        for fi, f in enumerate(side.forces):
+            ids.append((("sides", si, "forces", fi, "id"), f.id))
+            side_of.setdefault(f.id, side.id)
+            forces.setdefault(f.id, f)
+            for group in ("reinforcements", "withdrawals"):
+                for ti, t in enumerate(getattr(f, group)):
+                    loc = ("sides", si, "forces", fi, group, ti)
+                    ids.append((loc + ("id",), t.id))
+                    if t.t_from < sc.clock.start or t.t_to > sc.clock.end:
+                        yield loc, (
+                            f"transfer time {t.t_from:g}..{t.t_to:g} lies outside the clock "
+                            f"{sc.clock.start:g}..{sc.clock.end:g}"
+                        )
+        for bi, bp in enumerate(side.breakpoints):
+            ids.append((("sides", si, "breakpoints", bi, "id"), bp.id))
+            if bp.kind == "time" and not sc.clock.start <= bp.at <= sc.clock.end:
+                yield ("sides", si, "breakpoints", bi, "at"), (
+                    f"expected a time within the clock {sc.clock.start:g}..{sc.clock.end:g}, "
+                    f"found {bp.at:g}"
+                )
+    for ei, e in enumerate(sc.engagements):
+        ids.append((("engagements", ei, "id"), e.id))
+    yield from _unique(ids, "")
+
+    solvers = {e.solver_name for e in sc.engagements}
+    if len(solvers) > 1:
+        names = ", ".join(sorted(s.value for s in solvers))
+        yield ("engagements",), (
+            f"engagements use different solvers ({names}); concurrent engagements are "
+            "integrated together, so give them one solver"
+        )
+    force_ids = list(forces)
+    for ei, e in enumerate(sc.engagements):
+        yield from _check_engagement(sc, ei, e, side_of, force_ids)
+    if solvers & STOCHASTIC:
+        yield from _whole_numbers(sc)
+
+
+def _check_engagement(sc, ei, e, side_of, force_ids) -> Iterator[tuple[Loc, str]]:
+    base: Loc = ("engagements", ei)
+    solver = e.solver_name
+    if (e.law is Law.salvo) != (solver is SolverName.salvo):
+        yield base + ("solver",), (
+            f"law '{e.law.value}' cannot use solver '{solver.value}'; the salvo law takes the "
+            "salvo solver and the Lanchester laws take ode, closed_form, ctmc or tau_leap"
+        )
+    for key, t in (("start", e.start), ("end", e.end)):
+        if t is not None and not sc.clock.start <= t <= sc.clock.end:
+            yield base + (key,), f"expected a time within the clock, found {t:g}"
+    if e.start is not None and e.end is not None and e.end <= e.start:
+        yield base + ("end",), f"engagement end ({e.end:g}) must be after its start ({e.start:g})"
+    if e.law is Law.exponents and (e.p is None or e.q is None):
+        yield base, "law 'exponents' needs both `p` (target exponent) and `q` (shooter exponent)"
+    if e.law is not Law.exponents and (e.p is not None or e.q is not None):
+        yield base + ("p" if e.p is not None else "q",), "`p` and `q` belong to law 'exponents'"
+    if e.law is Law.mixed and e.area_fire_by is None:
+        yield base, "law 'mixed' needs `area_fire_by`: the side whose fire is area fire"
+    if e.law is not Law.mixed and e.area_fire_by is not None:
+        yield base + ("area_fire_by",), "`area_fire_by` belongs to law 'mixed'"
+    if e.law is not Law.salvo and e.interval is not None:
+        yield base + ("interval",), "`interval` belongs to law 'salvo'"
+    sides = sorted({s.id for s in sc.sides})
+    if e.area_fire_by is not None and e.area_fire_by not in sides:
+        yield base + ("area_fire_by",), (
+            f"unknown side '{e.area_fire_by}'{did_you_mean(e.area_fire_by, sides)}"
+        )
+    engaged: set[str] = set()
+    for fi, f in enumerate(e.fire):
+        for key in ("shooter", "target"):
+            ref = getattr(f, key)
+            if ref not in side_of:
+                yield base + ("fire", fi, key), (
+                    f"unknown force '{ref}'{did_you_mean(ref, force_ids)}"
+                )
+        if f.shooter in side_of and f.target in side_of:
+            engaged |= {side_of[f.shooter], side_of[f.target]}
+            if side_of[f.shooter] == side_of[f.target]:
+                yield base + ("fire", fi), (
+                    f"'{f.shooter}' and '{f.target}' are both on side "
+                    f"'{side_of[f.shooter]}'; fire goes between opposing sides"
+                )
+        if e.allocation is Allocation.fixed and f.share is None:
+            yield base + ("fire", fi), "allocation 'fixed' needs a `share` on every fire entry"
+        if e.allocation is Allocation.priority and f.priority is None:
+            yield base + ("fire", fi), "allocation 'priority' needs a `priority` on every entry"
+        if e.law is not Law.salvo and f.rate == 0 and "rate" not in f.model_fields_set:
+            yield base + ("fire", fi), "expected a `rate` (kill rate per shooter)"
+    if e.law is Law.salvo:
+        if not e.fleets:
+            yield base + ("fleets",), "law 'salvo' needs `fleets`: one entry per force of ships"
+        for fi, fl in enumerate(e.fleets):
+            if fl.force not in side_of:
+                yield base + ("fleets", fi, "force"), (
+                    f"unknown force '{fl.force}'{did_you_mean(fl.force, force_ids)}"
+                )
+        fleet_sides = {side_of[fl.force] for fl in e.fleets if fl.force in side_of}
+        if e.fleets and len(fleet_sides) < 2:
+            yield base + ("fleets",), "a salvo exchange needs fleets on at least two sides"
+    elif not e.fire:
+        yield base + ("fire",), "expected at least one `fire` entry (shooter, target, rate)"
+    elif len(engaged) > 2:
+        yield base + ("fire",), (
+            f"an engagement is between two sides, found {len(engaged)}: {sorted(engaged)}"
+        )
+    if e.law is Law.mixed and e.area_fire_by is not None and engaged and (
+        e.area_fire_by not in engaged
+    ):
+        yield base + ("area_fire_by",), f"side '{e.area_fire_by}' does not fire in this engagement"
+    if solver is SolverName.closed_form:
+        yield from _closed_form_fits(sc, base, e)
+
+
+def _closed_form_fits(sc, base, e) -> Iterator[tuple[Loc, str]]:
+    why = []
+    if e.law not in (Law.square, Law.linear, Law.logarithmic):
+        why.append(f"law '{e.law.value}' has no closed form here")
+    if len(sc.engagements) != 1:
+        why.append("there is more than one engagement")
+    if e.start is not None or e.end is not None:
+        why.append("the engagement has its own start or end")
+    if any(len(s.forces) != 1 for s in sc.sides) or len(sc.sides) != 2:
+        why.append("closed forms need two sides of one force each")
+    if any(f.reinforcements or f.withdrawals for s in sc.sides for f in s.forces):
+        why.append("forces have reinforcements or withdrawals")
+    if len(e.fire) != 2:
+        why.append("closed forms need exactly two fire entries (each side on the other)")
+    if why:
+        yield base + ("solver",), (
+            "solver 'closed_form' does not apply: " + "; ".join(why) + " (use solver: ode)"
+        )
+
+
+def _whole_numbers(sc: Scenario) -> Iterator[tuple[Loc, str]]:
+    for si, side in enumerate(sc.sides):
+        for fi, f in enumerate(side.forces):
+            loc = ("sides", si, "forces", fi)
+            if f.strength != int(f.strength):
+                yield loc + ("strength",), (
+                    f"stochastic solvers count whole units; expected a whole number, "
+                    f"found {f.strength:g}"
+                )
+            for group in ("reinforcements", "withdrawals"):
+                for ti, t in enumerate(getattr(f, group)):
+                    if abs(t.total - round(t.total)) > 1e-9:
+                        yield loc + (group, ti), (
+                            f"stochastic solvers count whole units; this transfer totals "
+                            f"{t.total:g}"
+                        )

@@ -1,0 +1,214 @@
+"""Read a scenario file: YAML (ruamel, which keeps line numbers) -> validated `Scenario`.
+
+Every mistake is collected, located (file, line, column, field path) and raised together as one
+`ScenarioError`, so a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ..errors import Problem, ScenarioError
+from .checks import Loc, _dotted, check, did_you_mean
+from .model import Scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and return the scenario in `path`; raise `ScenarioError` on any mistake."""
+    path = Path(path)
+    data = read_yaml(path)
+    return validate(data, str(path))
+
+
+def read_yaml(path: Path) -> Any:
+    if not path.exists():
+        raise ScenarioError(f"{path}: no such file")
+    if path.is_dir():
+        raise ScenarioError(f"{path}: is a folder, expected a scenario file (.yaml)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"{path}: not a text file ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise ScenarioError(f"{path}: cannot be read ({e.strerror})") from None
+    try:
+        data = YAML(typ="rt").load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        what = e.problem or e.context or "invalid YAML"
+        raise ScenarioError(
+            "not a valid YAML file",
+            [Problem(str(path), line, col, "", f"YAML syntax error: {what}")],
+        ) from None
+    except YAMLError as e:
+        raise ScenarioError(f"{path}: not a valid YAML file ({e})") from None
+    if not isinstance(data, CommentedMap):
+        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError(
+            "not a scenario",
+            [Problem(str(path), 1, 1, "", f"expected a mapping of scenario fields, found {found}")],
+        )
+    return data
+
+
+def validate(data: Any, filename: str = "<scenario>") -> Scenario:
+    """Validate parsed YAML (or plain dicts) into a `Scenario`, locating every problem."""
+    try:
+        scenario = Scenario.model_validate(_plain(data))
+    except ValidationError as e:
+        problems = [_problem(data, filename, err) for err in e.errors()]
+        raise ScenarioError(_count(problems, filename), _sorted(problems)) from None
+    located = [_locate(data, filename, loc, msg) for loc, msg in check(scenario)]
+    if located:
+        raise ScenarioError(_count(located, filename), _sorted(located))
+    return scenario
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A hash of what the scenario means (not of its comments or layout)."""
+    canon = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canon.encode()).hexdigest()
+
+
+def _count(problems: list[Problem], filename: str) -> str:
+    n = len(problems)
+    return f"{filename}: {n} problem{'s' if n != 1 else ''} in the scenario"
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _problem(data: Any, filename: str, err: dict) -> Problem:
+    loc = _strip_tags(data, tuple(err["loc"]))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _fields_at(data, loc[:-1])
+        msg = f"unknown field '{key}'{did_you_mean(key, allowed)}"
+        if allowed:
+            msg += f"; expected one of: {', '.join(allowed)}"
+        return _locate(data, filename, loc, msg, key_of_last=True)
+    if kind == "missing":
+        return _locate(data, filename, loc[:-1], f"missing required field '{loc[-1]}'", loc)
+    found = err.get("input")
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    elif not isinstance(found, dict | list):
+        msg = f"expected {_lower(msg)}, found {json.dumps(found, default=str)}"
+    return _locate(data, filename, loc, msg)
+
+
+def _strip_tags(data: Any, loc: tuple) -> Loc:
+    """Drop the tagged-union member names pydantic puts in a loc (e.g. breakpoints[0].time)."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part not in node and node.get("kind") == part:
+            continue
+        out.append(part)
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(out)
+
+
+def _lower(msg: str) -> str:
+    for prefix in ("Input should be ", "Input must be ", "Value should be "):
+        if msg.startswith(prefix):
+            return msg[len(prefix) :]
+    return msg[0].lower() + msg[1:]
+
+
+def _fields_at(data: Any, loc: Loc) -> list[str]:
+    """Field names allowed at `loc`, for did-you-mean on unknown keys."""
+    model: Any = Scenario
+    node = data
+    for part in loc:
+        if isinstance(node, dict | list):
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = None
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = _inner_model(field.annotation, node)
+        if model is None:
+            return []
+    return sorted(model.model_fields)
+
+
+def _inner_model(annotation: Any, node: Any) -> Any:
+    """The model class inside an annotation (list[X], X | None, a tagged union picked by kind)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    kind = node[0].get("kind") if isinstance(node, list) and node and isinstance(node[0], dict) else None
+    if isinstance(node, dict):
+        kind = node.get("kind")
+    found = None
+    for arg in get_args(annotation):
+        inner = _inner_model(arg, node)
+        if inner is None:
+            continue
+        tag = inner.model_fields.get("kind")
+        if tag is not None and kind is not None and kind in get_args(tag.annotation):
+            return inner
+        found = found or inner
+    return found
+
+
+def _locate(
+    data: Any,
+    filename: str,
+    loc: Loc,
+    message: str,
+    path_loc: Loc | None = None,
+    key_of_last: bool = False,
+) -> Problem:
+    """Find the line and column of `loc` in the ruamel tree (the nearest existing parent)."""
+    node = data
+    line = col = None
+    if isinstance(node, CommentedMap | CommentedSeq):
+        line, col = node.lc.line, node.lc.col
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, CommentedMap) and part in node:
+            line, col = node.lc.key(part) if (last and key_of_last) else node.lc.value(part)
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            line, col = node.lc.item(part)
+            node = node[part]
+        else:
+            break
+    return Problem(
+        filename,
+        None if line is None else line + 1,
+        None if col is None else col + 1,
+        _dotted(tuple(path_loc or loc)),
+        message,
+    )

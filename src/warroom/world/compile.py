@@ -1,0 +1,230 @@
+"""Compile a validated `Scenario` into a `World`: flat NumPy arrays the systems work on.
+
+Names are kept only for reporting; the engine sees integer indices. A world is immutable; the
+changing state of one replication lives in `aggregate.state.Battle`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..scenario.model import Allocation, Law, Scenario
+
+# exponents (p on the target, q on the shooter) of dX/dt = -k * X^p * Y^q for each kind of fire
+AIMED = (0.0, 1.0)
+AREA = (1.0, 1.0)
+LOGARITHMIC = (1.0, 0.0)
+
+ALLOC_PROPORTIONAL, ALLOC_FIXED, ALLOC_PRIORITY, ALLOC_NONE = 0, 1, 2, 3
+BP_STRENGTH, BP_RATIO, BP_TIME = 0, 1, 2
+BP_KINDS = {"strength": BP_STRENGTH, "force_ratio": BP_RATIO, "time": BP_TIME}
+
+
+@dataclass(frozen=True, eq=False)
+class World:
+    name: str
+    solver: str
+    seed: int
+    time_unit: str
+    t0: float
+    t_end: float
+    step: float
+    grid: np.ndarray  # recording times, t0 .. t_end
+    side_ids: tuple[str, ...]
+    force_ids: tuple[str, ...]
+    force_side: np.ndarray  # int64 (F,)
+    x0: np.ndarray  # float64 (F,)
+    # transfers: reinforcements (+1) and withdrawals (-1), at once (t_from == t_to) or spread
+    tr_ids: tuple[str, ...]
+    tr_force: np.ndarray
+    tr_sign: np.ndarray
+    tr_from: np.ndarray
+    tr_to: np.ndarray
+    tr_amount: np.ndarray
+    # engagements and their (shooter, target) fire pairs
+    eng_ids: tuple[str, ...]
+    eng_law: tuple[str, ...]
+    eng_start: np.ndarray
+    eng_end: np.ndarray
+    eng_interval: np.ndarray  # salvo interval (nan for continuous laws)
+    pair_eng: np.ndarray
+    pair_group: np.ndarray  # index of (engagement, shooter): the unit fire is allocated over
+    pair_shooter: np.ndarray
+    pair_target: np.ndarray
+    pair_k: np.ndarray
+    pair_p: np.ndarray
+    pair_q: np.ndarray
+    pair_alloc: np.ndarray
+    pair_share: np.ndarray
+    pair_rank: np.ndarray
+    # Hughes salvo parameters per force (zeros where a force has no fleet entry)
+    sv_offensive: np.ndarray
+    sv_defensive: np.ndarray
+    sv_staying: np.ndarray
+    sv_scouting: np.ndarray
+    sv_readiness: np.ndarray
+    sv_alertness: np.ndarray
+    # breakpoints
+    bp_ids: tuple[str, ...]
+    bp_side: np.ndarray
+    bp_kind: np.ndarray
+    bp_value: np.ndarray
+    stops: np.ndarray = field(repr=False)  # times where scheduled things change the state
+
+    @property
+    def n_forces(self) -> int:
+        return len(self.force_ids)
+
+    @property
+    def n_sides(self) -> int:
+        return len(self.side_ids)
+
+    @property
+    def side_x0(self) -> np.ndarray:
+        return np.bincount(self.force_side, weights=self.x0, minlength=self.n_sides)
+
+
+def _exponents(law: Law, shooter_side: str, area_fire_by: str | None, p, q) -> tuple[float, float]:
+    if law is Law.square:
+        return AIMED
+    if law is Law.linear:
+        return AREA
+    if law is Law.logarithmic:
+        return LOGARITHMIC
+    if law is Law.mixed:
+        return AREA if shooter_side == area_fire_by else AIMED
+    if law is Law.exponents:
+        return float(p), float(q)
+    return (0.0, 0.0)  # salvo: pairs only carry the targeting weights (k = 1)
+
+
+def make_grid(t0: float, t_end: float, step: float) -> np.ndarray:
+    n = int(np.floor((t_end - t0) / step + 1e-9))
+    grid = t0 + step * np.arange(n + 1)
+    if t_end - grid[-1] > 1e-9 * max(1.0, abs(t_end)):
+        grid = np.append(grid, t_end)
+    return grid
+
+
+def compile_world(sc: Scenario, seed: int | None = None) -> World:
+    force_ids: list[str] = []
+    force_side: list[int] = []
+    x0: list[float] = []
+    side_of: dict[str, int] = {}
+    tr: list[tuple[str, int, int, float, float, float]] = []
+    bps: list[tuple[str, int, int, float]] = []
+    for si, side in enumerate(sc.sides):
+        for f in side.forces:
+            fi = len(force_ids)
+            force_ids.append(f.id)
+            force_side.append(si)
+            x0.append(f.strength)
+            side_of[f.id] = si
+            for sign, group, label in ((1, f.reinforcements, "reinforcement"),
+                                       (-1, f.withdrawals, "withdrawal")):
+                for k, t in enumerate(group):
+                    tid = t.id or f"{f.id}-{label}-{k + 1}"
+                    tr.append((tid, fi, sign, t.t_from, t.t_to, t.total))
+        for k, bp in enumerate(side.breakpoints):
+            value = bp.at if bp.kind == "time" else bp.below
+            bps.append((bp.id or f"{side.id}-{bp.kind}-{k + 1}", si, BP_KINDS[bp.kind], value))
+    side_ids = tuple(s.id for s in sc.sides)
+    force_index = {f: i for i, f in enumerate(force_ids)}
+
+    pairs: list[tuple] = []
+    groups: dict[tuple[int, int], int] = {}
+    F = len(force_ids)
+    sv = np.zeros((6, F))
+    eng_start, eng_end, eng_interval = [], [], []
+    for ei, e in enumerate(sc.engagements):
+        eng_start.append(sc.clock.start if e.start is None else e.start)
+        eng_end.append(sc.clock.end if e.end is None else e.end)
+        eng_interval.append((e.interval or sc.clock.step) if e.law is Law.salvo else np.nan)
+        fire = list(e.fire)
+        if e.law is Law.salvo and not fire:
+            # by default every fleet fires at every enemy fleet, hits split by ship numbers
+            fire = [
+                _salvo_pair(a.force, b.force)
+                for a in e.fleets
+                for b in e.fleets
+                if side_of[a.force] != side_of[b.force]
+            ]
+        for f in fire:
+            s, t = force_index[f.shooter], force_index[f.target]
+            p, q = _exponents(e.law, side_ids[side_of[f.shooter]], e.area_fire_by, e.p, e.q)
+            alloc = {
+                Allocation.proportional: ALLOC_PROPORTIONAL if p == 0 else ALLOC_NONE,
+                Allocation.fixed: ALLOC_FIXED,
+                Allocation.priority: ALLOC_PRIORITY,
+            }[e.allocation]
+            g = groups.setdefault((ei, s), len(groups))
+            rate = 1.0 if e.law is Law.salvo else f.rate
+            pairs.append((ei, g, s, t, rate, p, q, alloc, f.share or 0.0, f.priority or 0))
+        for fl in e.fleets:
+            fi = force_index[fl.force]
+            sv[:, fi] = (fl.offensive, fl.defensive, fl.staying, fl.scouting, fl.readiness,
+                         fl.alertness)
+
+    cols = list(zip(*pairs, strict=True)) if pairs else [()] * 10
+    i64 = lambda c: np.asarray(c, dtype=np.int64)  # noqa: E731
+    f64 = lambda c: np.asarray(c, dtype=np.float64)  # noqa: E731
+    trc = list(zip(*tr, strict=True)) if tr else [()] * 6
+    bpc = list(zip(*bps, strict=True)) if bps else [()] * 4
+    t0, t_end = sc.clock.start, sc.clock.end
+    stop_times = [t0, t_end, *trc[3], *trc[4], *eng_start, *eng_end]
+    stop_times += [v for v, k in zip(bpc[3], bpc[2], strict=True) if k == BP_TIME]
+    stops = np.unique(f64(stop_times))
+    return World(
+        name=sc.name,
+        solver=sc.engagements[0].solver_name.value,
+        seed=sc.seed if seed is None else seed,
+        time_unit=sc.clock.unit.value,
+        t0=t0,
+        t_end=t_end,
+        step=sc.clock.step,
+        grid=make_grid(t0, t_end, sc.clock.step),
+        side_ids=side_ids,
+        force_ids=tuple(force_ids),
+        force_side=i64(force_side),
+        x0=f64(x0),
+        tr_ids=tuple(trc[0]),
+        tr_force=i64(trc[1]),
+        tr_sign=i64(trc[2]),
+        tr_from=f64(trc[3]),
+        tr_to=f64(trc[4]),
+        tr_amount=f64(trc[5]),
+        eng_ids=tuple(e.id for e in sc.engagements),
+        eng_law=tuple(e.law.value for e in sc.engagements),
+        eng_start=f64(eng_start),
+        eng_end=f64(eng_end),
+        eng_interval=f64(eng_interval),
+        pair_eng=i64(cols[0]),
+        pair_group=i64(cols[1]),
+        pair_shooter=i64(cols[2]),
+        pair_target=i64(cols[3]),
+        pair_k=f64(cols[4]),
+        pair_p=f64(cols[5]),
+        pair_q=f64(cols[6]),
+        pair_alloc=i64(cols[7]),
+        pair_share=f64(cols[8]),
+        pair_rank=i64(cols[9]),
+        sv_offensive=sv[0].copy(),
+        sv_defensive=sv[1].copy(),
+        sv_staying=sv[2].copy(),
+        sv_scouting=sv[3].copy(),
+        sv_readiness=sv[4].copy(),
+        sv_alertness=sv[5].copy(),
+        bp_ids=tuple(bpc[0]),
+        bp_side=i64(bpc[1]),
+        bp_kind=i64(bpc[2]),
+        bp_value=f64(bpc[3]),
+        stops=stops,
+    )
+
+
+def _salvo_pair(shooter: str, target: str):
+    from ..scenario.model import Fire
+
+    return Fire(shooter=shooter, target=target)
