@@ -179,6 +179,8 @@ def process_stop(w, s, t, last):
                 take = min(amount, max(strength(w, s, f), 0.0))
                 s.led[WITHDRAWN, f] += take
                 log(s, t, K_WD, i, take)
+                if strength(w, s, f) <= 0.0:
+                    s.force_alive[f] = False  # withdrawn, not annihilated
             s.tr_done[i] = amount
         else:
             log(s, t, K_ARR_BEGAN if w.tr_sign[i] > 0 else K_WD_BEGAN, i, w.tr_amount[i])

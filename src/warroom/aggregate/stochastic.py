@@ -60,6 +60,8 @@ def _deliver(w, s, i):
         s.led[ARRIVED, f] += 1.0
     elif strength(w, s, f) >= 1.0:
         s.led[WITHDRAWN, f] += 1.0
+        if strength(w, s, f) <= 0.0:
+            s.force_alive[f] = False  # withdrawn, not annihilated
     s.tr_done[i] += 1.0
 
 

@@ -102,7 +102,7 @@ class Result:
             message = f"{side} reaches breakpoint {subject}: {what}"
         elif kind is K.side_broke:
             subject = side = w.side_ids[subj]
-            why = "annihilated" if val < 0 else f"breakpoint {w.bp_ids[int(val)]}"
+            why = "no strength left in the field" if val < 0 else f"breakpoint {w.bp_ids[int(val)]}"
             message = f"{side} breaks ({why})"
         else:
             subject = w.side_ids[subj] if subj >= 0 else ""
@@ -146,7 +146,7 @@ class Result:
         if not broke:
             return None
         e = broke[0]
-        return "annihilation" if e.value < 0 else self.world.bp_ids[int(e.value)]
+        return "no strength left" if e.value < 0 else self.world.bp_ids[int(e.value)]
 
     def final_ledger(self) -> dict[str, dict[str, float]]:
         """Per force: initial, arrived, withdrawn, lost, final."""

@@ -1,0 +1,1 @@
+"""After-action reports: figures, narrative, Markdown and self-contained HTML."""

@@ -1,0 +1,66 @@
+"""Matplotlib figures of a run, drawn from its tables (never from in-memory engine state)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+COLORS = ["#1f5fa8", "#b8312f", "#2e8b57", "#8e44ad", "#d68910", "#34495e"]
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def strength_figure(ts: pd.DataFrame, unit: str) -> bytes:
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    sides = list(dict.fromkeys(ts["side"]))
+    for si, side in enumerate(sides):
+        color = COLORS[si % len(COLORS)]
+        part = ts[ts["side"] == side]
+        forces = list(dict.fromkeys(part["force"]))
+        styles = ["-", "--", ":", "-."]
+        for fi, force in enumerate(forces):
+            f = part[part["force"] == force]
+            ax.plot(f["t"], f["strength"], styles[fi % 4], color=color, label=f"{side}: {force}")
+        if len(forces) > 1:
+            tot = part.groupby("t", sort=True)["strength"].sum()
+            ax.plot(tot.index, tot.values, "-", color=color, lw=2.5, alpha=0.5,
+                    label=f"{side} (total)")
+    ax.set_xlabel(f"time ({unit}s)")
+    ax.set_ylabel("strength")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    ax.set_title("Strength of every force over time")
+    return _png(fig)
+
+
+def exchange_figure(ts: pd.DataFrame, unit: str) -> bytes:
+    """Enemy losses per own loss, over time, for each side."""
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    lost = ts.groupby(["t", "side"], sort=False)["lost"].sum().unstack("side")
+    sides = list(dict.fromkeys(ts["side"]))
+    lost = lost[sides]
+    total = lost.sum(axis=1)
+    for si, side in enumerate(sides):
+        own = lost[side].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(own > 0, (total.to_numpy() - own) / own, np.nan)
+        ax.plot(lost.index, ratio, color=COLORS[si % len(COLORS)],
+                label=f"{side}: enemy losses per own loss")
+    ax.set_xlabel(f"time ({unit}s)")
+    ax.set_ylabel("exchange ratio")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("Exchange ratio (cumulative)")
+    return _png(fig)
