@@ -51,7 +51,7 @@ def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) ->
         below = np.flatnonzero(vals[1:] <= 0)
         if below.size:
             j = below[0] + 1
-            root = brentq(g, ts[j - 1], ts[j], xtol=1e-14, rtol=4e-16)
+            root = brentq(g, ts[j - 1], ts[j], xtol=1e-14, rtol=1e-15)
             if root < te - EPS_T:
                 te, fired = root, [ci]
             elif abs(root - te) <= EPS_T:

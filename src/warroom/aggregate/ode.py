@@ -56,12 +56,13 @@ def _segment(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -
     y0 = s.led.reshape(-1).copy()
     sol = solve_ivp(rhs, (t, b), y0, method="DOP853", rtol=RTOL, atol=ATOL,
                     t_eval=np.append(pts, b), events=events or None)
-    for ti, yi in zip(sol.t, sol.y.T, strict=True):
+    ys = np.asarray(sol.y, dtype=float).reshape(len(y0), -1)  # a list when no point was reached
+    for ti, yi in zip(sol.t, ys.T, strict=True):
         if ti < b - EPS_T:
             s.led[:] = yi.reshape(3, F)
             record_grid_at(w, s, ti)
     if sol.status != 1:
-        s.led[:] = sol.y[:, -1].reshape(3, F)
+        s.led[:] = ys[:, -1].reshape(3, F)
         s.scal[T] = b
         return b
     first = min(float(te[0]) for te in sol.t_events if len(te))
@@ -69,13 +70,23 @@ def _segment(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -
     s.led[:] = sol.y_events[fired[0]][0].reshape(3, F)
     for i in fired:
         kind, idx = kinds[i]
-        if kind == "force":  # make the zero exact: lost = initial + arrived - withdrawn
-            s.led[LOST, idx] = x0[idx] + s.led[ARRIVED, idx] - s.led[WITHDRAWN, idx]
+        if kind == "force":
+            _empty(s, x0[idx] + s.led[ARRIVED, idx], idx, wd[idx], rhs(first, s.led.ravel())[2 * F + idx])
         else:
             s.bp_force[idx] = True
     s.scal[T] = first
     resolve(w, s, first)
     return first
+
+
+def _empty(s: BattleState, committed: float, f: int, wd_rate: float, loss_rate: float) -> None:
+    """Bring force f to exactly zero, charging the last round-off to whatever emptied it."""
+    if wd_rate > loss_rate:  # withdrawn, not annihilated
+        s.led[WITHDRAWN, f] = committed - s.led[LOST, f]
+        s.force_alive[f] = False
+    else:
+        s.led[LOST, f] = max(committed - s.led[WITHDRAWN, f], 0.0)
+        s.led[WITHDRAWN, f] = committed - s.led[LOST, f]
 
 
 def _events(world: World, s: BattleState, xs):

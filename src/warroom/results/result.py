@@ -32,9 +32,14 @@ class Result:
 
     @cached_property
     def strength(self) -> np.ndarray:
-        """(time, force) strength at each recorded time."""
+        """(time, force) strength at each recorded time.
+
+        From the ledger, so initial + arrived - withdrawn - lost = strength exactly for the
+        whole-unit (stochastic) solvers; for continuous solvers a force emptied by a withdrawal
+        can leave a rounding residue of a few ulps, which is shown as zero.
+        """
         led = self.ledger
-        return self.world.x0 + led[:, 0] - led[:, 1] - led[:, 2]
+        return np.maximum(self.world.x0 + led[:, 0] - led[:, 1] - led[:, 2], 0.0)
 
     def side_strength(self) -> np.ndarray:
         """(time, side) total strength."""
