@@ -17,28 +17,31 @@ from numba import njit
 from ..attrition.rates import pair_rates
 from .schedule import (
     EPS_T,
+    _record_grid,
+    crossed,
     finish,
     newly_crossed,
     process_stop,
+    reset,
     record_grid_at,
     record_grid_before,
     resolve,
     strength,
     strengths,
 )
-from .state import ARRIVED, ENDED, LOST, NEXT_GRID, T, WITHDRAWN
+from .state import ARRIVED, ENDED, LOST, N_REC, NEXT_GRID, REASON, T, WINNER, WITHDRAWN
 
 CTMC, TAU_LEAP = 0, 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _rates(w, s, x):
     return pair_rates(x, s.eng_on, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target,
                       w.pair_k, w.pair_p, w.pair_q, w.pair_alloc, w.pair_share, w.pair_rank,
                       s.den, s.best, s.nbest, s.rbuf)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _next_unit(w, s, t, b):
     """Time and index of the next single unit due from a transfer spread over time."""
     tn = b
@@ -53,7 +56,7 @@ def _next_unit(w, s, t, b):
     return tn, which
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _deliver(w, s, i):
     f = w.tr_force[i]
     if w.tr_sign[i] > 0:
@@ -65,7 +68,7 @@ def _deliver(w, s, i):
     s.tr_done[i] += 1.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _crossed(w, s, t):
     if newly_crossed(w, s) > 0:
         s.scal[T] = t
@@ -73,62 +76,119 @@ def _crossed(w, s, t):
     return s.scal[ENDED] != 0.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _ctmc(w, s, rng, t, tn, x):
     """Gillespie events from t until the next would fall at or after tn, or the battle ends."""
-    P = w.pair_k.shape[0]
     while True:
-        strengths(w, s, x)
-        total = _rates(w, s, x)
+        t, crossed_ = _gillespie(
+            rng, t, tn, x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group, w.pair_shooter,
+            w.pair_target, w.pair_k, w.pair_p, w.pair_q, w.pair_alloc, w.pair_share,
+            w.pair_rank, s.den, s.best, s.nbest, s.rbuf, w.force_side, w.side_x0,
+            s.force_alive, s.side_broken, w.bp_side, w.bp_kind, w.bp_value, s.bp_done,
+            s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid, s.scal, s.rec_t, s.rec_led)
+        if not crossed_:
+            return t, False
+        s.scal[T] = t
+        resolve(w, s, t)
+        if s.scal[ENDED] != 0.0:
+            return t, True
+
+
+# The event loop takes every array as an argument: numba then keeps reference counting out of
+# the loop, which matters at one iteration per simulated casualty.
+@njit(cache=True, nogil=True, error_model="numpy")
+def _gillespie(rng, t, tn, x, x0, led, eng_on, pair_eng, pair_group, shooter, target, k, p, q,
+               alloc, share, rank, den, best, nbest, rbuf, force_side, side_x0, force_alive,
+               side_broken, bp_side, bp_kind, bp_value, bp_done, bp_force, side_tot, flag_f,
+               flag_b, grid, scal, rec_t, rec_led):
+    P = k.shape[0]
+    F = x0.shape[0]
+    while True:
+        for f in range(F):
+            x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
+        total = pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
+                           share, rank, den, best, nbest, rbuf)
         if total <= 0.0:
             return t, False
         t_ev = t + rng.exponential(1.0) / total
         if t_ev >= tn:
             return t, False
         t = t_ev
-        record_grid_before(w, s, t)
+        g = int(scal[NEXT_GRID])
+        if g < grid.shape[0] and grid[g] < t - EPS_T:
+            _record_grid(grid, scal, rec_t, rec_led, led, t)
         u = rng.random() * total
         acc = 0.0
         j = -1
         for i in range(P):
-            if s.rbuf[i] > 0.0:
+            if rbuf[i] > 0.0:
                 j = i
-                acc += s.rbuf[i]
+                acc += rbuf[i]
                 if u < acc:
                     break
-        s.led[LOST, w.pair_target[j]] += 1.0
-        if _crossed(w, s, t):
+        tj = target[j]
+        led[LOST, tj] += 1.0
+        # without breakpoints only an annihilation can end anything: skip the full check
+        if (bp_side.shape[0] > 0 or x[tj] <= 1.0) and crossed(
+                x0, led, force_side, side_x0, force_alive, side_broken, bp_side, bp_kind,
+                bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
             return t, True
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _tau_leap(w, s, rng, t, tn, tau, x):
     """Binomial steps of at most tau from t to tn, landing on every grid time."""
+    while True:
+        t, crossed_ = _binomial_steps(
+            rng, t, tn, tau, x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group,
+            w.pair_shooter, w.pair_target, w.pair_k, w.pair_p, w.pair_q, w.pair_alloc,
+            w.pair_share, w.pair_rank, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side,
+            w.side_x0, s.force_alive, s.side_broken, w.bp_side, w.bp_kind, w.bp_value,
+            s.bp_done, s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid, s.scal, s.rec_t,
+            s.rec_led)
+        if not crossed_:
+            return tn, False
+        s.scal[T] = t
+        resolve(w, s, t)
+        if s.scal[ENDED] != 0.0:
+            return t, True
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _binomial_steps(rng, t, tn, tau, x, x0, led, eng_on, pair_eng, pair_group, shooter, target,
+                    k, p, q, alloc, share, rank, den, best, nbest, rbuf, hz, force_side, side_x0,
+                    force_alive, side_broken, bp_side, bp_kind, bp_value, bp_done, bp_force,
+                    side_tot, flag_f, flag_b, grid, scal, rec_t, rec_led):
+    F = x0.shape[0]
     while t < tn - EPS_T * max(1.0, abs(tn)):
         t_next = min(t + tau, tn)
-        g = int(s.scal[NEXT_GRID])
-        if g < w.grid.shape[0] and t + EPS_T < w.grid[g] < t_next:
-            t_next = w.grid[g]
+        g = int(scal[NEXT_GRID])
+        if g < grid.shape[0] and t + EPS_T < grid[g] < t_next:
+            t_next = grid[g]
         h = t_next - t
-        strengths(w, s, x)
-        _rates(w, s, x)
-        for f in range(x.shape[0]):
-            s.hz[f] = 0.0
-        for i in range(w.pair_k.shape[0]):
-            s.hz[w.pair_target[i]] += s.rbuf[i]
-        for f in range(x.shape[0]):
-            if s.hz[f] > 0.0 and x[f] > 0.0:
+        for f in range(F):
+            x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
+            hz[f] = 0.0
+        pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc, share,
+                   rank, den, best, nbest, rbuf)
+        for i in range(k.shape[0]):
+            hz[target[i]] += rbuf[i]
+        for f in range(F):
+            if hz[f] > 0.0 and x[f] > 0.0:
                 n = int(x[f] + 0.5)
-                p = -math.expm1(-s.hz[f] / x[f] * h)
-                s.led[LOST, f] += rng.binomial(n, min(p, 1.0))
+                prob = -math.expm1(-hz[f] / x[f] * h)
+                led[LOST, f] += rng.binomial(n, min(prob, 1.0))
         t = t_next
-        record_grid_at(w, s, t)
-        if _crossed(w, s, t):
+        g = int(scal[NEXT_GRID])
+        if g < grid.shape[0] and grid[g] < t + EPS_T * max(1.0, abs(t)):
+            _record_grid(grid, scal, rec_t, rec_led, led, t + 2 * EPS_T * max(1.0, abs(t)))
+        if crossed(x0, led, force_side, side_x0, force_alive, side_broken, bp_side, bp_kind,
+                   bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
             return t, True
     return tn, False
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _advance(w, s, rng, method, tau, a, b, x):
     t = a
     while True:
@@ -150,9 +210,11 @@ def _advance(w, s, rng, method, tau, a, b, x):
             return
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def run_stochastic(w, s, rng, method, tau):
-    """One whole replication: scheduled stops, then stochastic attrition between them."""
+    """One whole replication: scheduled stops, then stochastic attrition between them.
+    `s` may be a used state: it is reset first, so a batch reuses one per thread."""
+    reset(w, s)
     x = np.zeros(w.x0.shape[0])
     n = w.stops.shape[0]
     for k in range(n):
@@ -168,3 +230,17 @@ def run_stochastic(w, s, rng, method, tau):
         if s.scal[ENDED] != 0.0:
             break
     finish(w, s, s.scal[T])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def run_batch(w, s, gens, method, tau, final, end_time, winner, reason):
+    """Run one replication per Generator in `gens`, reusing `s`; store each outcome."""
+    for r in range(len(gens)):
+        run_stochastic(w, s, gens[r], method, tau)
+        k = int(s.scal[N_REC]) - 1
+        for f in range(w.x0.shape[0]):
+            final[r, f] = max(w.x0[f] + s.rec_led[k, ARRIVED, f] - s.rec_led[k, WITHDRAWN, f]
+                              - s.rec_led[k, LOST, f], 0.0)
+        end_time[r] = s.rec_t[k]
+        winner[r] = int(s.scal[WINNER])
+        reason[r] = int(s.scal[REASON])

@@ -15,7 +15,7 @@ from numba import njit
 from ..world.compile import ALLOC_FIXED, ALLOC_PRIORITY, ALLOC_PROPORTIONAL
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _pow(x: float, e: float) -> float:
     if e == 0.0:
         return 1.0
@@ -24,7 +24,7 @@ def _pow(x: float, e: float) -> float:
     return x**e
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc, share, rank,
                den, best, nbest, out):
     """Fill `out` with each pair's loss rate (targets removed per unit time) at strengths `x`.

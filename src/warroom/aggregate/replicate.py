@@ -1,0 +1,56 @@
+"""Many replications of one world: replication i uses stream(seed, i), so results do not depend
+on how replications are split over threads. Stochastic solvers release the GIL, so threads give
+real parallelism; each thread reuses one battle state."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..rng import stream
+from ..world.compile import World
+from .registry import SOLVERS, STOCHASTIC
+from .state import N_REC, REASON, WINNER, new_state, world_arrays
+from .stochastic import CTMC, TAU_LEAP, run_batch
+
+
+def replicate(world: World, n: int, seed: int, workers: int = 1) -> dict[str, np.ndarray]:
+    """Final strengths (n, F), end times, winners (side index or -1) and end reasons."""
+    F = world.n_forces
+    out = {"final": np.zeros((n, F)), "end_time": np.zeros(n),
+           "winner": np.zeros(n, np.int64), "reason": np.zeros(n, np.int64)}
+    chunks = np.array_split(np.arange(n), max(1, min(n, workers * 4)))
+    run = _stochastic_chunk if world.solver in STOCHASTIC else _python_chunk
+    if workers <= 1:
+        for c in chunks:
+            run(world, seed, c, out)
+    else:
+        with ThreadPoolExecutor(workers) as ex:
+            list(ex.map(lambda c: run(world, seed, c, out), chunks))
+    return out
+
+
+def _store(world, s, i, out):
+    k = int(s.scal[N_REC]) - 1
+    led = s.rec_led[k]
+    out["final"][i] = np.maximum(world.x0 + led[0] - led[1] - led[2], 0.0)
+    out["end_time"][i] = s.rec_t[k]
+    out["winner"][i] = int(s.scal[WINNER])
+    out["reason"][i] = int(s.scal[REASON])
+
+
+def _stochastic_chunk(world, seed, idx, out):
+    w, s = world_arrays(world), new_state(world)
+    method = CTMC if world.solver == "ctmc" else TAU_LEAP
+    for part in np.array_split(idx, max(1, len(idx) // 256)):
+        a, b = int(part[0]), int(part[-1]) + 1  # chunks are contiguous ranges
+        gens = [stream(seed, i, "attrition") for i in range(a, b)]
+        run_batch(w, s, gens, method, world.step, out["final"][a:b], out["end_time"][a:b],
+                  out["winner"][a:b], out["reason"][a:b])
+
+
+def _python_chunk(world, seed, idx, out):
+    for i in idx:
+        s = SOLVERS[world.solver](world, stream(seed, int(i), "attrition"))
+        _store(world, s, i, out)
