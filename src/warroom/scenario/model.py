@@ -101,10 +101,11 @@ class Force(Strict):
     """One force type of a side: its strength and when it grows or shrinks."""
 
     id: Id
-    name: str | None = None
+    name: str | None = Field(None, description="Name shown in reports.")
     strength: float = Field(ge=0, description="Initial strength (people, vehicles, ships...).")
-    reinforcements: list[Transfer] = Field(default_factory=list)
-    withdrawals: list[Transfer] = Field(default_factory=list)
+    reinforcements: list[Transfer] = Field(default_factory=list, description="Arrivals.")
+    withdrawals: list[Transfer] = Field(
+        default_factory=list, description="Departures, never more than the force has.")
 
 
 class StrengthBreakpoint(Strict):
@@ -140,7 +141,9 @@ class Side(Strict):
     id: Id
     name: str | None = None
     forces: list[Force] = Field(description="At least one force.")
-    breakpoints: list[Breakpoint] = Field(default_factory=list)
+    breakpoints: list[Breakpoint] = Field(
+        default_factory=list, description="Any one reached breaks the side (it leaves the "
+        "battle); a side with no strength left always breaks.")
 
 
 class Law(str, Enum):
@@ -211,7 +214,11 @@ class Engagement(Strict):
     )
     start: float | None = Field(None, description="Time the engagement opens (clock start).")
     end: float | None = Field(None, description="Time the engagement closes (clock end).")
-    allocation: Allocation = Allocation.proportional
+    allocation: Allocation = Field(
+        Allocation.proportional,
+        description="How a shooter force splits its aimed fire over its targets: in "
+        "proportion to their strengths, by fixed `share`s, or all on the live target of best "
+        "`priority`. Fire with a target exponent p > 0 (area fire) is not split.")
     area_fire_by: Id | None = Field(
         None, description="With law: mixed, the side whose fire is area fire (Deitchman)."
     )
@@ -220,7 +227,7 @@ class Engagement(Strict):
     interval: float | None = Field(
         None, gt=0, description="With law: salvo, time between salvos (default: clock step)."
     )
-    fire: list[Fire] = Field(default_factory=list)
+    fire: list[Fire] = Field(default_factory=list, description="Who shoots at whom.")
     fleets: list[Fleet] = Field(default_factory=list, description="With law: salvo.")
 
     @property
@@ -241,10 +248,11 @@ class Scenario(Strict):
 
     version: Literal[1] = Field(description="Scenario format version.")
     name: Id
-    title: str | None = None
-    description: str | None = None
+    title: str | None = Field(None, description="Human-readable title for reports.")
+    description: str | None = Field(None, description="What the scenario represents.")
     sources: list[str] = Field(default_factory=list, description="Where the numbers come from.")
     seed: int = Field(0, ge=0, description="Default seed; `warroom run --seed` overrides it.")
-    clock: Clock
-    sides: list[Side] = Field(min_length=2)
-    engagements: list[Engagement] = Field(min_length=1)
+    clock: Clock = Field(description="Start, end, recording step and time unit.")
+    sides: list[Side] = Field(min_length=2, description="The belligerents (at least two).")
+    engagements: list[Engagement] = Field(
+        min_length=1, description="Who fights whom, under which law and solver.")

@@ -1,0 +1,69 @@
+"""Write docs/scenario-format.md from the scenario schema, so the reference cannot drift.
+
+    python -m warroom.scenario.docgen > docs/scenario-format.md
+"""
+
+from __future__ import annotations
+
+from .model import Scenario
+
+HEADER = """# Scenario format reference (version 1)
+
+Generated from the schema by `python -m warroom.scenario.docgen`; do not edit by hand.
+`warroom schema` prints the same schema as JSON Schema for editors. Every section forbids unknown
+keys, so a typo is an error with a did-you-mean; `warroom check FILE` lists every mistake at once.
+"""
+
+
+def _type(prop: dict) -> str:
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        return f"[{name}](#{name.lower()})"
+    if "anyOf" in prop:
+        return " or ".join(_type(p) for p in prop["anyOf"] if p.get("type") != "null")
+    if "oneOf" in prop:
+        return " or ".join(_type(p) for p in prop["oneOf"])
+    if "enum" in prop:
+        return "one of " + ", ".join(f"`{v}`" for v in prop["enum"])
+    if "const" in prop:
+        return f"`{prop['const']}`"
+    if prop.get("type") == "array":
+        return f"list of {_type(prop.get('items', {}))}"
+    t = prop.get("type", "any")
+    bounds = []
+    for key, sym in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="),
+                     ("exclusiveMaximum", "<")):
+        if key in prop:
+            bounds.append(f"{sym} {prop[key]}")
+    if "minLength" in prop or "minItems" in prop:
+        bounds.append(f"at least {prop.get('minLength', prop.get('minItems'))}")
+    return t + (f" ({', '.join(bounds)})" if bounds else "")
+
+
+def _section(name: str, d: dict) -> str:
+    lines = [f"## {name}", ""]
+    if d.get("description"):
+        lines += [" ".join(d["description"].split()), ""]
+    if "enum" in d:
+        return "\n".join(lines + ["Values: " + ", ".join(f"`{v}`" for v in d["enum"]), ""])
+    lines += ["| field | type | required | default | meaning |", "|---|---|---|---|---|"]
+    required = set(d.get("required", []))
+    for field, prop in d.get("properties", {}).items():
+        default = prop.get("default", "")
+        default = "" if default is None else f"`{default}`" if default != "" else ""
+        desc = " ".join(prop.get("description", "").split())
+        lines.append(f"| `{field}` | {_type(prop)} | {'yes' if field in required else ''} | "
+                     f"{default} | {desc} |")
+    return "\n".join(lines + [""])
+
+
+def render() -> str:
+    schema = Scenario.model_json_schema()
+    defs = schema.pop("$defs", {})
+    parts = [HEADER, _section("Scenario", schema)]
+    parts += [_section(name, d) for name, d in sorted(defs.items())]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(render(), end="")
