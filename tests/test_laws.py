@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from helpers import duel
 
+from helpers import duel
 from warroom import simulate
 from warroom.attrition import closed_form as cf
 

@@ -29,7 +29,8 @@ def test_one_salvo_overwhelms_a_defence():
 
 
 def test_two_salvos_by_hand():
-    # salvo 1: into B 6*1 - 5*0.5 = 3.5 hits -> B = 1.5; into A 5*1.5 - 6*1 = 1.5 hits / 2 -> A = 5.25
+    # salvo 1: into B 6*1 - 5*0.5 = 3.5 hits -> B = 1.5;
+    #          into A 5*1.5 - 6*1 = 1.5 hits / 2 -> A = 5.25
     # salvo 2: into B 5.25 - 0.75 = 4.5 hits -> B = 0; into A 2.25 - 5.25 < 0 -> no loss
     r = simulate(fleets(6, 5, a_kw=dict(offensive=1, defensive=1, staying=2),
                         b_kw=dict(offensive=1.5, defensive=0.5, staying=1)))

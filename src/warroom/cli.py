@@ -53,12 +53,12 @@ def run(
         t0 = time.perf_counter()
         result = simulate(sc, seed=seed)
         wall = time.perf_counter() - t0
-        out = out or Path("runs") / f"{sc.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        write_run(result, out, scenario_path=str(scenario), command=["warroom", *sys.argv[1:]],
+        folder = out or Path("runs") / f"{sc.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        write_run(result, folder, scenario_path=str(scenario), command=["warroom", *sys.argv[1:]],
                   wall_time_s=wall, force=force)
     except UserError as e:
         _fail(e)
-    _print_summary(result.summary(), out)
+    _print_summary(result.summary(), folder)
 
 
 def _print_summary(s: dict, out: Path) -> None:

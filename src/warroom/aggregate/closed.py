@@ -3,13 +3,16 @@ laws, with annihilation and breakpoint times found by root-finding on those form
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from scipy.optimize import brentq
 
 from ..attrition.closed_form import STATES
 from ..world.compile import BP_RATIO, BP_STRENGTH, World
 from .schedule import EPS_T, record_grid_at, resolve
-from .state import LOST, T, BattleState, WorldArrays
+from .state import LOST, BattleState, T, WorldArrays
 
 SCAN = 4096
 
@@ -32,17 +35,15 @@ def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) ->
     def at(t):
         return state(np.asarray(t, dtype=float) - a, xa, ya, ka, kb)
 
-    conds = [lambda t: at(t)[0], lambda t: at(t)[1]]
-    bp_of = [None, None]
+    conds: list[Callable[[Any], Any]] = [lambda t: at(t)[0], lambda t: at(t)[1]]
+    bp_of: list[int | None] = [None, None]
     for bi in range(len(world.bp_ids)):
         k, sd, v = world.bp_kind[bi], world.bp_side[bi], world.bp_value[bi]
         if s.bp_done[bi] or k not in (BP_STRENGTH, BP_RATIO):
             continue
         own = 0 if sd == 0 else 1
-        if k == BP_STRENGTH:
-            conds.append(lambda t, o=own, v=v, x0=world.side_x0[sd]: at(t)[o] - v * x0)
-        else:
-            conds.append(lambda t, o=own, v=v: at(t)[o] - v * at(t)[1 - o])
+        conds.append(_strength_gap(at, own, v * world.side_x0[sd]) if k == BP_STRENGTH
+                     else _ratio_gap(at, own, v))
         bp_of.append(bi)
     ts = np.linspace(a, b, SCAN + 1)
     te, fired = b, []
@@ -71,6 +72,14 @@ def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) ->
     s.scal[T] = te
     if fired:
         resolve(w, s, te)
+
+
+def _strength_gap(at, own: int, level: float) -> Callable[[Any], Any]:
+    return lambda t: at(t)[own] - level
+
+
+def _ratio_gap(at, own: int, ratio: float) -> Callable[[Any], Any]:
+    return lambda t: at(t)[own] - ratio * at(t)[1 - own]
 
 
 def _set(world, s, ix, iy, x, y):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ..world.compile import World
 from .schedule import finish, process_stop, record_grid_at, record_grid_before
-from .state import ENDED, T, BattleState, WorldArrays, new_state, world_arrays
+from .state import ENDED, BattleState, T, WorldArrays, new_state, world_arrays
 
 Advance = Callable[[World, WorldArrays, BattleState, float, float], None]
 

@@ -13,15 +13,22 @@ from scipy.integrate import solve_ivp
 from ..attrition.rates import pair_rates
 from ..world.compile import BP_RATIO, BP_STRENGTH, World
 from .schedule import EPS_T, record_grid_at, resolve
-from .state import ARRIVED, ENDED, LOST, T, WITHDRAWN, BattleState, WorldArrays
+from .state import ARRIVED, ENDED, LOST, WITHDRAWN, BattleState, T, WorldArrays
 
 RTOL, ATOL = 1e-11, 1e-9
 
 
 def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) -> None:
     t = a
+    stalled = 0
     while t < b and not s.scal[ENDED]:
-        t = _segment(world, w, s, t, b)
+        t_next = _segment(world, w, s, t, b)
+        # every event removes a force or a breakpoint from play, so the same instant can only
+        # come back a few times; more means a bug, which must not hang a user's run
+        stalled = stalled + 1 if t_next <= t else 0
+        if stalled > world.n_forces + len(world.bp_ids) + 2:
+            raise RuntimeError(f"ODE solver made no progress at t={t} (please report this)")
+        t = t_next
 
 
 def _transfer_rates(world: World, s: BattleState, t: float) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +78,8 @@ def _segment(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -
     for i in fired:
         kind, idx = kinds[i]
         if kind == "force":
-            _empty(s, x0[idx] + s.led[ARRIVED, idx], idx, wd[idx], rhs(first, s.led.ravel())[2 * F + idx])
+            loss_rate = rhs(first, s.led.ravel())[2 * F + idx]
+            _empty(s, float(x0[idx]), idx, wd[idx], loss_rate)
         else:
             s.bp_force[idx] = True
     s.scal[T] = first
@@ -79,14 +87,26 @@ def _segment(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -
     return first
 
 
-def _empty(s: BattleState, committed: float, f: int, wd_rate: float, loss_rate: float) -> None:
-    """Bring force f to exactly zero, charging the last round-off to whatever emptied it."""
+def _empty(s: BattleState, x0: float, f: int, wd_rate: float, loss_rate: float) -> None:
+    """Bring force f to zero, charging the last round-off to whatever emptied it."""
+    committed = x0 + s.led[ARRIVED, f]
     if wd_rate > loss_rate:  # withdrawn, not annihilated
         s.led[WITHDRAWN, f] = committed - s.led[LOST, f]
         s.force_alive[f] = False
+        _settle(s, x0, f, WITHDRAWN)
     else:
         s.led[LOST, f] = max(committed - s.led[WITHDRAWN, f], 0.0)
         s.led[WITHDRAWN, f] = committed - s.led[LOST, f]
+        _settle(s, x0, f, LOST)
+
+
+def _settle(s: BattleState, x0: float, f: int, row: int) -> None:
+    """Nudge one ledger entry up by ulps until the derived strength is not above zero: a
+    round-off residue of +1e-15 would otherwise revive the force at the same instant."""
+    for _ in range(16):
+        if x0 + s.led[ARRIVED, f] - s.led[WITHDRAWN, f] - s.led[LOST, f] <= 0.0:
+            return
+        s.led[row, f] = np.nextafter(s.led[row, f], np.inf)
 
 
 def _events(world: World, s: BattleState, xs):

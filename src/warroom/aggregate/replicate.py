@@ -9,10 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..rng import stream
+from ..rngfast import Slot, child_words, fast_streams_available
 from ..world.compile import World
 from .registry import SOLVERS, STOCHASTIC
 from .state import N_REC, REASON, WINNER, new_state, world_arrays
-from .stochastic import CTMC, TAU_LEAP, run_batch
+from .stochastic import CTMC, TAU_LEAP, run_batch, run_batch_seeded
 
 
 def replicate(world: World, n: int, seed: int, workers: int = 1) -> dict[str, np.ndarray]:
@@ -43,6 +44,14 @@ def _store(world, s, i, out):
 def _stochastic_chunk(world, seed, idx, out):
     w, s = world_arrays(world), new_state(world)
     method = CTMC if world.solver == "ctmc" else TAU_LEAP
+    if fast_streams_available():
+        a, b = int(idx[0]), int(idx[-1]) + 1
+        slot = Slot()
+        words = child_words(seed, a, b, "attrition")
+        run_batch_seeded(w, s, slot.gen, slot.view, slot.flags, slot.layout, words, method,
+                         world.step, out["final"][a:b], out["end_time"][a:b],
+                         out["winner"][a:b], out["reason"][a:b])
+        return
     for part in np.array_split(idx, max(1, len(idx) // 256)):
         a, b = int(part[0]), int(part[-1]) + 1  # chunks are contiguous ranges
         gens = [stream(seed, i, "attrition") for i in range(a, b)]

@@ -11,7 +11,7 @@ from ..attrition.rates import pair_rates
 from ..attrition.salvo import salvo_losses
 from ..world.compile import World
 from .schedule import EPS_T, newly_crossed, record_grid_before, resolve
-from .state import ENDED, LOST, T, BattleState, WorldArrays
+from .state import ENDED, LOST, BattleState, T, WorldArrays
 
 
 def salvo_times(world: World, eng_on: np.ndarray, a: float, b: float) -> dict[float, np.ndarray]:

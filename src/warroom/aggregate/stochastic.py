@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from ..attrition.rates import pair_rates
+from ..rngfast import seed_slot
 from .schedule import (
     EPS_T,
     _record_grid,
@@ -22,14 +23,13 @@ from .schedule import (
     finish,
     newly_crossed,
     process_stop,
-    reset,
     record_grid_at,
     record_grid_before,
+    reset,
     resolve,
     strength,
-    strengths,
 )
-from .state import ARRIVED, ENDED, LOST, N_REC, NEXT_GRID, REASON, T, WINNER, WITHDRAWN
+from .state import ARRIVED, ENDED, LOST, N_REC, NEXT_GRID, REASON, WINNER, WITHDRAWN, T
 
 CTMC, TAU_LEAP = 0, 1
 
@@ -237,6 +237,24 @@ def run_batch(w, s, gens, method, tau, final, end_time, winner, reason):
     """Run one replication per Generator in `gens`, reusing `s`; store each outcome."""
     for r in range(len(gens)):
         run_stochastic(w, s, gens[r], method, tau)
+        k = int(s.scal[N_REC]) - 1
+        for f in range(w.x0.shape[0]):
+            final[r, f] = max(w.x0[f] + s.rec_led[k, ARRIVED, f] - s.rec_led[k, WITHDRAWN, f]
+                              - s.rec_led[k, LOST, f], 0.0)
+        end_time[r] = s.rec_t[k]
+        winner[r] = int(s.scal[WINNER])
+        reason[r] = int(s.scal[REASON])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def run_batch_seeded(w, s, gen, view, flags, layout, words, method, tau, final, end_time,
+                     winner, reason):
+    """Like `run_batch`, with one Generator reseeded in place from each replication's words."""
+    for r in range(words.shape[0]):
+        seed_slot(view, words[r], layout)
+        flags[0] = 0
+        flags[1] = 0
+        run_stochastic(w, s, gen, method, tau)
         k = int(s.scal[N_REC]) - 1
         for f in range(w.x0.shape[0]):
             final[r, f] = max(w.x0[f] + s.rec_led[k, ARRIVED, f] - s.rec_led[k, WITHDRAWN, f]

@@ -98,7 +98,8 @@ img{{max-width:100%}} .story{{font-size:1.05rem;line-height:1.5}}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <p class="story">{html.escape(story)}</p>
-<h2>Strength over time</h2><img alt="strength over time" src="data:image/png;base64,{img['strength.png']}">
+<h2>Strength over time</h2>
+<img alt="strength over time" src="data:image/png;base64,{img['strength.png']}">
 <h2>Exchange ratio</h2><img alt="exchange ratio" src="data:image/png;base64,{img['exchange.png']}">
 <h2>Losses</h2>{_html_table(losses)}
 <h2>Events</h2>{_html_table(events)}

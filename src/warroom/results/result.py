@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -153,7 +154,7 @@ class Result:
         e = broke[0]
         return "no strength left" if e.value < 0 else self.world.bp_ids[int(e.value)]
 
-    def final_ledger(self) -> dict[str, dict[str, float]]:
+    def final_ledger(self) -> dict[str, dict[str, Any]]:
         """Per force: initial, arrived, withdrawn, lost, final."""
         led, x = self.ledger[-1], self.strength[-1]
         return {

@@ -97,7 +97,7 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _problem(data: Any, filename: str, err: dict) -> Problem:
+def _problem(data: Any, filename: str, err: Any) -> Problem:
     loc = _strip_tags(data, tuple(err["loc"]))
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -126,9 +126,9 @@ def _strip_tags(data: Any, loc: tuple) -> Loc:
         if isinstance(node, dict) and part not in node and node.get("kind") == part:
             continue
         out.append(part)
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        in_map = isinstance(node, dict) and part in node
+        in_seq = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_map or in_seq:
             node = node[part]
         else:
             node = None
@@ -149,7 +149,7 @@ def _fields_at(data: Any, loc: Loc) -> list[str]:
     for part in loc:
         if isinstance(node, dict | list):
             try:
-                node = node[part]
+                node = node[part]  # type: ignore[index]
             except (KeyError, IndexError, TypeError):
                 node = None
         if isinstance(part, int):
@@ -167,8 +167,10 @@ def _inner_model(annotation: Any, node: Any) -> Any:
     """The model class inside an annotation (list[X], X | None, a tagged union picked by kind)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    kind = node[0].get("kind") if isinstance(node, list) and node and isinstance(node[0], dict) else None
-    if isinstance(node, dict):
+    kind = None
+    if isinstance(node, list) and node and isinstance(node[0], dict):
+        kind = node[0].get("kind")
+    elif isinstance(node, dict):
         kind = node.get("kind")
     found = None
     for arg in get_args(annotation):

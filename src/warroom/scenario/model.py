@@ -70,7 +70,8 @@ class Transfer(Strict):
     def _one_shape(self) -> Transfer:
         if self.at is not None:
             if self.start is not None or self.end is not None or self.rate is not None:
-                raise ValueError("give either `at` + `amount`, or `start` + `end` + `rate`/`amount`")
+                raise ValueError(
+                    "give either `at` + `amount`, or `start` + `end` + `rate`/`amount`")
             if self.amount is None:
                 raise ValueError("a transfer `at` a time needs an `amount`")
             return self

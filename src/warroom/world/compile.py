@@ -151,17 +151,17 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
                 for b in e.fleets
                 if side_of[a.force] != side_of[b.force]
             ]
-        for f in fire:
-            s, t = force_index[f.shooter], force_index[f.target]
-            p, q = _exponents(e.law, side_ids[side_of[f.shooter]], e.area_fire_by, e.p, e.q)
+        for fr in fire:
+            si_, ti_ = force_index[fr.shooter], force_index[fr.target]
+            p, q = _exponents(e.law, side_ids[side_of[fr.shooter]], e.area_fire_by, e.p, e.q)
             alloc = {
                 Allocation.proportional: ALLOC_PROPORTIONAL if p == 0 else ALLOC_NONE,
                 Allocation.fixed: ALLOC_FIXED,
                 Allocation.priority: ALLOC_PRIORITY,
             }[e.allocation]
-            g = groups.setdefault((ei, s), len(groups))
-            rate = 1.0 if e.law is Law.salvo else f.rate
-            pairs.append((ei, g, s, t, rate, p, q, alloc, f.share or 0.0, f.priority or 0))
+            g = groups.setdefault((ei, si_), len(groups))
+            rate = 1.0 if e.law is Law.salvo else fr.rate
+            pairs.append((ei, g, si_, ti_, rate, p, q, alloc, fr.share or 0.0, fr.priority or 0))
         for fl in e.fleets:
             fi = force_index[fl.force]
             sv[:, fi] = (fl.offensive, fl.defensive, fl.staying, fl.scouting, fl.readiness,
