@@ -102,15 +102,14 @@ def _gillespie(rng, t, tn, x, x0, led, eng_on, pair_eng, pair_group, shooter, ta
                side_broken, bp_side, bp_kind, bp_value, bp_done, bp_force, side_tot, flag_f,
                flag_b, grid, scal, rec_t, rec_led):
     P = k.shape[0]
-    F = x0.shape[0]
+    for f in range(x0.shape[0]):
+        x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
     while True:
-        for f in range(F):
-            x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
         total = pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
                            share, rank, den, best, nbest, rbuf)
         if total <= 0.0:
             return t, False
-        t_ev = t + rng.exponential(1.0) / total
+        t_ev = t + rng.standard_exponential() / total
         if t_ev >= tn:
             return t, False
         t = t_ev
@@ -128,8 +127,9 @@ def _gillespie(rng, t, tn, x, x0, led, eng_on, pair_eng, pair_group, shooter, ta
                     break
         tj = target[j]
         led[LOST, tj] += 1.0
+        x[tj] = max(x[tj] - 1.0, 0.0)  # only the target changed
         # without breakpoints only an annihilation can end anything: skip the full check
-        if (bp_side.shape[0] > 0 or x[tj] <= 1.0) and crossed(
+        if (bp_side.shape[0] > 0 or x[tj] <= 0.0) and crossed(
                 x0, led, force_side, side_x0, force_alive, side_broken, bp_side, bp_kind,
                 bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
             return t, True
