@@ -77,30 +77,34 @@ def _crossed(w, s, t):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _ctmc(w, s, rng, t, tn, x):
-    """Gillespie events from t until the next would fall at or after tn, or the battle ends."""
+def _between(w, s, rng, method, t, tn, tau, x):
+    """Stochastic attrition from t until tn or the end of the battle; True if it ended."""
     while True:
-        t, crossed_ = _gillespie(
-            rng, t, tn, x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group, w.pair_shooter,
-            w.pair_target, w.pair_k, w.pair_p, w.pair_q, w.pair_alloc, w.pair_share,
-            w.pair_rank, s.den, s.best, s.nbest, s.rbuf, w.force_side, w.side_x0,
-            s.force_alive, s.side_broken, w.bp_side, w.bp_kind, w.bp_value, s.bp_done,
-            s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid, s.scal, s.rec_t, s.rec_led)
+        kernel = _gillespie if method == CTMC else _binomial_steps
+        t, crossed_ = kernel(
+            rng, t, tn, tau, x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group,
+            w.pair_shooter, w.pair_target, w.pair_k, w.pair_p, w.pair_q, w.pair_alloc,
+            w.pair_share, w.pair_rank, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side,
+            w.side_x0, s.force_alive, s.side_broken, w.bp_side, w.bp_kind, w.bp_value,
+            s.bp_done, s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid, s.scal, s.rec_t,
+            s.rec_led)
         if not crossed_:
-            return t, False
+            return False
         s.scal[T] = t
         resolve(w, s, t)
         if s.scal[ENDED] != 0.0:
-            return t, True
+            return True
 
 
 # The event loop takes every array as an argument: numba then keeps reference counting out of
 # the loop, which matters at one iteration per simulated casualty.
 @njit(cache=True, nogil=True, error_model="numpy")
-def _gillespie(rng, t, tn, x, x0, led, eng_on, pair_eng, pair_group, shooter, target, k, p, q,
-               alloc, share, rank, den, best, nbest, rbuf, force_side, side_x0, force_alive,
-               side_broken, bp_side, bp_kind, bp_value, bp_done, bp_force, side_tot, flag_f,
-               flag_b, grid, scal, rec_t, rec_led):
+def _gillespie(rng, t, tn, tau, x, x0, led, eng_on, pair_eng, pair_group, shooter, target, k,
+               p, q, alloc, share, rank, den, best, nbest, rbuf, hz, force_side, side_x0,
+               force_alive, side_broken, bp_side, bp_kind, bp_value, bp_done, bp_force, side_tot,
+               flag_f, flag_b, grid, scal, rec_t, rec_led):
+    """Gillespie events from t until the next would fall at or after tn (tau and hz unused:
+    the signature is shared with `_binomial_steps`)."""
     P = k.shape[0]
     for f in range(x0.shape[0]):
         x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
@@ -136,29 +140,11 @@ def _gillespie(rng, t, tn, x, x0, led, eng_on, pair_eng, pair_group, shooter, ta
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _tau_leap(w, s, rng, t, tn, tau, x):
-    """Binomial steps of at most tau from t to tn, landing on every grid time."""
-    while True:
-        t, crossed_ = _binomial_steps(
-            rng, t, tn, tau, x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group,
-            w.pair_shooter, w.pair_target, w.pair_k, w.pair_p, w.pair_q, w.pair_alloc,
-            w.pair_share, w.pair_rank, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side,
-            w.side_x0, s.force_alive, s.side_broken, w.bp_side, w.bp_kind, w.bp_value,
-            s.bp_done, s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid, s.scal, s.rec_t,
-            s.rec_led)
-        if not crossed_:
-            return tn, False
-        s.scal[T] = t
-        resolve(w, s, t)
-        if s.scal[ENDED] != 0.0:
-            return t, True
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def _binomial_steps(rng, t, tn, tau, x, x0, led, eng_on, pair_eng, pair_group, shooter, target,
                     k, p, q, alloc, share, rank, den, best, nbest, rbuf, hz, force_side, side_x0,
                     force_alive, side_broken, bp_side, bp_kind, bp_value, bp_done, bp_force,
                     side_tot, flag_f, flag_b, grid, scal, rec_t, rec_led):
+    """Binomial steps of at most tau from t to tn, landing on every grid time."""
     F = x0.shape[0]
     while t < tn - EPS_T * max(1.0, abs(tn)):
         t_next = min(t + tau, tn)
@@ -193,11 +179,7 @@ def _advance(w, s, rng, method, tau, a, b, x):
     t = a
     while True:
         tn, which = _next_unit(w, s, t, b)
-        if method == CTMC:
-            t, ended = _ctmc(w, s, rng, t, tn, x)
-        else:
-            t, ended = _tau_leap(w, s, rng, t, tn, tau, x)
-        if ended:
+        if _between(w, s, rng, method, t, tn, tau, x):
             return
         t = tn
         record_grid_before(w, s, t)
@@ -237,13 +219,18 @@ def run_batch(w, s, gens, method, tau, final, end_time, winner, reason):
     """Run one replication per Generator in `gens`, reusing `s`; store each outcome."""
     for r in range(len(gens)):
         run_stochastic(w, s, gens[r], method, tau)
-        k = int(s.scal[N_REC]) - 1
-        for f in range(w.x0.shape[0]):
-            final[r, f] = max(w.x0[f] + s.rec_led[k, ARRIVED, f] - s.rec_led[k, WITHDRAWN, f]
-                              - s.rec_led[k, LOST, f], 0.0)
-        end_time[r] = s.rec_t[k]
-        winner[r] = int(s.scal[WINNER])
-        reason[r] = int(s.scal[REASON])
+        _outcome(w, s, r, final, end_time, winner, reason)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _outcome(w, s, r, final, end_time, winner, reason):
+    k = int(s.scal[N_REC]) - 1
+    for f in range(w.x0.shape[0]):
+        final[r, f] = max(w.x0[f] + s.rec_led[k, ARRIVED, f] - s.rec_led[k, WITHDRAWN, f]
+                          - s.rec_led[k, LOST, f], 0.0)
+    end_time[r] = s.rec_t[k]
+    winner[r] = int(s.scal[WINNER])
+    reason[r] = int(s.scal[REASON])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -255,10 +242,4 @@ def run_batch_seeded(w, s, gen, view, flags, layout, words, method, tau, final, 
         flags[0] = 0
         flags[1] = 0
         run_stochastic(w, s, gen, method, tau)
-        k = int(s.scal[N_REC]) - 1
-        for f in range(w.x0.shape[0]):
-            final[r, f] = max(w.x0[f] + s.rec_led[k, ARRIVED, f] - s.rec_led[k, WITHDRAWN, f]
-                              - s.rec_led[k, LOST, f], 0.0)
-        end_time[r] = s.rec_t[k]
-        winner[r] = int(s.scal[WINNER])
-        reason[r] = int(s.scal[REASON])
+        _outcome(w, s, r, final, end_time, winner, reason)

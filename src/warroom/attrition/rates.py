@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..world.compile import ALLOC_FIXED, ALLOC_PRIORITY, ALLOC_PROPORTIONAL
+from ..world.compile import ALLOC_FIXED, ALLOC_NONE, ALLOC_PRIORITY, ALLOC_PROPORTIONAL
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -32,28 +32,33 @@ def pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
     `den`, `best` and `nbest` are scratch arrays with one slot per fire group, passed in so that
     the hot loop allocates nothing. Returns the total rate.
     """
-    n_groups = den.shape[0]
-    for g in range(n_groups):
-        den[g] = 0.0
-        best[g] = 1 << 62
-        nbest[g] = 0
     n = shooter.shape[0]
+    split = False  # does any pair share its shooter's fire with another target?
     for i in range(n):
-        t = target[i]
-        if not eng_on[pair_eng[i]] or x[t] <= 0.0:
-            continue
-        g = pair_group[i]
-        a = alloc[i]
-        if a == ALLOC_PROPORTIONAL:
-            den[g] += x[t]
-        elif a == ALLOC_FIXED:
-            den[g] += share[i]
-        elif a == ALLOC_PRIORITY:
-            if rank[i] < best[g]:
-                best[g] = rank[i]
-                nbest[g] = 1
-            elif rank[i] == best[g]:
-                nbest[g] += 1
+        if alloc[i] != ALLOC_NONE:
+            split = True
+            break
+    if split:
+        for g in range(den.shape[0]):
+            den[g] = 0.0
+            best[g] = 1 << 62
+            nbest[g] = 0
+        for i in range(n):
+            t = target[i]
+            if not eng_on[pair_eng[i]] or x[t] <= 0.0:
+                continue
+            g = pair_group[i]
+            a = alloc[i]
+            if a == ALLOC_PROPORTIONAL:
+                den[g] += x[t]
+            elif a == ALLOC_FIXED:
+                den[g] += share[i]
+            elif a == ALLOC_PRIORITY:
+                if rank[i] < best[g]:
+                    best[g] = rank[i]
+                    nbest[g] = 1
+                elif rank[i] == best[g]:
+                    nbest[g] += 1
     total = 0.0
     for i in range(n):
         out[i] = 0.0
@@ -61,14 +66,14 @@ def pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
         t = target[i]
         if not eng_on[pair_eng[i]] or x[t] <= 0.0 or x[s] <= 0.0:
             continue
-        g = pair_group[i]
         a = alloc[i]
         w = 1.0
         if a == ALLOC_PROPORTIONAL:
-            w = x[t] / den[g]
+            w = x[t] / den[pair_group[i]]
         elif a == ALLOC_FIXED:
-            w = share[i] / den[g]
+            w = share[i] / den[pair_group[i]]
         elif a == ALLOC_PRIORITY:
+            g = pair_group[i]
             w = 1.0 / nbest[g] if rank[i] == best[g] else 0.0
         r = k[i] * w * _pow(x[s], q[i]) * _pow(x[t], p[i])
         out[i] = r

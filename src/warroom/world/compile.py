@@ -167,6 +167,10 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
             sv[:, fi] = (fl.offensive, fl.defensive, fl.staying, fl.scouting, fl.readiness,
                          fl.alertness)
 
+    # a shooter with a single target gives it all its fire whatever the rule: w = 1, and the
+    # kernel can skip the allocation passes for it
+    per_group = np.bincount([pr[1] for pr in pairs], minlength=len(groups))
+    pairs = [pr[:7] + (ALLOC_NONE if per_group[pr[1]] == 1 else pr[7],) + pr[8:] for pr in pairs]
     cols = list(zip(*pairs, strict=True)) if pairs else [()] * 10
     i64 = lambda c: np.asarray(c, dtype=np.int64)  # noqa: E731
     f64 = lambda c: np.asarray(c, dtype=np.float64)  # noqa: E731
