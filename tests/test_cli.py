@@ -174,3 +174,21 @@ def test_same_seed_same_bytes_different_seed_different_results(tmp_path, name):
         a = pq.read_table(outs[0] / "timeseries.parquet").column("strength").to_numpy()
         c = pq.read_table(outs[2] / "timeseries.parquet").column("strength").to_numpy()
         assert a.shape != c.shape or (a != c).any()
+
+
+def test_a_run_that_fails_while_writing_leaves_nothing_half_written(tmp_path, monkeypatch):
+    import warroom.report.render as render
+
+    out = tmp_path / "run"
+    invoke("run", "scenarios/iwo_jima.yaml", "--out", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (tmp_path / ".run.partial-99999").mkdir()  # what a killed run leaves
+
+    def boom(_run):
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C while the report was drawn
+
+    monkeypatch.setattr(render, "write_reports", boom)
+    r = runner.invoke(app, ["run", "scenarios/hill_defence.yaml", "--out", str(out), "--force"])
+    assert r.exit_code != 0
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # old run untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staging folder left

@@ -37,9 +37,9 @@ def prepare(out: Path, force: bool) -> Path:
         raise UserError(f"{out}: already exists and is not empty; pass --force to replace it, "
                         "or choose another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.partial-*"):  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
     stage = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if stage.exists():
-        shutil.rmtree(stage)
     stage.mkdir()
     return stage
 
