@@ -80,14 +80,16 @@ def _crossed(w, s, t):
 def _between(w, s, rng, method, t, tn, tau, x):
     """Stochastic attrition from t until tn or the end of the battle; True if it ended."""
     while True:
-        kernel = _gillespie if method == CTMC else _binomial_steps
-        t, crossed_ = kernel(
-            rng, t, tn, tau, x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group,
-            w.pair_shooter, w.pair_target, w.pair_k, w.pair_p, w.pair_q, w.pair_alloc,
-            w.pair_share, w.pair_rank, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side,
-            w.side_x0, s.force_alive, s.side_broken, w.bp_side, w.bp_kind, w.bp_value,
-            s.bp_done, s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid, s.scal, s.rec_t,
-            s.rec_led)
+        arrays = (x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group, w.pair_shooter,
+                  w.pair_target, w.pair_k, w.pair_p, w.pair_q, w.pair_alloc, w.pair_share,
+                  w.pair_rank, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side, w.side_x0,
+                  s.force_alive, s.side_broken, w.bp_side, w.bp_kind, w.bp_value, s.bp_done,
+                  s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid, s.scal, s.rec_t,
+                  s.rec_led)
+        if method == CTMC:
+            t, crossed_ = _gillespie(rng, t, tn, tau, *arrays)
+        else:
+            t, crossed_ = _binomial_steps(rng, t, tn, tau, *arrays)
         if not crossed_:
             return False
         s.scal[T] = t
@@ -214,14 +216,6 @@ def run_stochastic(w, s, rng, method, tau):
     finish(w, s, s.scal[T])
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def run_batch(w, s, gens, method, tau, final, end_time, winner, reason):
-    """Run one replication per Generator in `gens`, reusing `s`; store each outcome."""
-    for r in range(len(gens)):
-        run_stochastic(w, s, gens[r], method, tau)
-        _outcome(w, s, r, final, end_time, winner, reason)
-
-
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _outcome(w, s, r, final, end_time, winner, reason):
     k = int(s.scal[N_REC]) - 1
@@ -236,7 +230,8 @@ def _outcome(w, s, r, final, end_time, winner, reason):
 @njit(cache=True, nogil=True, error_model="numpy")
 def run_batch_seeded(w, s, gen, view, flags, layout, words, method, tau, final, end_time,
                      winner, reason):
-    """Like `run_batch`, with one Generator reseeded in place from each replication's words."""
+    """Run one replication per row of seed `words`, reseeding one Generator in place (see
+    `warroom.rngfast`) and reusing the state `s`; store each outcome."""
     for r in range(words.shape[0]):
         seed_slot(view, words[r], layout)
         flags[0] = 0
