@@ -33,12 +33,6 @@ def strength(w, s, f):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def strengths(w, s, out):
-    for f in range(out.shape[0]):
-        out[f] = max(strength(w, s, f), 0.0)
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def log(s, t, kind, subj, val):
     n = int(s.scal[N_EV])
     if n < s.ev_t.shape[0]:

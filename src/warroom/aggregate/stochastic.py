@@ -35,13 +35,6 @@ CTMC, TAU_LEAP = 0, 1
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _rates(w, s, x):
-    return pair_rates(x, s.eng_on, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target,
-                      w.pair_k, w.pair_p, w.pair_q, w.pair_alloc, w.pair_share, w.pair_rank,
-                      s.den, s.best, s.nbest, s.rbuf)
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _next_unit(w, s, t, b):
     """Time and index of the next single unit due from a transfer spread over time."""
     tn = b

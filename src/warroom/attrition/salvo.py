@@ -31,10 +31,3 @@ def salvo_losses(x, force_side, shooter, target, share_w, offensive, defensive, 
     out = np.where(staying > 0, hits / np.where(staying > 0, staying, 1.0), 0.0)
     return np.minimum(out, x)
 
-
-def salvo_shares(x, pair_group, shooter, target) -> np.ndarray:
-    """Default targeting: each shooter splits its missiles over live targets by their numbers."""
-    tx = np.where(x[target] > 0, x[target], 0.0)
-    den = np.bincount(pair_group, weights=tx, minlength=int(pair_group.max()) + 1)
-    return np.where(den[pair_group] > 0, tx / np.where(den[pair_group] > 0, den[pair_group], 1),
-                    0.0)

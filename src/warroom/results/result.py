@@ -42,12 +42,6 @@ class Result:
         led = self.ledger
         return np.maximum(self.world.x0 + led[:, 0] - led[:, 1] - led[:, 2], 0.0)
 
-    def side_strength(self) -> np.ndarray:
-        """(time, side) total strength."""
-        out = np.zeros((len(self.times), self.world.n_sides))
-        np.add.at(out.T, self.world.force_side, self.strength.T)
-        return out
-
     def timeseries(self) -> pa.Table:
         """Long table: one row per recorded time and force."""
         w, n_t, F = self.world, len(self.times), self.world.n_forces
