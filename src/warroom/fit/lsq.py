@@ -1,0 +1,193 @@
+"""Least-squares fit of a Lanchester law to a battle record, integrating the law with its
+reinforcements step by step (not a regression on differences).
+
+    dB/dt = -red_effectiveness  * R^q * B^p + blue reinforcements
+    dR/dt = -blue_effectiveness * B^q * R^p + red reinforcements
+
+with (p, q) fixed by the law or fitted ("exponents"). Where the record has per-step losses the
+residuals are those losses (as the literature's R^2 is); otherwise the observed strengths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from ..world.compile import AIMED, AREA, LOGARITHMIC
+from .data import BattleRecord
+
+LAWS = {"square": AIMED, "linear": AREA, "logarithmic": LOGARITHMIC, "exponents": None}
+SUBSTEPS = 16
+Z95 = 1.959963984540054
+
+
+@dataclass
+class Fit:
+    law: str
+    method: str
+    blue_effectiveness: float
+    red_effectiveness: float
+    p: float | None
+    q: float | None
+    intervals: dict[str, tuple[float, float]]
+    rmse: dict[str, float]
+    r2: dict[str, float]
+    r2_basis: str
+    identifiable: bool
+    reason: str
+    aic: float
+    bic: float
+    sse: float
+    series: dict[str, np.ndarray] = field(repr=False)
+
+    def to_json(self) -> dict:
+        out = {"law": self.law, "method": self.method,
+               "blue_effectiveness": self.blue_effectiveness,
+               "red_effectiveness": self.red_effectiveness}
+        if self.p is not None:
+            out |= {"p": self.p, "q": self.q}
+        return out | {"intervals": {k: list(v) for k, v in self.intervals.items()},
+                      "rmse": self.rmse, "r2": self.r2, "r2_basis": self.r2_basis,
+                      "identifiable": self.identifiable, "reason": self.reason,
+                      "aic": self.aic, "bic": self.bic}
+
+
+def simulate_record(rec: BattleRecord, a: float, b: float, p: float, q: float):
+    """Strengths at the record's times and losses per step under the law (a: blue's
+    effectiveness on red, b: red's on blue)."""
+    n = len(rec.t)
+    B, R = np.empty(n), np.empty(n)
+    lb, lr = np.zeros(n), np.zeros(n)
+    B[0], R[0] = rec.blue[0], rec.red[0]
+    for k in range(1, n):
+        dt = rec.t[k] - rec.t[k - 1]
+        rb, rr = rec.blue_reinforcements[k] / dt, rec.red_reinforcements[k] / dt
+        y = np.array([B[k - 1], R[k - 1], 0.0, 0.0])
+        h = dt / SUBSTEPS
+        args = (a, b, p, q, rb, rr)
+        for _ in range(SUBSTEPS):  # classical RK4: data steps are short against the dynamics
+            k1 = _rhs(y, *args)
+            k2 = _rhs(y + h / 2 * k1, *args)
+            k3 = _rhs(y + h / 2 * k2, *args)
+            k4 = _rhs(y + h * k3, *args)
+            y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        B[k], R[k] = max(y[0], 0.0), max(y[1], 0.0)
+        lb[k], lr[k] = y[2], y[3]
+    return B, R, lb, lr
+
+
+def _rhs(y, a, b, p, q, rb, rr):
+    """d(B, R, blue lost, red lost)/dt: the rate law of `attrition.rates` for one force a side."""
+    x, z = max(y[0], 0.0), max(y[1], 0.0)
+    loss_b = b * z**q * x**p if x > 0 else 0.0
+    loss_r = a * x**q * z**p if z > 0 else 0.0
+    return np.array([rb - loss_b, rr - loss_r, loss_b, loss_r])
+
+
+def _basis(rec: BattleRecord):
+    """Observed values the fit is measured on, per side, with their masks."""
+    if rec.has_losses:
+        return "losses", {"blue": rec.blue_losses[1:], "red": rec.red_losses[1:]}
+    return "strength", {"blue": rec.blue[1:], "red": rec.red[1:]}
+
+
+def fit(rec: BattleRecord, law: str) -> Fit:
+    fixed = LAWS[law]
+    basis, obs = _basis(rec)
+    scale = {s: max(float(np.nanstd(v)), 1e-12) for s, v in obs.items()}
+    mask = {s: ~np.isnan(v) for s, v in obs.items()}
+
+    def unpack(theta):
+        a, b = np.exp(theta[0]), np.exp(theta[1])
+        p, q = (theta[2], theta[3]) if fixed is None else fixed
+        return a, b, p, q
+
+    def predicted(theta):
+        B, R, lb, lr = simulate_record(rec, *unpack(theta))
+        return {"blue": lb[1:], "red": lr[1:]} if basis == "losses" else \
+            {"blue": B[1:], "red": R[1:]}
+
+    def residuals(theta):
+        pr = predicted(theta)
+        return np.concatenate([(pr[s][mask[s]] - obs[s][mask[s]]) / scale[s]
+                               for s in ("blue", "red")])
+
+    theta0 = np.log(_engel_guess(rec, *(fixed or (0.0, 1.0))))
+    if fixed is None:
+        theta0 = np.append(theta0, [0.0, 1.0])
+        lo, hi = [-50, -50, -5, -5], [50, 50, 5, 5]
+    else:
+        lo, hi = [-50, -50], [50, 50]
+    sol = least_squares(residuals, theta0, bounds=(lo, hi), x_scale="jac", method="trf")
+    n, k = sol.fun.size, sol.x.size
+    sse_scaled = float(sol.fun @ sol.fun)
+    a, b, p, q = unpack(sol.x)
+    pr = predicted(sol.x)
+    rmse, r2, sse = {}, {}, 0.0
+    for s in ("blue", "red"):
+        e = pr[s][mask[s]] - obs[s][mask[s]]
+        o = obs[s][mask[s]]
+        sse += float(e @ e)
+        rmse[s] = float(np.sqrt(np.mean(e**2)))
+        sst = float(((o - o.mean()) ** 2).sum())
+        r2[s] = 1.0 - float(e @ e) / sst if sst > 0 else float("nan")
+    J = sol.jac
+    jtj = J.T @ J
+    cond = float(np.linalg.cond(jtj))
+    s2 = sse_scaled / max(n - k, 1)
+    try:
+        cov = np.linalg.inv(jtj) * s2
+        sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    except np.linalg.LinAlgError:
+        sd = np.full(k, np.inf)
+    names = ["blue_effectiveness", "red_effectiveness", "p", "q"][:k]
+    intervals = {}
+    for i, name in enumerate(names):
+        lo_, hi_ = sol.x[i] - Z95 * sd[i], sol.x[i] + Z95 * sd[i]
+        intervals[name] = (float(np.exp(lo_)), float(np.exp(hi_))) if i < 2 else \
+            (float(lo_), float(hi_))
+    identifiable, reason = _verdict(cond, sd, k)
+    return Fit(law, "lsq", float(a), float(b), None if fixed else float(p),
+               None if fixed else float(q), intervals, rmse, r2, basis, identifiable, reason,
+               aic=float(n * np.log(sse_scaled / n) + 2 * k),
+               bic=float(n * np.log(sse_scaled / n) + k * np.log(n)),
+               sse=sse, series={"t": rec.t, **dict(zip(("blue", "red"),
+                                                       simulate_record(rec, a, b, p, q)[:2],
+                                                       strict=True))})
+
+
+def _verdict(cond: float, sd: np.ndarray, k: int) -> tuple[bool, str]:
+    if not np.all(np.isfinite(sd)):
+        return False, "the information matrix is singular: the data cannot separate the parameters"
+    if cond > 1e10:
+        return False, (f"the information matrix is ill-conditioned (condition number {cond:.1e}):"
+                       " the data cannot separate the parameters")
+    if k > 2 and (sd[2] > 1.0 or sd[3] > 1.0):
+        return False, (f"the exponents are not pinned down (standard errors p: {sd[2]:.2g}, "
+                       f"q: {sd[3]:.2g}); the profile likelihood is flat along them")
+    if np.any(sd[:2] > 2.0):
+        return False, "an effectiveness is uncertain by more than a factor of 50 at 95%"
+    return True, f"well determined (condition number {cond:.1e})"
+
+
+def _engel_guess(rec: BattleRecord, p: float, q: float) -> np.ndarray:
+    """Engel's estimate (total losses over the integral of the enemy's fire) as a start."""
+    t = rec.t
+
+    def filled(v):
+        ok = ~np.isnan(v)
+        return np.interp(t, t[ok], v[ok])
+
+    B, R = filled(rec.blue), filled(rec.red)
+    if rec.has_losses:
+        lost_b, lost_r = rec.blue_losses[1:].sum(), rec.red_losses[1:].sum()
+    else:
+        lost_b = B[0] + rec.blue_reinforcements.sum() - B[-1]
+        lost_r = R[0] + rec.red_reinforcements.sum() - R[-1]
+    fire_on_r = np.trapezoid(np.maximum(B, 0) ** q * np.maximum(R, 0) ** p, t)
+    fire_on_b = np.trapezoid(np.maximum(R, 0) ** q * np.maximum(B, 0) ** p, t)
+    a = max(lost_r, 1e-9) / max(fire_on_r, 1e-300)
+    b = max(lost_b, 1e-9) / max(fire_on_b, 1e-300)
+    return np.array([a, b])

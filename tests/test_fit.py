@@ -1,0 +1,79 @@
+"""Fitting laws to battle records (issue 5, in progress: the fitter core, no CLI yet)."""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from warroom.errors import UserError
+from warroom.fit.data import BattleRecord, read_record
+from warroom.fit.lsq import fit, simulate_record
+
+ARDENNES = Path(__file__).resolve().parents[2] / "shared/data/ardennes_wiper2000/ardennes_daily.csv"
+
+
+def synthetic(a, b, p, q, noise, seed, n=31):
+    t = np.arange(float(n))
+    blank = np.full(n - 1, np.nan)
+    rec0 = BattleRecord(t, np.r_[1000.0, blank], np.r_[800.0, blank], np.zeros(n), np.zeros(n),
+                        None, None)
+    B, R, lb, lr = simulate_record(rec0, a, b, p, q)
+    rng = np.random.default_rng(seed)
+    return BattleRecord(t, B, R, np.zeros(n), np.zeros(n), lb + rng.normal(0, noise, n),
+                        lr + rng.normal(0, noise, n))
+
+
+def test_square_law_coefficients_are_recovered_within_their_intervals():
+    inside = 0
+    for seed in range(10):
+        f = fit(synthetic(0.02, 0.015, 0.0, 1.0, 1.0, seed), "square")
+        lo_b, hi_b = f.intervals["blue_effectiveness"]
+        lo_r, hi_r = f.intervals["red_effectiveness"]
+        inside += (lo_b <= 0.02 <= hi_b) and (lo_r <= 0.015 <= hi_r)
+        assert f.identifiable and f.r2_basis == "losses"
+    assert inside >= 8  # 95% intervals on both: about 90% of trials hold both
+
+
+def test_reinforcements_enter_the_integration():
+    t = np.arange(6.0)
+    reinf = np.array([0, 0, 500.0, 0, 0, 0])
+    rec = BattleRecord(t, np.r_[1000.0, [np.nan] * 5], np.r_[800.0, [np.nan] * 5], reinf,
+                       np.zeros(6), None, None)
+    B, _, lb, _ = simulate_record(rec, 0.0, 0.0, 0.0, 1.0)
+    np.testing.assert_allclose(B, [1000, 1000, 1500, 1500, 1500, 1500])
+
+
+@pytest.mark.skipif(not ARDENNES.exists(), reason=f"{ARDENNES} not found: ../shared/data absent")
+def test_ardennes_laws_fit_poorly_and_alike_and_exponents_are_not_identifiable(tmp_path):
+    rows = list(csv.reader(ln for ln in ARDENNES.read_text().splitlines()
+                           if not ln.startswith("#")))
+    path = tmp_path / "ardennes.csv"
+    with path.open("w") as fh:
+        fh.write("t,blue,red,blue_losses,red_losses\n")
+        for i, r in enumerate(rows[1:]):
+            fh.write(f"{r[0]},{r[1]},{r[3]},{r[2] if i else ''},{r[4] if i else ''}\n")
+    rec = read_record(path)
+    fits = {law: fit(rec, law) for law in ("square", "linear", "logarithmic")}
+    for f in fits.values():
+        assert f.r2_basis == "losses"
+        assert f.r2["blue"] < 0.35 and f.r2["red"] < 0.35
+    sse = [f.sse for f in fits.values()]
+    assert max(sse) / min(sse) < 1.3
+    free = fit(rec, "exponents")
+    assert not free.identifiable and "exponents" in free.reason
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("blue,red\n1,2\n", "missing column `t`"),
+    ("t,blue,red\n0,10,x\n1,9,8\n", "expected a number, found 'x'"),
+    ("t,blue,red\n0,10,10\n2,9,8\n1,8,7\n", "times must increase"),
+    ("t,blue,red\n0,10,\n1,9,\n", "`red` is never observed"),
+    ("t,blue,red,green\n0,10,10,1\n", "unknown column"),
+])
+def test_bad_records_get_one_clear_message(tmp_path, text, needle):
+    p = tmp_path / "r.csv"
+    p.write_text(text)
+    with pytest.raises(UserError) as e:
+        read_record(p)
+    assert needle in str(e.value) and "r.csv" in str(e.value)
