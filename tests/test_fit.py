@@ -77,3 +77,42 @@ def test_bad_records_get_one_clear_message(tmp_path, text, needle):
     with pytest.raises(UserError) as e:
         read_record(p)
     assert needle in str(e.value) and "r.csv" in str(e.value)
+
+
+def _ardennes_csv(tmp_path):
+    rows = list(csv.reader(ln for ln in ARDENNES.read_text().splitlines()
+                           if not ln.startswith("#")))
+    path = tmp_path / "ardennes.csv"
+    with path.open("w") as fh:
+        fh.write("t,blue,red,blue_losses,red_losses\n")
+        for i, r in enumerate(rows[1:]):
+            fh.write(f"{r[0]},{r[1]},{r[3]},{r[2] if i else ''},{r[4] if i else ''}\n")
+    return path
+
+
+@pytest.mark.skipif(not ARDENNES.exists(), reason=f"{ARDENNES} not found: ../shared/data absent")
+def test_fit_and_simulate_fit_commands_print_one_json_object(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from warroom.cli import app
+
+    path = _ardennes_csv(tmp_path)
+    runner = CliRunner()
+    r = runner.invoke(app, ["fit", str(path), "--law", "all", "--json", "--out",
+                            str(tmp_path / "f")])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert set(out["laws"]) == {"square", "linear", "logarithmic", "exponents"}
+    assert out["best"] in out["laws"] and out["laws"]["exponents"]["identifiable"] is False
+    assert (tmp_path / "f" / "fit.png").exists()
+    sq = out["laws"]["square"]
+    r = runner.invoke(app, ["simulate-fit", str(path), "--law", "square", "--json",
+                            "--blue-effectiveness", str(sq["blue_effectiveness"]),
+                            "--red-effectiveness", str(sq["red_effectiveness"])])
+    assert r.exit_code == 0, r.output
+    sim = json.loads(r.output)
+    assert sim["max_rel_error"]["overall"] < 0.05  # daily strengths track within 5%
+    r = runner.invoke(app, ["fit", str(path), "--law", "quadratic"])
+    assert r.exit_code == 2 and "--law" in r.output

@@ -113,5 +113,98 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder.")]) -> No
     out_console.print(f"wrote {run_dir / 'report.md'} and {run_dir / 'report.html'}")
 
 
+LawOpt = Annotated[str, typer.Option(help="square, linear, log, exponents, or all (fit only).")]
+
+
+@app.command("fit")
+def fit_cmd(
+    data: Annotated[Path, typer.Argument(help="Battle record (CSV: t, blue, red, ...).")],
+    law: LawOpt = "square",
+    time_unit: Annotated[str, typer.Option(help="Unit of the t column, for labels.")] = "day",
+    method: Annotated[str, typer.Option(help="lsq (least squares on trajectories).")] = "lsq",
+    out: Annotated[Path | None, typer.Option(help="Folder for fit.json and fit.png.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
+) -> None:
+    """Fit an attrition law to a battle record: coefficients, intervals, fit, identifiability."""
+    from .fit.data import read_record
+    from .fit.lsq import ALIASES, LAWS, fit, fit_all
+    from .fit.plot import fit_figure
+
+    try:
+        if method != "lsq":
+            raise UserError(f"--method: expected 'lsq', found {method!r} (engel is not built yet)")
+        name = ALIASES.get(law, law)
+        if name not in LAWS and name != "all":
+            raise UserError(f"--law: expected one of square, linear, log, exponents, all; "
+                            f"found {law!r}")
+        rec = read_record(data)
+        if name == "all":
+            fits, best = fit_all(rec)
+            result = {"laws": {k: f.to_json() for k, f in fits.items()}, "best": best}
+        else:
+            fits = {name: fit(rec, name)}
+            result = fits[name].to_json()
+    except UserError as e:
+        _fail(e)
+    folder = out or Path("runs") / f"fit-{data.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "fit.json").write_text(json.dumps(result, indent=2) + "\n")
+    fit_figure(rec, fits, time_unit, folder / "fit.png")
+    if as_json:
+        print(json.dumps(result))
+        return
+    table = Table("law", "blue_effectiveness (95%)", "red_effectiveness (95%)", "p, q",
+                  "R2 blue", "R2 red", "BIC", "identifiable")
+    for lw, f in fits.items():
+        iv = f.intervals
+        table.add_row(
+            lw, f"{f.blue_effectiveness:.4g} ({iv['blue_effectiveness'][0]:.3g}-"
+            f"{iv['blue_effectiveness'][1]:.3g})",
+            f"{f.red_effectiveness:.4g} ({iv['red_effectiveness'][0]:.3g}-"
+            f"{iv['red_effectiveness'][1]:.3g})",
+            "" if f.p is None else f"{f.p:.3g}, {f.q:.3g}", f"{f.r2['blue']:.3f}",
+            f"{f.r2['red']:.3f}", f"{f.bic:.1f}", "yes" if f.identifiable else "no")
+    out_console.print(table)
+    for lw, f in fits.items():
+        if not f.identifiable:
+            out_console.print(f"{lw}: not identifiable: {f.reason}")
+    basis = next(iter(fits.values())).r2_basis
+    out_console.print(f"R2 measured on {basis}; wrote {folder / 'fit.json'} and "
+                      f"{folder / 'fit.png'}")
+
+
+@app.command("simulate-fit")
+def simulate_fit(
+    data: Annotated[Path, typer.Argument(help="Battle record (CSV).")],
+    blue_effectiveness: Annotated[float, typer.Option(help="Blue units' kill rate on red.")],
+    red_effectiveness: Annotated[float, typer.Option(help="Red units' kill rate on blue.")],
+    law: LawOpt = "square",
+    p: Annotated[float | None, typer.Option(help="Target exponent (law exponents).")] = None,
+    q: Annotated[float | None, typer.Option(help="Shooter exponent (law exponents).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
+) -> None:
+    """Run given coefficients against a battle record; print the per-step relative error."""
+    from .fit.data import read_record
+    from .fit.lsq import ALIASES, LAWS, forward
+
+    try:
+        name = ALIASES.get(law, law)
+        if name not in LAWS:
+            raise UserError(f"--law: expected square, linear, log or exponents, found {law!r}")
+        if name == "exponents" and (p is None or q is None):
+            raise UserError("--law exponents needs --p and --q")
+        result = forward(read_record(data), name, blue_effectiveness, red_effectiveness, p, q)
+    except UserError as e:
+        _fail(e)
+    if as_json:
+        print(json.dumps(result))
+        return
+    for k in ("blue", "red", "overall"):
+        out_console.print(f"{k}: max relative error {result['max_rel_error'][k]:.4f}, "
+                          f"mean {result['mean_rel_error'][k]:.4f}")
+    out_console.print(f"final blue {result['final_blue']:,.1f}, final red "
+                      f"{result['final_red']:,.1f}")
+
+
 def main() -> None:
     app()

@@ -19,6 +19,7 @@ from ..world.compile import AIMED, AREA, LOGARITHMIC
 from .data import BattleRecord
 
 LAWS = {"square": AIMED, "linear": AREA, "logarithmic": LOGARITHMIC, "exponents": None}
+ALIASES = {"log": "logarithmic"}
 SUBSTEPS = 16
 Z95 = 1.959963984540054
 
@@ -88,12 +89,13 @@ def _rhs(y, a, b, p, q, rb, rr):
 
 def _basis(rec: BattleRecord):
     """Observed values the fit is measured on, per side, with their masks."""
-    if rec.has_losses:
+    if rec.blue_losses is not None and rec.red_losses is not None:
         return "losses", {"blue": rec.blue_losses[1:], "red": rec.red_losses[1:]}
     return "strength", {"blue": rec.blue[1:], "red": rec.red[1:]}
 
 
 def fit(rec: BattleRecord, law: str) -> Fit:
+    law = ALIASES.get(law, law)
     fixed = LAWS[law]
     basis, obs = _basis(rec)
     scale = {s: max(float(np.nanstd(v)), 1e-12) for s, v in obs.items()}
@@ -181,7 +183,7 @@ def _engel_guess(rec: BattleRecord, p: float, q: float) -> np.ndarray:
         return np.interp(t, t[ok], v[ok])
 
     B, R = filled(rec.blue), filled(rec.red)
-    if rec.has_losses:
+    if rec.blue_losses is not None and rec.red_losses is not None:
         lost_b, lost_r = rec.blue_losses[1:].sum(), rec.red_losses[1:].sum()
     else:
         lost_b = B[0] + rec.blue_reinforcements.sum() - B[-1]
@@ -191,3 +193,37 @@ def _engel_guess(rec: BattleRecord, p: float, q: float) -> np.ndarray:
     a = max(lost_r, 1e-9) / max(fire_on_r, 1e-300)
     b = max(lost_b, 1e-9) / max(fire_on_b, 1e-300)
     return np.array([a, b])
+
+
+def fit_all(rec: BattleRecord) -> tuple[dict[str, Fit], str]:
+    """Every law, and the one with the lowest BIC among the identifiable fits."""
+    fits = {law: fit(rec, law) for law in LAWS}
+    ok = {k: f for k, f in fits.items() if f.identifiable} or fits
+    return fits, min(ok, key=lambda k: ok[k].bic)
+
+
+def forward(rec: BattleRecord, law: str, a: float, b: float, p: float | None = None,
+            q: float | None = None) -> dict:
+    """Run given coefficients against the record: relative error at the observed strengths."""
+    law = ALIASES.get(law, law)
+    fixed = LAWS[law]
+    if fixed is None and (p is None or q is None):
+        raise ValueError("law 'exponents' needs p and q")
+    pp, qq = fixed if fixed is not None else (float(p or 0.0), float(q or 0.0))
+    B, R, _, _ = simulate_record(rec, a, b, pp, qq)
+    out: dict = {}
+    errs = []
+    for side, sim, obs in (("blue", B, rec.blue), ("red", R, rec.red)):
+        m = ~np.isnan(obs)
+        m[0] = False  # the start is given, not predicted
+        rel = np.abs(sim[m] - obs[m]) / np.maximum(np.abs(obs[m]), 1e-12)
+        errs.append(rel)
+        out[side] = {"max": float(rel.max()) if rel.size else 0.0,
+                     "mean": float(rel.mean()) if rel.size else 0.0}
+    allrel = np.concatenate(errs)
+    out["overall"] = {"max": float(allrel.max()) if allrel.size else 0.0,
+                      "mean": float(allrel.mean()) if allrel.size else 0.0}
+    return {"max_rel_error": {k: v["max"] for k, v in out.items()},
+            "mean_rel_error": {k: v["mean"] for k, v in out.items()},
+            "final_blue": float(B[-1]), "final_red": float(R[-1]),
+            "series": {"t": rec.t.tolist(), "blue": B.tolist(), "red": R.tolist()}}
