@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import least_squares
+from scipy.stats import t as student_t
 
 from ..world.compile import AIMED, AREA, LOGARITHMIC
 from .data import BattleRecord
@@ -21,7 +22,6 @@ from .data import BattleRecord
 LAWS = {"square": AIMED, "linear": AREA, "logarithmic": LOGARITHMIC, "exponents": None}
 ALIASES = {"log": "logarithmic"}
 SUBSTEPS = 16
-Z95 = 1.959963984540054
 
 
 @dataclass
@@ -98,7 +98,9 @@ def fit(rec: BattleRecord, law: str) -> Fit:
     law = ALIASES.get(law, law)
     fixed = LAWS[law]
     basis, obs = _basis(rec)
-    scale = {s: max(float(np.nanstd(v)), 1e-12) for s, v in obs.items()}
+    # one scale for both sides (same units, same kind of error): it only conditions the solver
+    both = np.concatenate([v[~np.isnan(v)] for v in obs.values()])
+    scale = max(float(np.std(both)), float(np.abs(both).mean()) * 1e-6, 1e-12)
     mask = {s: ~np.isnan(v) for s, v in obs.items()}
 
     def unpack(theta):
@@ -113,7 +115,7 @@ def fit(rec: BattleRecord, law: str) -> Fit:
 
     def residuals(theta):
         pr = predicted(theta)
-        return np.concatenate([(pr[s][mask[s]] - obs[s][mask[s]]) / scale[s]
+        return np.concatenate([(pr[s][mask[s]] - obs[s][mask[s]]) / scale
                                for s in ("blue", "red")])
 
     theta0 = np.log(_engel_guess(rec, *(fixed or (0.0, 1.0))))
@@ -145,9 +147,10 @@ def fit(rec: BattleRecord, law: str) -> Fit:
     except np.linalg.LinAlgError:
         sd = np.full(k, np.inf)
     names = ["blue_effectiveness", "red_effectiveness", "p", "q"][:k]
+    z = float(student_t.ppf(0.975, max(n - k, 1)))  # few points: t, not the normal 1.96
     intervals = {}
     for i, name in enumerate(names):
-        lo_, hi_ = sol.x[i] - Z95 * sd[i], sol.x[i] + Z95 * sd[i]
+        lo_, hi_ = sol.x[i] - z * sd[i], sol.x[i] + z * sd[i]
         intervals[name] = (float(np.exp(lo_)), float(np.exp(hi_))) if i < 2 else \
             (float(lo_), float(hi_))
     identifiable, reason = _verdict(cond, sd, k)
