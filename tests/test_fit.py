@@ -116,3 +116,36 @@ def test_fit_and_simulate_fit_commands_print_one_json_object(tmp_path):
     assert sim["max_rel_error"]["overall"] < 0.05  # daily strengths track within 5%
     r = runner.invoke(app, ["fit", str(path), "--law", "quadratic"])
     assert r.exit_code == 2 and "--law" in r.output
+
+
+TRUE = {"square": (0.02, 0.015), "linear": (2.4e-5, 1.8e-5), "logarithmic": (0.03, 0.04)}
+
+
+def _recovery_trial(law, seed):
+    """A battle from the law itself, with reinforcements, noise of 5 on every strength, and
+    red observed only at its start and end."""
+    from warroom.fit.lsq import LAWS
+
+    rng = np.random.default_rng(seed)
+    n = 21
+    t = np.arange(float(n))
+    reinf = np.zeros(n)
+    reinf[[5, 10]] = [150.0, 100.0]
+    blank = np.full(n - 1, np.nan)
+    a, b = TRUE[law]
+    B, R, _, _ = simulate_record(BattleRecord(t, np.r_[1000.0, blank], np.r_[800.0, blank],
+                                              reinf, np.zeros(n), None, None), a, b, *LAWS[law])
+    Bn, Rn = B + rng.normal(0, 5, n), R + rng.normal(0, 5, n)
+    Bn[0], Rn[0] = 1000.0, 800.0
+    Rn[1:-1] = np.nan
+    f = fit(BattleRecord(t, Bn, Rn, reinf, np.zeros(n), None, None), law)
+    (lb, hb), (lr, hr) = f.intervals["blue_effectiveness"], f.intervals["red_effectiveness"]
+    return lb <= a <= hb, lr <= b <= hr
+
+
+@pytest.mark.parametrize("law", sorted(TRUE))
+def test_fitter_recovers_coefficients_within_their_intervals(law):
+    # each 95% interval should hold its true value in 95 of 100 trials; with 100 trials the
+    # binomial standard deviation is 2.2 points, so at least 90 is the 2.3-sigma floor
+    hits = np.array([_recovery_trial(law, seed) for seed in range(100)])
+    assert hits[:, 0].sum() >= 90 and hits[:, 1].sum() >= 90, hits.sum(axis=0)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 from scipy.optimize import least_squares
-from scipy.stats import t as student_t
+from scipy.stats import f as f_dist
 
 from ..world.compile import AIMED, AREA, LOGARITHMIC
 from .data import BattleRecord
@@ -58,33 +59,44 @@ class Fit:
 def simulate_record(rec: BattleRecord, a: float, b: float, p: float, q: float):
     """Strengths at the record's times and losses per step under the law (a: blue's
     effectiveness on red, b: red's on blue)."""
-    n = len(rec.t)
-    B, R = np.empty(n), np.empty(n)
-    lb, lr = np.zeros(n), np.zeros(n)
-    B[0], R[0] = rec.blue[0], rec.red[0]
-    for k in range(1, n):
-        dt = rec.t[k] - rec.t[k - 1]
-        rb, rr = rec.blue_reinforcements[k] / dt, rec.red_reinforcements[k] / dt
-        y = np.array([B[k - 1], R[k - 1], 0.0, 0.0])
-        h = dt / SUBSTEPS
-        args = (a, b, p, q, rb, rr)
-        for _ in range(SUBSTEPS):  # classical RK4: data steps are short against the dynamics
-            k1 = _rhs(y, *args)
-            k2 = _rhs(y + h / 2 * k1, *args)
-            k3 = _rhs(y + h / 2 * k2, *args)
-            k4 = _rhs(y + h * k3, *args)
-            y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-        B[k], R[k] = max(y[0], 0.0), max(y[1], 0.0)
-        lb[k], lr[k] = y[2], y[3]
-    return B, R, lb, lr
+    return _integrate(rec.t, float(rec.blue[0]), float(rec.red[0]), rec.blue_reinforcements,
+                      rec.red_reinforcements, float(a), float(b), float(p), float(q))
 
 
-def _rhs(y, a, b, p, q, rb, rr):
-    """d(B, R, blue lost, red lost)/dt: the rate law of `attrition.rates` for one force a side."""
-    x, z = max(y[0], 0.0), max(y[1], 0.0)
+@njit(cache=True, error_model="numpy")
+def _rhs(x, z, a, b, p, q):
+    """Loss rates of blue and red: the rate law of `attrition.rates`, one force a side."""
+    x, z = max(x, 0.0), max(z, 0.0)
     loss_b = b * z**q * x**p if x > 0 else 0.0
     loss_r = a * x**q * z**p if z > 0 else 0.0
-    return np.array([rb - loss_b, rr - loss_r, loss_b, loss_r])
+    return loss_b, loss_r
+
+
+@njit(cache=True, error_model="numpy")
+def _integrate(t, b0, r0, reinf_b, reinf_r, a, b, p, q):
+    n = t.shape[0]
+    B, R = np.empty(n), np.empty(n)
+    lb, lr = np.zeros(n), np.zeros(n)
+    B[0], R[0] = b0, r0
+    for k in range(1, n):
+        dt = t[k] - t[k - 1]
+        rb, rr = reinf_b[k] / dt, reinf_r[k] / dt
+        h = dt / SUBSTEPS
+        x, z, cb, cr = B[k - 1], R[k - 1], 0.0, 0.0
+        for _ in range(SUBSTEPS):  # classical RK4: data steps are short against the dynamics
+            l1b, l1r = _rhs(x, z, a, b, p, q)
+            l2b, l2r = _rhs(x + h / 2 * (rb - l1b), z + h / 2 * (rr - l1r), a, b, p, q)
+            l3b, l3r = _rhs(x + h / 2 * (rb - l2b), z + h / 2 * (rr - l2r), a, b, p, q)
+            l4b, l4r = _rhs(x + h * (rb - l3b), z + h * (rr - l3r), a, b, p, q)
+            db = (l1b + 2 * l2b + 2 * l3b + l4b) / 6
+            dr = (l1r + 2 * l2r + 2 * l3r + l4r) / 6
+            x += h * (rb - db)
+            z += h * (rr - dr)
+            cb += h * db
+            cr += h * dr
+        B[k], R[k] = max(x, 0.0), max(z, 0.0)
+        lb[k], lr[k] = cb, cr
+    return B, R, lb, lr
 
 
 def _basis(rec: BattleRecord):
@@ -114,9 +126,11 @@ def fit(rec: BattleRecord, law: str) -> Fit:
             {"blue": B[1:], "red": R[1:]}
 
     def residuals(theta):
-        pr = predicted(theta)
-        return np.concatenate([(pr[s][mask[s]] - obs[s][mask[s]]) / scale
-                               for s in ("blue", "red")])
+        with np.errstate(over="ignore", invalid="ignore"):
+            pr = predicted(theta)
+        r = np.concatenate([(pr[s][mask[s]] - obs[s][mask[s]]) / scale
+                            for s in ("blue", "red")])
+        return np.where(np.isfinite(r), r, 1e150)  # a diverging trial point: just very bad
 
     theta0 = np.log(_engel_guess(rec, *(fixed or (0.0, 1.0))))
     if fixed is None:
@@ -147,10 +161,14 @@ def fit(rec: BattleRecord, law: str) -> Fit:
     except np.linalg.LinAlgError:
         sd = np.full(k, np.inf)
     names = ["blue_effectiveness", "red_effectiveness", "p", "q"][:k]
-    z = float(student_t.ppf(0.975, max(n - k, 1)))  # few points: t, not the normal 1.96
+    # profile-likelihood intervals: linearised ones are too narrow where a side is seen only at
+    # its endpoints; the F threshold is the exact one for a linear model with unknown variance
+    thr = sse_scaled * (1.0 + float(f_dist.ppf(0.95, 1, max(n - k, 1))) / max(n - k, 1))
     intervals = {}
     for i, name in enumerate(names):
-        lo_, hi_ = sol.x[i] - z * sd[i], sol.x[i] + z * sd[i]
+        step = float(sd[i]) if np.isfinite(sd[i]) and sd[i] > 0 else 0.1
+        lo_, hi_ = (_profile_bound(residuals, sol.x, i, thr, sgn, step, lo[i], hi[i])
+                    for sgn in (-1.0, 1.0))
         intervals[name] = (float(np.exp(lo_)), float(np.exp(hi_))) if i < 2 else \
             (float(lo_), float(hi_))
     identifiable, reason = _verdict(cond, sd, k)
@@ -161,6 +179,48 @@ def fit(rec: BattleRecord, law: str) -> Fit:
                sse=sse, series={"t": rec.t, **dict(zip(("blue", "red"),
                                                        simulate_record(rec, a, b, p, q)[:2],
                                                        strict=True))})
+
+
+def _profile_bound(residuals, x_hat, i, thr, sgn, step, lo_i, hi_i) -> float:
+    """Where the profiled sum of squares of parameter i crosses `thr`, on the side `sgn`
+    (the parameter's bound if it never does: the data do not limit it there)."""
+    others = [j for j in range(len(x_hat)) if j != i]
+
+    def profile(c, y0):
+        def inner(y):
+            x = x_hat.copy()
+            x[i] = c
+            x[others] = y
+            return residuals(x)
+
+        sol = least_squares(inner, y0, method="lm")
+        return float(sol.fun @ sol.fun) - thr, sol.x
+
+    edge = lo_i if sgn < 0 else hi_i
+    inside, y_in = x_hat[i], x_hat[others]
+    c = inside + sgn * step
+    for _ in range(40):
+        if (c - edge) * sgn >= 0:
+            return edge
+        g, y = profile(c, y_in)
+        if g > 0:
+            break
+        inside, y_in = c, y  # walk out, warm-starting each inner fit from the last
+        c += sgn * step
+        step *= 1.6
+    else:
+        return edge
+    outside = c
+    for _ in range(30):  # bisect, always warm-starting from the inside end
+        mid = (inside + outside) / 2
+        g, y = profile(mid, y_in)
+        if g > 0:
+            outside = mid
+        else:
+            inside, y_in = mid, y
+        if abs(outside - inside) < 1e-6:
+            break
+    return (inside + outside) / 2
 
 
 def _verdict(cond: float, sd: np.ndarray, k: int) -> tuple[bool, str]:
