@@ -149,3 +149,16 @@ def test_fitter_recovers_coefficients_within_their_intervals(law):
     # binomial standard deviation is 2.2 points, so at least 90 is the 2.3-sigma floor
     hits = np.array([_recovery_trial(law, seed) for seed in range(100)])
     assert hits[:, 0].sum() >= 90 and hits[:, 1].sum() >= 90, hits.sum(axis=0)
+
+
+def test_a_law_needing_more_data_than_the_file_has_is_refused(tmp_path):
+    from typer.testing import CliRunner
+
+    from warroom.cli import app
+
+    p = tmp_path / "ends.csv"
+    p.write_text("t,blue,red\n0,1000,800\n5,,\n10,700,300\n")
+    r = CliRunner().invoke(app, ["fit", str(p), "--law", "exponents"])
+    assert r.exit_code == 2
+    assert "law 'exponents' has 4 parameters but the record gives only 2" in r.output
+    assert "Traceback" not in r.output

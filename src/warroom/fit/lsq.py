@@ -17,6 +17,7 @@ from numba import njit
 from scipy.optimize import least_squares
 from scipy.stats import f as f_dist
 
+from ..errors import UserError
 from ..world.compile import AIMED, AREA, LOGARITHMIC
 from .data import BattleRecord
 
@@ -45,15 +46,21 @@ class Fit:
     series: dict[str, np.ndarray] = field(repr=False)
 
     def to_json(self) -> dict:
+        """Plain JSON values; a quantity the data cannot give (R^2 of one point) is null."""
         out = {"law": self.law, "method": self.method,
                "blue_effectiveness": self.blue_effectiveness,
                "red_effectiveness": self.red_effectiveness}
         if self.p is not None:
             out |= {"p": self.p, "q": self.q}
         return out | {"intervals": {k: list(v) for k, v in self.intervals.items()},
-                      "rmse": self.rmse, "r2": self.r2, "r2_basis": self.r2_basis,
+                      "rmse": self.rmse, "r2": {k: _finite(v) for k, v in self.r2.items()},
+                      "r2_basis": self.r2_basis,
                       "identifiable": self.identifiable, "reason": self.reason,
                       "aic": self.aic, "bic": self.bic}
+
+
+def _finite(v: float) -> float | None:
+    return v if np.isfinite(v) else None
 
 
 def simulate_record(rec: BattleRecord, a: float, b: float, p: float, q: float):
@@ -110,6 +117,13 @@ def fit(rec: BattleRecord, law: str) -> Fit:
     law = ALIASES.get(law, law)
     fixed = LAWS[law]
     basis, obs = _basis(rec)
+    n_obs = sum(int((~np.isnan(v)).sum()) for v in obs.values())
+    n_par = 2 if fixed is not None else 4
+    if n_obs <= n_par:
+        raise UserError(
+            f"law '{law}' has {n_par} parameters but the record gives only {n_obs} observed "
+            f"{basis} values after the start; it needs more than {n_par} (observe more times, "
+            "or give per-step losses)")
     # one scale for both sides (same units, same kind of error): it only conditions the solver
     both = np.concatenate([v[~np.isnan(v)] for v in obs.values()])
     scale = max(float(np.std(both)), float(np.abs(both).mean()) * 1e-6, 1e-12)
