@@ -162,3 +162,25 @@ def test_a_law_needing_more_data_than_the_file_has_is_refused(tmp_path):
     assert r.exit_code == 2
     assert "law 'exponents' has 4 parameters but the record gives only 2" in r.output
     assert "Traceback" not in r.output
+
+
+def test_engel_method_recovers_the_iwo_jima_coefficients_from_a_simulated_record():
+    import warroom
+    from warroom.fit.engel import engel
+    from warroom.scenario import validate
+
+    data = warroom.load_scenario("scenarios/iwo_jima.yaml").model_dump(mode="json")
+    data["clock"]["step"] = 1.0
+    r = warroom.simulate(validate(data))
+    t, n = r.times, len(r.times)
+    garrison = np.full(n, np.nan)
+    garrison[[0, -1]] = r.strength[[0, -1], 1]  # the garrison seen only at start and end
+    landings = np.zeros(n)
+    landings[np.searchsorted(t, [2.0, 4.0])] = [6000, 13000]
+    rec = BattleRecord(t, r.strength[:, 0], garrison, landings, np.zeros(n), None, None)
+    e = engel(rec, "square")
+    # daily trapezoids and landings spread over their day: within 1% of Engel's own figures
+    assert e.blue_effectiveness == pytest.approx(0.0106, rel=0.01)
+    assert e.red_effectiveness == pytest.approx(0.0544, rel=0.01)
+    lo, hi = e.intervals["blue_effectiveness"]
+    assert lo < 0.0106 < hi

@@ -121,7 +121,9 @@ def fit_cmd(
     data: Annotated[Path, typer.Argument(help="Battle record (CSV: t, blue, red, ...).")],
     law: LawOpt = "square",
     time_unit: Annotated[str, typer.Option(help="Unit of the t column, for labels.")] = "day",
-    method: Annotated[str, typer.Option(help="lsq (least squares on trajectories).")] = "lsq",
+    method: Annotated[str, typer.Option(
+        help="lsq (least squares on trajectories) or engel (Engel's integral estimator).")
+    ] = "lsq",
     out: Annotated[Path | None, typer.Option(help="Folder for fit.json and fit.png.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
 ) -> None:
@@ -131,14 +133,21 @@ def fit_cmd(
     from .fit.plot import fit_figure
 
     try:
-        if method != "lsq":
-            raise UserError(f"--method: expected 'lsq', found {method!r} (engel is not built yet)")
+        if method not in ("lsq", "engel"):
+            raise UserError(f"--method: expected 'lsq' or 'engel', found {method!r}")
         name = ALIASES.get(law, law)
         if name not in LAWS and name != "all":
             raise UserError(f"--law: expected one of square, linear, log, exponents, all; "
                             f"found {law!r}")
         rec = read_record(data)
-        if name == "all":
+        if method == "engel":
+            from .fit.engel import engel
+
+            if name == "all":
+                raise UserError("--method engel fits one law at a time; name it with --law")
+            fits = {name: engel(rec, name)}
+            result = fits[name].to_json()
+        elif name == "all":
             fits, best = fit_all(rec)
             result = {"laws": {k: f.to_json() for k, f in fits.items()}, "best": best}
         else:

@@ -56,7 +56,7 @@ class Fit:
                       "rmse": self.rmse, "r2": {k: _finite(v) for k, v in self.r2.items()},
                       "r2_basis": self.r2_basis,
                       "identifiable": self.identifiable, "reason": self.reason,
-                      "aic": self.aic, "bic": self.bic}
+                      "aic": _finite(self.aic), "bic": _finite(self.bic)}
 
 
 def _finite(v: float) -> float | None:
