@@ -32,9 +32,10 @@ def _total_losses(rec: BattleRecord, side: str) -> float:
 
 def engel(rec: BattleRecord, law: str) -> Fit:
     law = ALIASES.get(law, law)
-    if LAWS.get(law) is None:
+    exps = LAWS.get(law)
+    if exps is None:
         raise UserError(f"--method engel takes square, linear or log, not {law!r}")
-    p, q = LAWS[law]
+    p, q = exps
     seen = {s: ~np.isnan(getattr(rec, s)) for s in ("blue", "red")}
     full = [s for s in seen if seen[s].all()]
     if not full:
