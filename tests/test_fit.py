@@ -46,14 +46,7 @@ def test_reinforcements_enter_the_integration():
 
 @pytest.mark.skipif(not ARDENNES.exists(), reason=f"{ARDENNES} not found: ../shared/data absent")
 def test_ardennes_laws_fit_poorly_and_alike_and_exponents_are_not_identifiable(tmp_path):
-    rows = list(csv.reader(ln for ln in ARDENNES.read_text().splitlines()
-                           if not ln.startswith("#")))
-    path = tmp_path / "ardennes.csv"
-    with path.open("w") as fh:
-        fh.write("t,blue,red,blue_losses,red_losses\n")
-        for i, r in enumerate(rows[1:]):
-            fh.write(f"{r[0]},{r[1]},{r[3]},{r[2] if i else ''},{r[4] if i else ''}\n")
-    rec = read_record(path)
+    rec = read_record(_ardennes_csv(tmp_path))
     fits = {law: fit(rec, law) for law in ("square", "linear", "logarithmic")}
     for f in fits.values():
         assert f.r2_basis == "losses"
