@@ -97,7 +97,7 @@ def test_fit_and_simulate_fit_commands_print_one_json_object(tmp_path):
                             str(tmp_path / "f")])
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    assert set(out["laws"]) == {"square", "linear", "logarithmic", "exponents"}
+    assert set(out["laws"]) == {"square", "linear", "logarithmic", "mixed", "exponents"}
     assert out["best"] in out["laws"] and out["laws"]["exponents"]["identifiable"] is False
     assert (tmp_path / "f" / "fit.png").exists()
     sq = out["laws"]["square"]
@@ -177,3 +177,23 @@ def test_engel_method_recovers_the_iwo_jima_coefficients_from_a_simulated_record
     assert e.red_effectiveness == pytest.approx(0.0544, rel=0.01)
     lo, hi = e.intervals["blue_effectiveness"]
     assert lo < 0.0106 < hi
+
+
+def test_mixed_law_finds_which_side_fires_area_fire_and_its_coefficients():
+    from warroom.fit.lsq import law_exponents
+
+    n = 21
+    t = np.arange(float(n))
+    blank = np.full(n - 1, np.nan)
+    rec0 = BattleRecord(t, np.r_[300.0, blank], np.r_[1000.0, blank], np.zeros(n), np.zeros(n),
+                        None, None)
+    pb, qb, pr, qr = law_exponents("mixed", "red")  # blue hides: red fires area fire on it
+    a, b = 0.05, 1e-4
+    B, R, _, _ = simulate_record(rec0, a, b, pb, qb, (pr, qr))
+    noise = np.random.default_rng(4).normal(0, 1.0, (2, n))
+    rec = BattleRecord(t, B + noise[0], R + noise[1], np.zeros(n), np.zeros(n), None, None)
+    f = fit(rec, "mixed")
+    assert "area fire by red fits better" in f.reason
+    assert f.blue_effectiveness == pytest.approx(a, rel=0.05)
+    assert f.red_effectiveness == pytest.approx(b, rel=0.05)
+    assert f.intervals["blue_effectiveness"][0] < a < f.intervals["blue_effectiveness"][1]

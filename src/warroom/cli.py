@@ -113,7 +113,10 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder.")]) -> No
     out_console.print(f"wrote {run_dir / 'report.md'} and {run_dir / 'report.html'}")
 
 
-LawOpt = Annotated[str, typer.Option(help="square, linear, log, exponents, or all (fit only).")]
+LawOpt = Annotated[str, typer.Option(
+    help="square, linear, log, mixed, exponents, or all (fit only).")]
+AreaOpt = Annotated[str | None, typer.Option(
+    help="With --law mixed: the side whose fire is area fire (fit tries both if omitted).")]
 
 
 @app.command("fit")
@@ -126,6 +129,7 @@ def fit_cmd(
     ] = "lsq",
     out: Annotated[Path | None, typer.Option(help="Folder for fit.json and fit.png.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
+    area_fire_by: AreaOpt = None,
 ) -> None:
     """Fit an attrition law to a battle record: coefficients, intervals, fit, identifiability."""
     from .fit.data import read_record
@@ -137,8 +141,8 @@ def fit_cmd(
             raise UserError(f"--method: expected 'lsq' or 'engel', found {method!r}")
         name = ALIASES.get(law, law)
         if name not in LAWS and name != "all":
-            raise UserError(f"--law: expected one of square, linear, log, exponents, all; "
-                            f"found {law!r}")
+            raise UserError(f"--law: expected one of square, linear, log, mixed, exponents, "
+                            f"all; found {law!r}")
         rec = read_record(data)
         if method == "engel":
             from .fit.engel import engel
@@ -151,7 +155,7 @@ def fit_cmd(
             fits, best = fit_all(rec)
             result = {"laws": {k: f.to_json() for k, f in fits.items()}, "best": best}
         else:
-            fits = {name: fit(rec, name)}
+            fits = {name: fit(rec, name, area_fire_by)}
             result = fits[name].to_json()
     except UserError as e:
         _fail(e)
@@ -191,6 +195,7 @@ def simulate_fit(
     p: Annotated[float | None, typer.Option(help="Target exponent (law exponents).")] = None,
     q: Annotated[float | None, typer.Option(help="Shooter exponent (law exponents).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
+    area_fire_by: AreaOpt = None,
 ) -> None:
     """Run given coefficients against a battle record; print the per-step relative error."""
     from .fit.data import read_record
@@ -199,10 +204,10 @@ def simulate_fit(
     try:
         name = ALIASES.get(law, law)
         if name not in LAWS:
-            raise UserError(f"--law: expected square, linear, log or exponents, found {law!r}")
-        if name == "exponents" and (p is None or q is None):
-            raise UserError("--law exponents needs --p and --q")
-        result = forward(read_record(data), name, blue_effectiveness, red_effectiveness, p, q)
+            raise UserError(f"--law: expected square, linear, log, mixed or exponents, found "
+                            f"{law!r}")
+        result = forward(read_record(data), name, blue_effectiveness, red_effectiveness, p, q,
+                         area_fire_by)
     except UserError as e:
         _fail(e)
     if as_json:

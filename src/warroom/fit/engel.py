@@ -33,7 +33,7 @@ def _total_losses(rec: BattleRecord, side: str) -> float:
 def engel(rec: BattleRecord, law: str) -> Fit:
     law = ALIASES.get(law, law)
     exps = LAWS.get(law)
-    if exps is None:
+    if not isinstance(exps, tuple):
         raise UserError(f"--method engel takes square, linear or log, not {law!r}")
     p, q = exps
     seen = {s: ~np.isnan(getattr(rec, s)) for s in ("blue", "red")}

@@ -21,8 +21,27 @@ from ..errors import UserError
 from ..world.compile import AIMED, AREA, LOGARITHMIC
 from .data import BattleRecord
 
-LAWS = {"square": AIMED, "linear": AREA, "logarithmic": LOGARITHMIC, "exponents": None}
+LAWS: dict[str, tuple[float, float] | str | None] = {
+    "square": AIMED, "linear": AREA, "logarithmic": LOGARITHMIC, "exponents": None,
+    "mixed": "mixed"}
 ALIASES = {"log": "logarithmic"}
+SIDES = ("blue", "red")
+
+
+def law_exponents(law: str, area_fire_by: str | None) -> tuple[float, float, float, float] | None:
+    """(p, q) of blue's losses then of red's, or None where they are fitted (exponents).
+    Mixed (Deitchman): the side named fires area fire, so its enemy's losses follow the linear
+    law and its own the square law."""
+    spec = LAWS[law]
+    if spec is None:
+        return None
+    if spec == "mixed":
+        if area_fire_by not in SIDES:
+            raise UserError("law 'mixed' needs the side whose fire is area fire: blue or red")
+        return (*AIMED, *AREA) if area_fire_by == "blue" else (*AREA, *AIMED)
+    assert isinstance(spec, tuple)
+    p, q = spec
+    return (p, q, p, q)
 SUBSTEPS = 16
 
 
@@ -63,24 +82,28 @@ def _finite(v: float) -> float | None:
     return v if np.isfinite(v) else None
 
 
-def simulate_record(rec: BattleRecord, a: float, b: float, p: float, q: float):
+def simulate_record(rec: BattleRecord, a: float, b: float, p: float, q: float,
+                    red: tuple[float, float] | None = None):
     """Strengths at the record's times and losses per step under the law (a: blue's
-    effectiveness on red, b: red's on blue)."""
+    effectiveness on red, b: red's on blue; (p, q) the exponents of blue's losses, and of red's
+    unless `red` gives others)."""
+    pr, qr = red if red is not None else (p, q)
     return _integrate(rec.t, float(rec.blue[0]), float(rec.red[0]), rec.blue_reinforcements,
-                      rec.red_reinforcements, float(a), float(b), float(p), float(q))
+                      rec.red_reinforcements, float(a), float(b), float(p), float(q),
+                      float(pr), float(qr))
 
 
 @njit(cache=True, error_model="numpy")
-def _rhs(x, z, a, b, p, q):
+def _rhs(x, z, a, b, p, q, pr, qr):
     """Loss rates of blue and red: the rate law of `attrition.rates`, one force a side."""
     x, z = max(x, 0.0), max(z, 0.0)
     loss_b = b * z**q * x**p if x > 0 else 0.0
-    loss_r = a * x**q * z**p if z > 0 else 0.0
+    loss_r = a * x**qr * z**pr if z > 0 else 0.0
     return loss_b, loss_r
 
 
 @njit(cache=True, error_model="numpy")
-def _integrate(t, b0, r0, reinf_b, reinf_r, a, b, p, q):
+def _integrate(t, b0, r0, reinf_b, reinf_r, a, b, p, q, pr, qr):
     n = t.shape[0]
     B, R = np.empty(n), np.empty(n)
     lb, lr = np.zeros(n), np.zeros(n)
@@ -91,10 +114,10 @@ def _integrate(t, b0, r0, reinf_b, reinf_r, a, b, p, q):
         h = dt / SUBSTEPS
         x, z, cb, cr = B[k - 1], R[k - 1], 0.0, 0.0
         for _ in range(SUBSTEPS):  # classical RK4: data steps are short against the dynamics
-            l1b, l1r = _rhs(x, z, a, b, p, q)
-            l2b, l2r = _rhs(x + h / 2 * (rb - l1b), z + h / 2 * (rr - l1r), a, b, p, q)
-            l3b, l3r = _rhs(x + h / 2 * (rb - l2b), z + h / 2 * (rr - l2r), a, b, p, q)
-            l4b, l4r = _rhs(x + h * (rb - l3b), z + h * (rr - l3r), a, b, p, q)
+            l1b, l1r = _rhs(x, z, a, b, p, q, pr, qr)
+            l2b, l2r = _rhs(x + h / 2 * (rb - l1b), z + h / 2 * (rr - l1r), a, b, p, q, pr, qr)
+            l3b, l3r = _rhs(x + h / 2 * (rb - l2b), z + h / 2 * (rr - l2r), a, b, p, q, pr, qr)
+            l4b, l4r = _rhs(x + h * (rb - l3b), z + h * (rr - l3r), a, b, p, q, pr, qr)
             db = (l1b + 2 * l2b + 2 * l3b + l4b) / 6
             dr = (l1r + 2 * l2r + 2 * l3r + l4r) / 6
             x += h * (rb - db)
@@ -113,9 +136,19 @@ def _basis(rec: BattleRecord):
     return "strength", {"blue": rec.blue[1:], "red": rec.red[1:]}
 
 
-def fit(rec: BattleRecord, law: str) -> Fit:
+def fit(rec: BattleRecord, law: str, area_fire_by: str | None = None) -> Fit:
+    """Fit `law`; for 'mixed' without `area_fire_by`, both orientations, keeping the better."""
     law = ALIASES.get(law, law)
-    fixed = LAWS[law]
+    if LAWS[law] == "mixed" and area_fire_by is None:
+        fits = [_fit(rec, law, law_exponents(law, side)) for side in SIDES]
+        best = min(range(2), key=lambda i: fits[i].sse)
+        f = fits[best]
+        f.reason += f"; area fire by {SIDES[best]} fits better than by {SIDES[1 - best]}"
+        return f
+    return _fit(rec, law, law_exponents(law, area_fire_by))
+
+
+def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] | None) -> Fit:
     basis, obs = _basis(rec)
     n_obs = sum(int((~np.isnan(v)).sum()) for v in obs.values())
     n_par = 2 if fixed is not None else 4
@@ -131,11 +164,15 @@ def fit(rec: BattleRecord, law: str) -> Fit:
 
     def unpack(theta):
         a, b = np.exp(theta[0]), np.exp(theta[1])
-        p, q = (theta[2], theta[3]) if fixed is None else fixed
-        return a, b, p, q
+        exps = (theta[2], theta[3], theta[2], theta[3]) if fixed is None else fixed
+        return a, b, exps
+
+    def run(theta):
+        a, b, (p, q, pr, qr) = unpack(theta)
+        return simulate_record(rec, a, b, p, q, (pr, qr))
 
     def predicted(theta):
-        B, R, lb, lr = simulate_record(rec, *unpack(theta))
+        B, R, lb, lr = run(theta)
         return {"blue": lb[1:], "red": lr[1:]} if basis == "losses" else \
             {"blue": B[1:], "red": R[1:]}
 
@@ -146,7 +183,7 @@ def fit(rec: BattleRecord, law: str) -> Fit:
                             for s in ("blue", "red")])
         return np.where(np.isfinite(r), r, 1e150)  # a diverging trial point: just very bad
 
-    theta0 = np.log(_engel_guess(rec, *(fixed or (0.0, 1.0))))
+    theta0 = np.log(_engel_guess(rec, *((fixed or AIMED * 2)[:2])))
     if fixed is None:
         theta0 = np.append(theta0, [0.0, 1.0])
         lo, hi = [-50, -50, -5, -5], [50, 50, 5, 5]
@@ -155,7 +192,7 @@ def fit(rec: BattleRecord, law: str) -> Fit:
     sol = least_squares(residuals, theta0, bounds=(lo, hi), x_scale="jac", method="trf")
     n, k = sol.fun.size, sol.x.size
     sse_scaled = float(sol.fun @ sol.fun)
-    a, b, p, q = unpack(sol.x)
+    a, b, exps = unpack(sol.x)
     pr = predicted(sol.x)
     rmse, r2, sse = {}, {}, 0.0
     for s in ("blue", "red"):
@@ -186,13 +223,12 @@ def fit(rec: BattleRecord, law: str) -> Fit:
         intervals[name] = (float(np.exp(lo_)), float(np.exp(hi_))) if i < 2 else \
             (float(lo_), float(hi_))
     identifiable, reason = _verdict(cond, sd, k)
-    return Fit(law, "lsq", float(a), float(b), None if fixed else float(p),
-               None if fixed else float(q), intervals, rmse, r2, basis, identifiable, reason,
+    B_fit, R_fit, _, _ = run(sol.x)
+    return Fit(law, "lsq", float(a), float(b), None if fixed else float(exps[0]),
+               None if fixed else float(exps[1]), intervals, rmse, r2, basis, identifiable, reason,
                aic=float(n * np.log(sse_scaled / n) + 2 * k),
                bic=float(n * np.log(sse_scaled / n) + k * np.log(n)),
-               sse=sse, series={"t": rec.t, **dict(zip(("blue", "red"),
-                                                       simulate_record(rec, a, b, p, q)[:2],
-                                                       strict=True))})
+               sse=sse, series={"t": rec.t, "blue": B_fit, "red": R_fit})
 
 
 def _profile_bound(residuals, x_hat, i, thr, sgn, step, lo_i, hi_i) -> float:
@@ -280,14 +316,15 @@ def fit_all(rec: BattleRecord) -> tuple[dict[str, Fit], str]:
 
 
 def forward(rec: BattleRecord, law: str, a: float, b: float, p: float | None = None,
-            q: float | None = None) -> dict:
+            q: float | None = None, area_fire_by: str | None = None) -> dict:
     """Run given coefficients against the record: relative error at the observed strengths."""
     law = ALIASES.get(law, law)
-    fixed = LAWS[law]
-    if fixed is None and (p is None or q is None):
-        raise ValueError("law 'exponents' needs p and q")
-    pp, qq = fixed if fixed is not None else (float(p or 0.0), float(q or 0.0))
-    B, R, _, _ = simulate_record(rec, a, b, pp, qq)
+    fixed = law_exponents(law, area_fire_by)
+    if fixed is None:
+        if p is None or q is None:
+            raise UserError("law 'exponents' needs --p and --q")
+        fixed = (p, q, p, q)
+    B, R, _, _ = simulate_record(rec, a, b, fixed[0], fixed[1], (fixed[2], fixed[3]))
     out: dict = {}
     errs = []
     for side, sim, obs in (("blue", B, rec.blue), ("red", R, rec.red)):
