@@ -1,0 +1,1 @@
+"""Validation of warroom models against recorded battles."""
