@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 
-from warroom.aggregate.registry import SOLVERS
-from warroom.rng import stream
 from warroom.scenario import validate
 from warroom.world import compile_world
 
@@ -28,15 +26,8 @@ def duel(x0, y0, a, b, *, law="square", solver="ode", end=10.0, step=0.1, **extr
 
 
 def replicate(scenario, n, seed=0):
-    """Final state of n replications: (strength[n, F], end_time[n], winner index[n])."""
-    import numpy as np
+    """Final state of n replications: (strength[n, F], end_time[n])."""
+    from warroom.aggregate.replicate import replicate as run
 
-    world = compile_world(scenario, seed)
-    finals, ends = [], []
-    for i in range(n):
-        s = SOLVERS[world.solver](world, stream(seed, i, "attrition"))
-        k = int(s.scal[4]) - 1
-        led = s.rec_led[k]
-        finals.append(world.x0 + led[0] - led[1] - led[2])
-        ends.append(s.rec_t[k])
-    return np.array(finals), np.array(ends)
+    out = run(compile_world(scenario, seed), n, seed)
+    return out["final"], out["end_time"]

@@ -12,8 +12,8 @@ from ..rng import stream
 from ..rngfast import Slot, child_words, fast_streams_available
 from ..world.compile import World
 from .registry import SOLVERS, STOCHASTIC
-from .state import N_REC, REASON, WINNER, new_state, world_arrays
-from .stochastic import CTMC, TAU_LEAP, run_batch_seeded, run_stochastic
+from .state import new_state, world_arrays
+from .stochastic import CTMC, TAU_LEAP, _outcome, run_batch_seeded, run_stochastic
 
 
 def replicate(world: World, n: int, seed: int, workers: int = 1) -> dict[str, np.ndarray]:
@@ -33,12 +33,8 @@ def replicate(world: World, n: int, seed: int, workers: int = 1) -> dict[str, np
 
 
 def _store(world, s, i, out):
-    k = int(s.scal[N_REC]) - 1
-    led = s.rec_led[k]
-    out["final"][i] = np.maximum(world.x0 + led[0] - led[1] - led[2], 0.0)
-    out["end_time"][i] = s.rec_t[k]
-    out["winner"][i] = int(s.scal[WINNER])
-    out["reason"][i] = int(s.scal[REASON])
+    _outcome(world_arrays(world), s, i, out["final"], out["end_time"], out["winner"],
+             out["reason"])
 
 
 def _stochastic_chunk(world, seed, idx, out):

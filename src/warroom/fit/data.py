@@ -34,6 +34,17 @@ class BattleRecord:
     def has_losses(self) -> bool:
         return self.blue_losses is not None and self.red_losses is not None
 
+    def total_losses(self, side: str) -> float:
+        """The side's losses over the record: summed per-step losses where given, otherwise
+        initial + reinforcements - last observed strength."""
+        given = getattr(self, f"{side}_losses")
+        if given is not None:
+            return float(given[1:].sum())
+        obs = getattr(self, side)
+        last = int(np.flatnonzero(~np.isnan(obs))[-1])
+        reinf = getattr(self, f"{side}_reinforcements")[1 : last + 1].sum()
+        return float(obs[0] + reinf - obs[last])
+
 
 def read_record(path: str | Path) -> BattleRecord:
     path = Path(path)

@@ -19,17 +19,6 @@ from .lsq import ALIASES, LAWS, Fit, simulate_record
 Z95 = 1.959963984540054
 
 
-def _total_losses(rec: BattleRecord, side: str) -> float:
-    obs = getattr(rec, side)
-    given = getattr(rec, f"{side}_losses")
-    if given is not None:
-        return float(given[1:].sum())
-    ok = np.flatnonzero(~np.isnan(obs))
-    last = ok[-1]
-    reinf = getattr(rec, f"{side}_reinforcements")[1 : last + 1].sum()
-    return float(obs[0] + reinf - obs[last])
-
-
 def engel(rec: BattleRecord, law: str) -> Fit:
     law = ALIASES.get(law, law)
     exps = LAWS.get(law)
@@ -45,7 +34,7 @@ def engel(rec: BattleRecord, law: str) -> Fit:
     known = full[0]
     other = "red" if known == "blue" else "blue"
     X = getattr(rec, known)  # the fully observed side's strengths
-    lost_other, lost_known = _total_losses(rec, other), _total_losses(rec, known)
+    lost_other, lost_known = rec.total_losses(other), rec.total_losses(known)
     other_obs = getattr(rec, other)
     Y = np.interp(t, t[seen[other]], other_obs[seen[other]])  # first guess: straight line
     reinf_y = np.cumsum(getattr(rec, f"{other}_reinforcements"))

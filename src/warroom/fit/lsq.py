@@ -296,11 +296,7 @@ def _engel_guess(rec: BattleRecord, p: float, q: float) -> np.ndarray:
         return np.interp(t, t[ok], v[ok])
 
     B, R = filled(rec.blue), filled(rec.red)
-    if rec.blue_losses is not None and rec.red_losses is not None:
-        lost_b, lost_r = rec.blue_losses[1:].sum(), rec.red_losses[1:].sum()
-    else:
-        lost_b = B[0] + rec.blue_reinforcements.sum() - B[-1]
-        lost_r = R[0] + rec.red_reinforcements.sum() - R[-1]
+    lost_b, lost_r = rec.total_losses("blue"), rec.total_losses("red")
     fire_on_r = np.trapezoid(np.maximum(B, 0) ** q * np.maximum(R, 0) ** p, t)
     fire_on_b = np.trapezoid(np.maximum(R, 0) ** q * np.maximum(B, 0) ** p, t)
     a = max(lost_r, 1e-9) / max(fire_on_r, 1e-300)
