@@ -31,3 +31,15 @@ def replicate(scenario, n, seed=0):
 
     out = run(compile_world(scenario, seed), n, seed)
     return out["final"], out["end_time"]
+
+
+def invoke(*args):
+    """Run the CLI in-process; a user mistake must never show a traceback."""
+    from typer.testing import CliRunner
+
+    from warroom.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result

@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from helpers import invoke
 from warroom.cli import app
 
 runner = CliRunner()
@@ -19,13 +20,6 @@ def where(text, needle, offset=0):
         if needle in line:
             return f"{i}:{line.index(needle) + 1 + offset}"
     raise AssertionError(needle)
-
-
-def invoke(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def write(tmp_path, text, name="s.yaml"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 PURPOSES = {"attrition": 0, "movement": 1, "detection": 2, "morale": 3, "command": 4,
-            "campaign": 5}
+            "campaign": 5, "validation": 6}
 
 
 def stream(seed: int, replication: int, purpose: str) -> np.random.Generator:
