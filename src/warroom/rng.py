@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 PURPOSES = {"attrition": 0, "movement": 1, "detection": 2, "morale": 3, "command": 4,
-            "campaign": 5, "validation": 6}
+            "campaign": 5, "validation": 6,
+            "deployment": 7, "targeting": 8}
 
 
 def stream(seed: int, replication: int, purpose: str) -> np.random.Generator:

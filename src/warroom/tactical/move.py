@@ -1,0 +1,68 @@
+"""Movement: each mobile entity steps towards its goal at its speed over the terrain it stands on.
+
+Goals by order: hold (none); advance (the nearest enemy its side sees, else the force's `to`);
+move (the force's `to`); withdraw (the next point of the force's route). An entity that fired
+this tick stays put if its force halts to fire (a withdrawal never does). A step that would end
+on impassable ground is not taken. Positions are read from (x, y) and written to
+(x_new, y_new), so every goal is where its entity stood at the start of the tick.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit, prange
+
+from ..terrain.los import cell_of
+from .world import ADVANCE, HOLD, MOVE, WITHDRAW
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn, f_order,
+         f_to, f_halt, route_start, route_xy, waypoint, t_speed, t_mobility, t_suppression, dt,
+         elev, mcell, terrain, cost, width, height):
+    n = live.shape[0]
+    for k in prange(n):
+        e = live[k]
+        f = force[e]
+        order = f_order[f]
+        if order == HOLD or immobile[e]:
+            continue
+        if fired[e] and f_halt[f] and order != WITHDRAW:
+            continue
+        if order == ADVANCE:
+            t = nn[e]
+            if t >= 0:
+                gx, gy = x[t], y[t]
+            elif not math.isnan(f_to[f, 0]):
+                gx, gy = f_to[f, 0], f_to[f, 1]
+            else:
+                continue
+        elif order == MOVE:
+            gx, gy = f_to[f, 0], f_to[f, 1]
+        else:
+            w = route_start[f] + waypoint[e]
+            if w >= route_start[f + 1]:
+                continue
+            gx, gy = route_xy[w, 0], route_xy[w, 1]
+        te = etype[e]
+        r, c = cell_of(elev, mcell, x[e], y[e])
+        here = cost[terrain[r, c], t_mobility[te]]
+        step = t_speed[te] * dt / here
+        if suppressed[e]:
+            step *= t_suppression[te]
+        dx, dy = gx - x[e], gy - y[e]
+        d = math.hypot(dx, dy)
+        if d == 0.0 or step <= 0.0:
+            if order == WITHDRAW and d == 0.0:
+                waypoint[e] += 1
+            continue
+        f_step = min(step, d) / d
+        nx = min(max(x[e] + dx * f_step, 0.0), width * (1.0 - 1e-12))
+        ny = min(max(y[e] + dy * f_step, 0.0), height * (1.0 - 1e-12))
+        r2, c2 = cell_of(elev, mcell, nx, ny)
+        if math.isinf(cost[terrain[r2, c2], t_mobility[te]]):
+            continue
+        x_new[e], y_new[e] = nx, ny
+        if order == WITHDRAW and step >= d:
+            waypoint[e] += 1

@@ -1,0 +1,198 @@
+"""Compile a `TacticalScenario` into a `TacticalWorld`: the raster, type tables and the entities'
+initial state as flat arrays. Names are kept for reports only; systems see integer indices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..rng import stream
+from ..scenario.tactical import OrderKind, Rule, TacticalScenario
+from ..terrain.classes import MOBILITY
+from ..terrain.raster import Raster, build_raster
+from ..world.compile import BP_KINDS
+
+ROLES = ("infantry", "vehicle", "hover", "artillery", "drone", "mech", "monster", "officer",
+         "sensor", "operator", "civilian")
+TARGET_CLASSES = ("soft", "armoured", "air", "structure", "monster")
+ORDERS = {OrderKind.hold: 0, OrderKind.advance: 1, OrderKind.move: 2, OrderKind.withdraw: 3}
+RULES = {Rule.nearest: 0, Rule.priority: 1, Rule.weakest: 2, Rule.random: 3, Rule.area: 4}
+HOLD, ADVANCE, MOVE, WITHDRAW = 0, 1, 2, 3
+NEAREST, PRIORITY, WEAKEST, RANDOM, AREA = 0, 1, 2, 3, 4
+UNRANKED = 1 << 20
+
+
+@dataclass(frozen=True, eq=False)
+class TacticalWorld:
+    name: str
+    seed: int
+    time_unit: str
+    t0: float
+    t_end: float
+    dt: float
+    snapshot_every: int
+    raster: Raster
+    side_ids: tuple[str, ...]
+    role_ids: tuple[str, ...]
+    class_ids: tuple[str, ...]  # target classes
+    # entity types
+    type_ids: tuple[str, ...]
+    type_role: np.ndarray
+    type_class: np.ndarray
+    type_mobility: np.ndarray
+    type_speed: np.ndarray
+    type_hp: np.ndarray
+    type_armour: np.ndarray
+    type_height: np.ndarray
+    type_sensor: np.ndarray  # range, metres
+    type_detect: np.ndarray
+    type_suppression: np.ndarray
+    # weapons, (type, slot): slots beyond a type's count have range 0
+    w_ids: tuple[tuple[str, ...], ...]
+    w_range: np.ndarray
+    w_rate: np.ndarray
+    w_accuracy: np.ndarray
+    w_radius: np.ndarray
+    w_ammo: np.ndarray  # -1 unlimited
+    w_damage: np.ndarray  # (type, slot, target class)
+    w_mkill: np.ndarray  # (type, slot, target class)
+    # forces
+    force_ids: tuple[str, ...]
+    force_side: np.ndarray
+    force_type: np.ndarray
+    force_count: np.ndarray
+    force_order: np.ndarray
+    force_to: np.ndarray  # (F, 2), nan where none
+    force_halt: np.ndarray  # bool
+    force_rule: np.ndarray
+    force_spread: np.ndarray
+    force_rank: np.ndarray  # (F, roles + classes) preference rank, UNRANKED if not listed
+    route_start: np.ndarray  # (F + 1,) into route_xy
+    route_xy: np.ndarray  # (points, 2)
+    # breakpoints (strength kind: fraction of the side's initial entities; time)
+    bp_ids: tuple[str, ...]
+    bp_side: np.ndarray
+    bp_kind: np.ndarray
+    bp_value: np.ndarray
+    # entities, initial state
+    x0: np.ndarray
+    y0: np.ndarray
+    ent_force: np.ndarray  # int32
+    ent_side: np.ndarray  # int8
+    ent_type: np.ndarray  # int16
+
+    @property
+    def n(self) -> int:
+        return len(self.x0)
+
+    @property
+    def n_forces(self) -> int:
+        return len(self.force_ids)
+
+    @property
+    def solver(self) -> str:
+        return "tactical"
+
+    @property
+    def n_types(self) -> int:
+        return len(self.type_ids)
+
+
+def deploy_positions(force, raster: Raster, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    d = force.deploy
+    n = force.count
+    if d.area is not None:
+        x0, y0, x1, y1 = d.area
+        x = rng.uniform(min(x0, x1), max(x0, x1), n)
+        y = rng.uniform(min(y0, y1), max(y0, y1), n)
+    else:
+        r = d.radius * np.sqrt(rng.random(n))
+        a = rng.uniform(0, 2 * np.pi, n)
+        x = d.at[0] + r * np.cos(a)
+        y = d.at[1] + r * np.sin(a)
+    W, H = raster.extent
+    # keep strictly inside the map: a point on the far edge would fall off the last cell
+    return (np.clip(x, 0.0, np.nextafter(W, 0.0)), np.clip(y, 0.0, np.nextafter(H, 0.0)))
+
+
+def compile_tactical(sc: TacticalScenario, seed: int | None = None,
+                     base: Path | None = None) -> TacticalWorld:
+    seed = sc.seed if seed is None else seed
+    raster = build_raster(sc.map, sc.terrain_classes, base or Path("."))
+    roles = ROLES + tuple(r for r in sc.roles if r not in ROLES)
+    classes = TARGET_CLASSES + tuple(c for c in sc.target_classes if c not in TARGET_CLASSES)
+    types = {t.id: i for i, t in enumerate(sc.entity_types)}
+    T, C = len(types), len(classes)
+    S = max((len(t.weapons) for t in sc.entity_types), default=0) or 1
+    w_range = np.zeros((T, S))
+    w_rate = np.zeros((T, S))
+    w_acc = np.zeros((T, S))
+    w_radius = np.zeros((T, S))
+    w_ammo = np.full((T, S), -1, np.int64)
+    w_damage = np.zeros((T, S, C))
+    w_mkill = np.zeros((T, S, C))
+    for ti, t in enumerate(sc.entity_types):
+        for wi, w in enumerate(t.weapons):
+            w_range[ti, wi], w_rate[ti, wi], w_acc[ti, wi] = w.range, w.rate, w.accuracy
+            w_radius[ti, wi] = w.radius
+            w_ammo[ti, wi] = -1 if w.ammo is None else w.ammo
+            for c, v in w.damage.items():
+                w_damage[ti, wi, classes.index(c)] = v
+            for c, v in w.mobility_kill.items():
+                w_mkill[ti, wi, classes.index(c)] = v
+    forces = [(si, f) for si, s in enumerate(sc.sides) for f in s.forces]
+    F = len(forces)
+    rank = np.full((F, len(roles) + C), UNRANKED, np.int64)
+    route_start = [0]
+    route_xy: list[list[float]] = []
+    for fi, (_, f) in enumerate(forces):
+        for k, name in enumerate(f.targeting.priority):
+            col = roles.index(name) if name in roles else len(roles) + classes.index(name)
+            rank[fi, col] = min(rank[fi, col], k)
+        route_xy += f.orders.route or []
+        route_start.append(len(route_xy))
+    bps = [(si, bp) for si, s in enumerate(sc.sides) for bp in s.breakpoints]
+    rng = stream(seed, 0, "deployment")
+    xs, ys = zip(*(deploy_positions(f, raster, rng) for _, f in forces), strict=True)
+    counts = np.array([f.count for _, f in forces], np.int64)
+    ent_force = np.repeat(np.arange(F, dtype=np.int32), counts)
+    ftype = np.array([types[f.type] for _, f in forces], np.int16)
+    fside = np.array([si for si, _ in forces], np.int8)
+    et = sc.entity_types
+    return TacticalWorld(
+        name=sc.name, seed=seed, time_unit=sc.clock.unit.value, t0=sc.clock.start,
+        t_end=sc.clock.end, dt=sc.clock.step, snapshot_every=sc.output.snapshot_every,
+        raster=raster, side_ids=tuple(s.id for s in sc.sides), role_ids=roles,
+        class_ids=classes, type_ids=tuple(types),
+        type_role=np.array([roles.index(t.role) for t in et], np.int64),
+        type_class=np.array([classes.index(t.target_class) for t in et], np.int64),
+        type_mobility=np.array([MOBILITY.index(t.mobility.value) for t in et], np.int64),
+        type_speed=np.array([t.speed for t in et], float),
+        type_hp=np.array([t.hp for t in et], float),
+        type_armour=np.array([t.armour for t in et], float),
+        type_height=np.array([t.height for t in et], float),
+        type_sensor=np.array([t.sensor.range for t in et], float),
+        type_detect=np.array([t.sensor.detect for t in et], float),
+        type_suppression=np.array([t.suppression for t in et], float),
+        w_ids=tuple(tuple(w.id for w in t.weapons) for t in et), w_range=w_range,
+        w_rate=w_rate, w_accuracy=w_acc, w_radius=w_radius, w_ammo=w_ammo,
+        w_damage=w_damage, w_mkill=w_mkill,
+        force_ids=tuple(f.id for _, f in forces), force_side=fside, force_type=ftype,
+        force_count=counts,
+        force_order=np.array([ORDERS[f.orders.kind] for _, f in forces], np.int64),
+        force_to=np.array([f.orders.to if f.orders.to else [np.nan, np.nan] for _, f in forces],
+                          float).reshape(F, 2),
+        force_halt=np.array([f.orders.halt_to_fire for _, f in forces], bool),
+        force_rule=np.array([RULES[f.targeting.rule] for _, f in forces], np.int64),
+        force_spread=np.array([f.targeting.spread for _, f in forces], np.int64),
+        force_rank=rank, route_start=np.array(route_start, np.int64),
+        route_xy=np.array(route_xy, float).reshape(-1, 2),
+        bp_ids=tuple(bp.id or f"{sc.sides[si].id}-{bp.kind}" for si, bp in bps),
+        bp_side=np.array([si for si, _ in bps], np.int64),
+        bp_kind=np.array([BP_KINDS[bp.kind] for _, bp in bps], np.int64),
+        bp_value=np.array([bp.below if bp.kind != "time" else bp.at for _, bp in bps], float),
+        x0=np.concatenate(xs), y0=np.concatenate(ys), ent_force=ent_force,
+        ent_side=fside[ent_force], ent_type=ftype[ent_force],
+    )
