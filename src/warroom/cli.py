@@ -83,23 +83,34 @@ def _print_summary(s: dict, out: Path) -> None:
 @app.command()
 def check(scenario: ScenarioArg) -> None:
     """Validate a scenario file and report every mistake (exit 0 valid, 2 invalid)."""
-    from .scenario import load_scenario
+    from .scenario import TacticalScenario, load_scenario
 
     try:
         sc = load_scenario(scenario)
     except UserError as e:
         _fail(e)
     n_forces = sum(len(s.forces) for s in sc.sides)
-    out_console.print(f"{scenario}: ok ({len(sc.sides)} sides, {n_forces} forces, "
-                      f"{len(sc.engagements)} engagements)")
+    if isinstance(sc, TacticalScenario):
+        n = sum(f.count for s in sc.sides for f in s.forces)
+        what = f"{len(sc.entity_types)} entity types, {n:,} entities"
+    else:
+        what = f"{len(sc.engagements)} engagements"
+    out_console.print(f"{scenario}: ok ({len(sc.sides)} sides, {n_forces} forces, {what})")
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    scale: Annotated[str, typer.Option(help="aggregate or tactical.")] = "aggregate",
+) -> None:
     """Print the scenario format's JSON Schema (for editors)."""
     from .scenario.model import Scenario
+    from .scenario.tactical import TacticalScenario
 
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    models: dict[str, type[Scenario] | type[TacticalScenario]] = {
+        "aggregate": Scenario, "tactical": TacticalScenario}
+    if scale not in models:
+        _fail(UserError(f"--scale: expected 'aggregate' or 'tactical', found {scale!r}"))
+    print(json.dumps(models[scale].model_json_schema(), indent=2))
 
 
 @app.command()

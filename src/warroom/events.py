@@ -19,10 +19,12 @@ class EventKind(IntEnum):
     breakpoint_reached = 7
     side_broke = 8
     battle_ended = 9
+    contact = 10  # a side first sees an enemy (tactical)
+    mobility_kills = 11  # entities immobilised in a tick (tactical)
 
 
 # at one instant: troops move first, then engagements open or close, then the consequences
-PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5], dtype=np.int64)
+PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2], dtype=np.int64)
 
 END_TIME, END_BROKE, END_MUTUAL = 0, 1, 2
 END_REASONS = {END_TIME: "time", END_BROKE: "side_broke", END_MUTUAL: "mutual"}

@@ -51,11 +51,17 @@ def write_reports(run: Path) -> None:
     facts = [["", ""], ["scenario", summary["scenario"]], ["seed", str(manifest["seed"])],
              ["solver", summary["solver"]], ["scenario hash", manifest["scenario_hash"]],
              ["warroom", manifest["warroom_version"]]]
-    write_pages(run, f"After-action report: {summary['scenario']}", [
+    sections: list = [
         ("", "text", narrative(summary, ev)),
         ("Strength over time", "image", "strength.png"),
         ("Exchange ratio", "image", "exchange.png"),
         ("Losses", "table", _loss_table(summary)),
-        ("Events", "table", events),
-        ("Run", "table", facts),
-    ], figs)
+    ]
+    if (run / "kills.parquet").exists():  # a tactical battle: who killed what
+        k = pq.read_table(run / "kills.parquet").to_pandas()
+        rows = [["side", "shooter type", "target type", "kills"]]
+        rows += [[str(r.side), str(r.shooter_type), str(r.target_type), f"{r.kills:,.1f}"]
+                 for r in k.sort_values("kills", ascending=False).itertuples()]
+        sections.append(("Kills by shooter and target type", "table", rows))
+    sections += [("Events", "table", events), ("Run", "table", facts)]
+    write_pages(run, f"After-action report: {summary['scenario']}", sections, figs)

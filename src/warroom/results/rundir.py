@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -19,6 +20,9 @@ import pyarrow.parquet as pq
 from .._version import __version__
 from ..errors import UserError
 from .result import Result
+
+if TYPE_CHECKING:
+    from ..tactical.result import TacticalResult
 
 PARQUET = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
 
@@ -55,14 +59,16 @@ def commit(stage: Path, out: Path) -> None:
         shutil.rmtree(old) if old.is_dir() else old.unlink()
 
 
-def write_run(result: Result, out: Path, *, scenario_path: str | None, command: list[str],
-              wall_time_s: float, force: bool = False) -> Path:
+def write_run(result: Result | TacticalResult, out: Path, *, scenario_path: str | None,
+              command: list[str], wall_time_s: float, force: bool = False) -> Path:
     from ..report.render import write_reports
 
     stage = prepare(out, force)
     try:
         write_parquet(result.timeseries(), stage / "timeseries.parquet")
         write_parquet(result.events_table(), stage / "events.parquet")
+        for name, table in getattr(result, "extra_tables", dict)().items():
+            write_parquet(table, stage / f"{name}.parquet")
         write_json(result.summary(), stage / "summary.json")
         write_json(
             {

@@ -1,6 +1,8 @@
 """Scenario files: schema, loading with located errors, and cross-section checks."""
 
-from .load import load_scenario, scenario_hash, validate
+from .load import AnyScenario, load_scenario, scenario_hash, validate
 from .model import Scenario
+from .tactical import TacticalScenario
 
-__all__ = ["Scenario", "load_scenario", "scenario_hash", "validate"]
+__all__ = ["AnyScenario", "Scenario", "TacticalScenario", "load_scenario", "scenario_hash",
+           "validate"]

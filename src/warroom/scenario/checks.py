@@ -26,7 +26,8 @@ def _unique(ids: list[tuple[Loc, str | None]], what: str) -> Iterator[tuple[Loc,
         if ident is None:
             continue
         if ident in seen:
-            yield loc, f"duplicate {what} id '{ident}' (first used at {_dotted(seen[ident])})"
+            kind = f"{what} id" if what else "id"
+            yield loc, f"duplicate {kind} '{ident}' (first used at {_dotted(seen[ident])})"
         else:
             seen[ident] = loc
 

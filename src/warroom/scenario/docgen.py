@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from .model import Scenario
+from .tactical import TacticalScenario
 
 HEADER = """# Scenario format reference (version 1)
 
@@ -57,11 +58,24 @@ def _section(name: str, d: dict) -> str:
     return "\n".join(lines + [""])
 
 
+TACTICAL = """# Tactical scenarios (`scale: tactical`)
+
+A file with `scale: tactical` describes entities on a terrain map instead of aggregate forces.
+Coordinates are metres from the map's north-west corner: x runs east, y runs south (the order
+of rows in an image or an inline map). The sections shared with aggregate scenarios (`Clock`,
+breakpoints) are described above.
+"""
+
+
 def render() -> str:
     schema = Scenario.model_json_schema()
     defs = schema.pop("$defs", {})
     parts = [HEADER, _section("Scenario", schema)]
     parts += [_section(name, d) for name, d in sorted(defs.items())]
+    tactical = TacticalScenario.model_json_schema()
+    tdefs = tactical.pop("$defs", {})
+    parts += [TACTICAL, _section("TacticalScenario", tactical)]
+    parts += [_section(name, d) for name, d in sorted(tdefs.items()) if name not in defs]
     return "\n".join(parts)
 
 

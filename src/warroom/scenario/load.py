@@ -19,13 +19,18 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ..errors import Problem, ScenarioError
 from .checks import Loc, _dotted, check, did_you_mean
 from .model import Scenario
+from .tactical import TacticalScenario
+from .tactical_checks import check_tactical
+
+AnyScenario = Scenario | TacticalScenario
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, validate and return the scenario in `path`; raise `ScenarioError` on any mistake."""
+def load_scenario(path: str | Path) -> AnyScenario:
+    """Read, validate and return the scenario in `path`; raise `ScenarioError` on any mistake.
+    Files a tactical map names are found relative to the scenario file."""
     path = Path(path)
     data = read_yaml(path)
-    return validate(data, str(path))
+    return validate(data, str(path), base=path.parent)
 
 
 def read_yaml(path: Path) -> Any:
@@ -61,20 +66,32 @@ def read_yaml(path: Path) -> Any:
     return data
 
 
-def validate(data: Any, filename: str = "<scenario>") -> Scenario:
-    """Validate parsed YAML (or plain dicts) into a `Scenario`, locating every problem."""
+def model_for(data: Any) -> type[Scenario] | type[TacticalScenario]:
+    """`scale: tactical` selects the tactical format; anything else is an aggregate battle."""
+    return TacticalScenario if isinstance(data, dict) and data.get("scale") == "tactical" \
+        else Scenario
+
+
+def validate(data: Any, filename: str = "<scenario>", base: Path | None = None) -> AnyScenario:
+    """Validate parsed YAML (or plain dicts) into a scenario, locating every problem."""
+    model = model_for(data)
     try:
-        scenario = Scenario.model_validate(_plain(data))
+        scenario = model.model_validate(_plain(data))
     except ValidationError as e:
         problems = [_problem(data, filename, err) for err in e.errors()]
         raise ScenarioError(_count(problems, filename), _sorted(problems)) from None
-    located = [_locate(data, filename, loc, msg) for loc, msg in check(scenario)]
+    if isinstance(scenario, TacticalScenario):
+        scenario.with_base_dir(base or Path("."))
+        found = check_tactical(scenario, scenario.base_dir)
+    else:
+        found = check(scenario)
+    located = [_locate(data, filename, loc, msg) for loc, msg in found]
     if located:
         raise ScenarioError(_count(located, filename), _sorted(located))
     return scenario
 
 
-def scenario_hash(scenario: Scenario) -> str:
+def scenario_hash(scenario: AnyScenario) -> str:
     """A hash of what the scenario means (not of its comments or layout)."""
     canon = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canon.encode()).hexdigest()
@@ -144,7 +161,7 @@ def _lower(msg: str) -> str:
 
 def _fields_at(data: Any, loc: Loc) -> list[str]:
     """Field names allowed at `loc`, for did-you-mean on unknown keys."""
-    model: Any = Scenario
+    model: Any = model_for(data)
     node = data
     for part in loc:
         if isinstance(node, dict | list):

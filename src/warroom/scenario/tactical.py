@@ -8,9 +8,10 @@ clock's unit; speeds and rates are per that unit.
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from .model import Breakpoint, Clock, Id, Strict
 
@@ -100,9 +101,12 @@ class Terrain(Strict):
 
 
 class Feature(Strict):
-    """A class painted over the map: a box, or a line (road, river) of a given width."""
+    """A shape painted over the map, a box or a line (road, river, ridge line) of a given width:
+    it sets the terrain class there, raises or cuts the ground, or both."""
 
-    terrain: Id
+    terrain: Id | None = Field(None, description="Terrain class inside the shape.")
+    rise: float = Field(0.0, description="Metres added to the elevation inside the shape "
+                        "(negative cuts a trench or canyon).")
     area: Box | None = None
     line: list[Point] | None = Field(None, min_length=2)
     width: float = Field(10.0, gt=0, description="Width of a line feature, metres.")
@@ -111,6 +115,8 @@ class Feature(Strict):
     def _one(self) -> Feature:
         if (self.area is None) == (self.line is None):
             raise ValueError("give exactly one of `area` or `line`")
+        if self.terrain is None and self.rise == 0.0:
+            raise ValueError("a feature needs a `terrain` class, a `rise`, or both")
         return self
 
 
@@ -258,3 +264,13 @@ class TacticalScenario(Strict):
     entity_types: list[EntityType] = Field(min_length=1)
     sides: list[TacticalSide] = Field(min_length=2)
     output: Output = Field(default_factory=Output)
+    _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder map files are read from (the scenario file's)."""
+        return self._base_dir
+
+    def with_base_dir(self, folder: Path) -> TacticalScenario:
+        self._base_dir = folder  # a private attribute: not part of the frozen scenario's data
+        return self

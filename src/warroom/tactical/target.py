@@ -19,9 +19,10 @@ CHUNKS = 256
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _key(rule, e_force, t, d2, rank, role, tclass, n_roles, hp):
+def _key(rule, e_force, t, tt, d2, rank, role, tclass, n_roles, hp):
+    """Sort key of candidate entity t (of type tt): lower is preferred."""
     if rule == PRIORITY:
-        r = min(rank[e_force, role[t]], rank[e_force, n_roles + tclass[t]])
+        r = min(rank[e_force, role[tt]], rank[e_force, n_roles + tclass[tt]])
         return float(r), d2
     if rule == WEAKEST:
         return hp[t], d2
@@ -91,7 +92,7 @@ def select(live, x, y, hp, side, force, etype, f_rule, f_spread, f_rank, t_role,
                         count += 1
                         if rule == RANDOM:
                             continue
-                        a, b = _key(rule, f, t, dd, f_rank, t_role, t_class, n_roles, hp)
+                        a, b = _key(rule, f, t, etype[t], dd, f_rank, t_role, t_class, n_roles, hp)
                         if m == spread and (a > best_a[m - 1] or (a == best_a[m - 1]
                                                                    and b >= best_b[m - 1])):
                             continue

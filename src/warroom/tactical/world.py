@@ -117,10 +117,12 @@ def deploy_positions(force, raster: Raster, rng: np.random.Generator) -> tuple[n
     return (np.clip(x, 0.0, np.nextafter(W, 0.0)), np.clip(y, 0.0, np.nextafter(H, 0.0)))
 
 
-def compile_tactical(sc: TacticalScenario, seed: int | None = None,
+def compile_tactical(sc: TacticalScenario, seed: int | None = None, replication: int = 0,
                      base: Path | None = None) -> TacticalWorld:
+    """The world of replication `replication`: deployments inside their areas are drawn from
+    that replication's stream, so each replication starts from its own placement."""
     seed = sc.seed if seed is None else seed
-    raster = build_raster(sc.map, sc.terrain_classes, base or Path("."))
+    raster = build_raster(sc.map, sc.terrain_classes, base or sc.base_dir)
     roles = ROLES + tuple(r for r in sc.roles if r not in ROLES)
     classes = TARGET_CLASSES + tuple(c for c in sc.target_classes if c not in TARGET_CLASSES)
     types = {t.id: i for i, t in enumerate(sc.entity_types)}
@@ -154,7 +156,7 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
         route_xy += f.orders.route or []
         route_start.append(len(route_xy))
     bps = [(si, bp) for si, s in enumerate(sc.sides) for bp in s.breakpoints]
-    rng = stream(seed, 0, "deployment")
+    rng = stream(seed, replication, "deployment")
     xs, ys = zip(*(deploy_positions(f, raster, rng) for _, f in forces), strict=True)
     counts = np.array([f.count for _, f in forces], np.int64)
     ent_force = np.repeat(np.arange(F, dtype=np.int32), counts)

@@ -183,12 +183,12 @@ def _terrain(spec, shape, elev, ids, base: Path) -> np.ndarray:
     return lut[a.astype(np.int64)]
 
 
-def _paint(spec, terrain, ids, cell) -> None:
+def _paint(spec, terrain, elev, ids, cell) -> None:
     index = {k: i for i, k in enumerate(ids)}
     H, W = terrain.shape
     yy, xx = (np.mgrid[0:H, 0:W] + 0.5) * cell
     for fi, f in enumerate(spec.features):
-        if f.terrain not in index:
+        if f.terrain is not None and f.terrain not in index:
             from ..scenario.checks import did_you_mean
 
             raise MapProblem(("map", "features", fi, "terrain"), f"unknown terrain class "
@@ -206,7 +206,9 @@ def _paint(spec, terrain, ids, cell) -> None:
                 s = np.clip(((xx - ax) * dx + (yy - ay) * dy) / L2, 0, 1) if L2 else 0.0
                 d2 = (xx - ax - s * dx) ** 2 + (yy - ay - s * dy) ** 2
                 mask |= d2 <= (f.width / 2) ** 2
-        terrain[mask] = index[f.terrain]
+        if f.terrain is not None:
+            terrain[mask] = index[f.terrain]
+        elev[mask] += f.rise
 
 
 def build_raster(spec, user_classes, base: Path) -> Raster:
@@ -220,6 +222,7 @@ def build_raster(spec, user_classes, base: Path) -> Raster:
     elev = _elevation(spec, shape, spec.cell, base)
     shape = elev.shape
     terrain = _terrain(spec, shape, elev, ids, base)
-    _paint(spec, terrain, ids, spec.cell)
+    elev = elev.astype(np.float64, copy=True)
+    _paint(spec, terrain, elev, ids, spec.cell)
     return Raster(spec.cell, np.ascontiguousarray(elev, dtype=np.float64),
                   np.ascontiguousarray(terrain), ids, cost, conceal, cover, spec.height_bonus)

@@ -1,0 +1,101 @@
+"""Cross-reference checks of a tactical scenario: ids, roles, classes, orders and the map.
+
+They return (location, message) pairs like `checks.check`; the loader attaches file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from .checks import Loc, _unique, did_you_mean
+from .tactical import OrderKind, TacticalScenario
+
+ROLES = ("infantry", "vehicle", "hover", "artillery", "drone", "mech", "monster", "officer",
+         "sensor", "operator", "civilian")
+TARGET_CLASSES = ("soft", "armoured", "air", "structure", "monster")
+
+
+def check_tactical(sc: TacticalScenario, base: Path) -> list[tuple[Loc, str]]:
+    return list(_check(sc, base))
+
+
+def _ref(loc: Loc, what: str, name: str, known: list[str]) -> Iterator[tuple[Loc, str]]:
+    if name not in known:
+        yield loc, (f"unknown {what} '{name}'{did_you_mean(name, known)}; expected one of "
+                    f"{', '.join(known)}")
+
+
+def _on_map(loc: Loc, pts: list[list[float]], extent: tuple[float, float] | None,
+            what: str) -> Iterator[tuple[Loc, str]]:
+    if extent is None:
+        return
+    W, H = extent
+    for x, y in pts:
+        if not (0 <= x <= W and 0 <= y <= H):
+            yield loc, (f"{what} ({x:g}, {y:g}) is off the map, which spans x 0..{W:g} and "
+                        f"y 0..{H:g} metres")
+            return
+
+
+def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
+    from ..terrain.raster import MapProblem, build_raster
+
+    extent = None
+    try:
+        extent = build_raster(sc.map, sc.terrain_classes, base).extent
+    except MapProblem as e:
+        yield e.loc, str(e)
+    roles = list(ROLES) + [r for r in sc.roles if r not in ROLES]
+    classes = list(TARGET_CLASSES) + [c for c in sc.target_classes if c not in TARGET_CLASSES]
+    ids: list[tuple[Loc, str | None]] = []
+    for ti, t in enumerate(sc.entity_types):
+        loc: Loc = ("entity_types", ti)
+        ids.append((loc + ("id",), t.id))
+        yield from _ref(loc + ("role",), "role", t.role, roles)
+        yield from _ref(loc + ("class",), "target class", t.target_class, classes)
+        yield from _unique([(loc + ("weapons", wi, "id"), w.id)
+                            for wi, w in enumerate(t.weapons)], "weapon")
+        for wi, w in enumerate(t.weapons):
+            for key in ("damage", "mobility_kill"):
+                for c in getattr(w, key):
+                    yield from _ref(loc + ("weapons", wi, key, c), "target class", c, classes)
+    types = [t.id for t in sc.entity_types]
+    for si, side in enumerate(sc.sides):
+        ids.append((("sides", si, "id"), side.id))
+        if not side.forces:
+            yield ("sides", si, "forces"), f"side '{side.id}' has no forces; give at least one"
+        for fi, f in enumerate(side.forces):
+            loc = ("sides", si, "forces", fi)
+            ids.append((loc + ("id",), f.id))
+            yield from _ref(loc + ("type",), "entity type", f.type, types)
+            for k, name in enumerate(f.targeting.priority):
+                if name not in roles and name not in classes:
+                    yield loc + ("targeting", "priority", k), (
+                        f"unknown role or target class '{name}'"
+                        f"{did_you_mean(name, roles + classes)}")
+            d = f.deploy
+            if d.area is not None:
+                x0, y0, x1, y1 = d.area
+                yield from _on_map(loc + ("deploy", "area"), [[x0, y0], [x1, y1]], extent,
+                                   "deployment corner")
+            else:
+                yield from _on_map(loc + ("deploy", "at"), [d.at or [0.0, 0.0]], extent,
+                                   "deployment point")
+            o = f.orders
+            if o.kind is OrderKind.move and o.to is None:
+                yield loc + ("orders",), "orders 'move' need `to`: the point to go to"
+            if o.kind is OrderKind.withdraw and not o.route:
+                yield loc + ("orders",), "orders 'withdraw' need `route`: points to fall back along"
+            if o.to is not None:
+                yield from _on_map(loc + ("orders", "to"), [o.to], extent, "objective")
+            if o.route:
+                yield from _on_map(loc + ("orders", "route"), o.route, extent, "route point")
+        for bi, bp in enumerate(side.breakpoints):
+            ids.append((("sides", si, "breakpoints", bi, "id"), bp.id))
+            if bp.kind == "force_ratio":
+                yield ("sides", si, "breakpoints", bi, "kind"), (
+                    "a tactical battle takes breakpoints of kind 'strength' or 'time'")
+    yield from _unique(ids, "")
+    yield from _unique([(("terrain_classes", k, "id"), c.id)
+                        for k, c in enumerate(sc.terrain_classes)], "terrain class")
