@@ -109,9 +109,8 @@ class Engine:
         W, H = r.extent
         mine = own[s].order
         others = [g for k, g in enumerate(own) if k != s]
-        enemies = np.concatenate([g.order for g in others])
-        if len(mine) == 0 or len(enemies) == 0:
-            return build_grid(self.x, self.y, enemies[:0], W, H, self.cell)
+        if len(mine) == 0 or all(g.order.size == 0 for g in others):
+            return build_grid(self.x, self.y, mine[:0], W, H, self.cell)
         t = w.ent_type[mine]
         rng_, p_ = w.type_sensor[t], w.type_detect[t]
         glob = rng_ >= self.diag
@@ -119,7 +118,9 @@ class Engine:
         if self.flat and p_global >= 1.0 and self.no_conceal:  # everyone is seen
             if len(others) == 1:
                 return others[0]
-            return build_grid(self.x, self.y, enemies, W, H, self.cell)
+            return build_grid(self.x, self.y, np.concatenate([g.order for g in others]), W, H,
+                              self.cell)
+        enemies = np.concatenate([g.order for g in others])
         seen = np.zeros(w.n, bool)
         u = self.rng["detection"].random(len(enemies))
         g = own[s]
@@ -154,9 +155,6 @@ class Engine:
                 self._event("contact", s, float(grids[s].order.size))
         pt_off = np.cumsum([0] + [g.order.size for g in grids]).astype(np.int64)
         g0 = grids[0]
-        self.tgt[:] = -1
-        self.aim_x[:] = np.nan
-        self.aim_y[:] = np.nan
         self._nearest(own, grids)
         u = self.rng["targeting"].random(2 * len(active))
         select(active, self.x, self.y, self.hp, w.ent_side, w.ent_force, w.ent_type,
@@ -166,7 +164,8 @@ class Engine:
                np.concatenate([g.order for g in grids]), np.concatenate([g.px for g in grids]),
                np.concatenate([g.py for g in grids]), box, u, self.nn, self.nn_d2, self.tgt,
                self.aim_x, self.aim_y)
-        shooters = np.flatnonzero((self.tgt >= 0) | ~np.isnan(self.aim_x))
+        # select() wrote tgt and aim for every active entity (and only those are read)
+        shooters = active[(self.tgt[active] >= 0) | ~np.isnan(self.aim_x[active])]
         fired = np.zeros(w.n, bool)
         shot_at = np.zeros(w.n, bool)
         mk = 0
@@ -188,10 +187,13 @@ class Engine:
 
     def _nearest(self, own, grids) -> None:
         """nn / nn_d2: each active entity's nearest enemy among those its side sees."""
-        self.nn[:] = -1
-        self.nn_d2[:] = np.inf
+        # only active entities' entries are read this tick, so only they are written
         for q, g in zip(own, grids, strict=True):
-            if g.order.size == 0 or q.order.size == 0:
+            if q.order.size == 0:
+                continue
+            if g.order.size == 0:
+                self.nn[q.order] = -1
+                self.nn_d2[q.order] = np.inf
                 continue
             slot = np.empty(q.order.size, np.int64)
             d2 = np.empty(q.order.size)
