@@ -247,3 +247,33 @@ def test_the_good_base_runs(tmp_path):
     p.write_text(BASE)
     r = invoke("run", p, "--out", tmp_path / "run")
     assert r.exit_code == 0, r.output
+
+
+# ---- orders and movement ---------------------------------------------------------------------
+def test_orders_move_to_an_area_withdraw_along_a_route_and_stop_at_water():
+    types = [soldier("walker", speed=2.0, sensor={"range": 1.0}),
+             soldier("jeep", speed=5.0, mobility="wheeled", sensor={"range": 1.0})]
+    blue = [{"id": "movers", "type": "walker", "count": 20,
+             "deploy": {"area": [0, 150, 20, 170]},
+             "orders": {"kind": "move", "area": [150, 150, 190, 190]}},
+            {"id": "runners", "type": "walker", "count": 5, "deploy": {"at": [100, 10]},
+             "orders": {"kind": "withdraw", "route": [[60, 60], [10, 190]]}},
+            {"id": "jeeps", "type": "jeep", "count": 5, "deploy": {"at": [10, 100]},
+             "orders": {"kind": "move", "to": [190, 100]}}]
+    red = [{"id": "far", "type": "walker", "count": 1, "deploy": {"at": [195, 5]},
+            "orders": {"kind": "hold"}}]
+    sc = scenario(types, blue, red, size=(40, 40), cell=5.0, end=200,
+                  map={"cell": 5.0, "width": 40, "height": 40,
+                       "features": [{"terrain": "water", "area": [100, 80, 120, 120]}]})
+    _, eng = final_alive(sc, 2)
+    w = eng.w
+    movers = w.ent_force == w.force_ids.index("movers")
+    assert ((eng.x[movers] >= 150) & (eng.x[movers] <= 190) & (eng.y[movers] >= 150)
+            & (eng.y[movers] <= 190)).all()
+    runners = w.ent_force == w.force_ids.index("runners")
+    np.testing.assert_allclose(eng.x[runners], 10.0)
+    np.testing.assert_allclose(eng.y[runners], 190.0)
+    jeeps = w.ent_force == w.force_ids.index("jeeps")
+    # wheeled vehicles cannot enter water: they stop at its western shore (x = 100); there is
+    # no path finding yet, so a unit whose straight path crosses water waits there
+    assert (eng.x[jeeps] < 100).all() and (eng.x[jeeps] >= 100 - 5.0).all()  # one step short

@@ -13,6 +13,32 @@ from ..aggregate.state import N_EV, N_REC, REASON, WINNER, BattleState
 from ..events import END_REASONS, PRIORITY, Event, EventKind
 from ..world.compile import World
 
+LEDGER = ("initial", "arrived", "withdrawn", "lost", "final")
+
+
+def events_table(ev: list[Event]) -> pa.Table:
+    """Typed events as an Arrow table, in their (time, priority, sequence) order."""
+    return pa.table({
+        "t": pa.array([e.t for e in ev], pa.float64()),
+        "priority": pa.array([e.priority for e in ev], pa.int8()),
+        "seq": pa.array([e.seq for e in ev], pa.int32()),
+        "kind": pa.array([e.kind.name for e in ev], pa.string()),
+        "subject": pa.array([e.subject for e in ev], pa.string()),
+        "side": pa.array([e.side for e in ev], pa.string()),
+        "value": pa.array([e.value for e in ev], pa.float64()),
+        "message": pa.array([e.message for e in ev], pa.string()),
+    })
+
+
+def side_summary(ledger: dict[str, dict[str, Any]],
+                 side_ids: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Per side, the sums of its forces' ledgers."""
+    out = {s: dict.fromkeys(LEDGER, 0.0) for s in side_ids}
+    for row in ledger.values():
+        for k in LEDGER:
+            out[row["side"]][k] += row[k]
+    return out
+
 
 @dataclass(frozen=True, eq=False)
 class Result:
@@ -114,17 +140,7 @@ class Result:
         return Event(t, int(PRIORITY[kind]), seq, kind, subject, side, val, message)
 
     def events_table(self) -> pa.Table:
-        ev = self.events
-        return pa.table({
-            "t": pa.array([e.t for e in ev], pa.float64()),
-            "priority": pa.array([e.priority for e in ev], pa.int8()),
-            "seq": pa.array([e.seq for e in ev], pa.int32()),
-            "kind": pa.array([e.kind.name for e in ev], pa.string()),
-            "subject": pa.array([e.subject for e in ev], pa.string()),
-            "side": pa.array([e.side for e in ev], pa.string()),
-            "value": pa.array([e.value for e in ev], pa.float64()),
-            "message": pa.array([e.message for e in ev], pa.string()),
-        })
+        return events_table(self.events)
 
     # ---- summary -----------------------------------------------------------------------------
     @property
@@ -159,13 +175,7 @@ class Result:
         }
 
     def side_summary(self) -> dict[str, dict[str, float]]:
-        out: dict[str, dict[str, float]] = {
-            s: {"initial": 0.0, "arrived": 0.0, "withdrawn": 0.0, "lost": 0.0, "final": 0.0}
-            for s in self.world.side_ids}
-        for row in self.final_ledger().values():
-            for k in ("initial", "arrived", "withdrawn", "lost", "final"):
-                out[row["side"]][k] += row[k]
-        return out
+        return side_summary(self.final_ledger(), self.world.side_ids)
 
     def summary(self) -> dict:
         return {

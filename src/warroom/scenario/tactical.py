@@ -195,13 +195,21 @@ class OrderKind(str, Enum):
 
 
 class Orders(Strict):
-    """hold: stay; advance: close on the nearest seen enemy (or `to` when none is seen);
-    move: go to `to`; withdraw: follow `route`, firing on the move."""
+    """hold: stay; advance: close on the nearest seen enemy (or the objective when none is
+    seen); move: go to the objective, a point `to` or an `area` (each entity makes for the
+    nearest point of it and stops inside); withdraw: follow `route`, firing on the move."""
 
     kind: OrderKind = OrderKind.advance
     to: Point | None = None
+    area: Box | None = None
     route: list[Point] | None = Field(None, min_length=1)
     halt_to_fire: bool = Field(True, description="Stop while a target is in range.")
+
+    @model_validator(mode="after")
+    def _one_objective(self) -> Orders:
+        if self.to is not None and self.area is not None:
+            raise ValueError("give the objective as a point `to` or an `area`, not both")
+        return self
 
 
 class Rule(str, Enum):

@@ -83,12 +83,16 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
                 yield from _on_map(loc + ("deploy", "at"), [d.at or [0.0, 0.0]], extent,
                                    "deployment point")
             o = f.orders
-            if o.kind is OrderKind.move and o.to is None:
-                yield loc + ("orders",), "orders 'move' need `to`: the point to go to"
+            if o.kind is OrderKind.move and o.to is None and o.area is None:
+                yield loc + ("orders",), ("orders 'move' need an objective: a point `to` or an "
+                                          "`area`")
             if o.kind is OrderKind.withdraw and not o.route:
                 yield loc + ("orders",), "orders 'withdraw' need `route`: points to fall back along"
             if o.to is not None:
                 yield from _on_map(loc + ("orders", "to"), [o.to], extent, "objective")
+            if o.area is not None:
+                yield from _on_map(loc + ("orders", "area"), [o.area[:2], o.area[2:]], extent,
+                                   "objective corner")
             if o.route:
                 yield from _on_map(loc + ("orders", "route"), o.route, extent, "route point")
         for bi, bp in enumerate(side.breakpoints):

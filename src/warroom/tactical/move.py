@@ -14,7 +14,7 @@ import math
 from numba import njit, prange
 
 from ..terrain.los import cell_of
-from .world import ADVANCE, HOLD, MOVE, WITHDRAW
+from .world import ADVANCE, HOLD, WITHDRAW
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
@@ -30,16 +30,14 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
             continue
         if fired[e] and f_halt[f] and order != WITHDRAW:
             continue
-        if order == ADVANCE:
-            t = nn[e]
-            if t >= 0:
-                gx, gy = x[t], y[t]
-            elif not math.isnan(f_to[f, 0]):
-                gx, gy = f_to[f, 0], f_to[f, 1]
-            else:
+        if order == ADVANCE and nn[e] >= 0:
+            gx, gy = x[nn[e]], y[nn[e]]
+        elif order != WITHDRAW:  # advance with no enemy in sight, or move
+            if math.isnan(f_to[f, 0]):
                 continue
-        elif order == MOVE:
-            gx, gy = f_to[f, 0], f_to[f, 1]
+            # the nearest point of the objective (a point is a box of no size)
+            gx = min(max(x[e], f_to[f, 0]), f_to[f, 2])
+            gy = min(max(y[e], f_to[f, 1]), f_to[f, 3])
         else:
             w = route_start[f] + waypoint[e]
             if w >= route_start[f + 1]:

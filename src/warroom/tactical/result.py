@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..events import END_REASONS, PRIORITY, Event, EventKind
+from ..results.result import events_table, side_summary
 from .engine import TacticalRun
 
 
@@ -144,17 +145,7 @@ class TacticalResult:
         return Event(t, int(PRIORITY[kind]), seq, kind, subject, side, val, message)
 
     def events_table(self) -> pa.Table:
-        ev = self.events
-        return pa.table({
-            "t": pa.array([e.t for e in ev], pa.float64()),
-            "priority": pa.array([e.priority for e in ev], pa.int8()),
-            "seq": pa.array([e.seq for e in ev], pa.int32()),
-            "kind": pa.array([e.kind.name for e in ev], pa.string()),
-            "subject": pa.array([e.subject for e in ev], pa.string()),
-            "side": pa.array([e.side for e in ev], pa.string()),
-            "value": pa.array([e.value for e in ev], pa.float64()),
-            "message": pa.array([e.message for e in ev], pa.string()),
-        })
+        return events_table(self.events)
 
     # ---- summary -----------------------------------------------------------------------------
     @property
@@ -182,13 +173,7 @@ class TacticalResult:
                 for i, f in enumerate(w.force_ids)}
 
     def side_summary(self) -> dict[str, dict[str, float]]:
-        out: dict[str, dict[str, float]] = {
-            s: {"initial": 0.0, "arrived": 0.0, "withdrawn": 0.0, "lost": 0.0, "final": 0.0}
-            for s in self.world.side_ids}
-        for row in self.final_ledger().values():
-            for k in ("initial", "arrived", "withdrawn", "lost", "final"):
-                out[row["side"]][k] += row[k]
-        return out
+        return side_summary(self.final_ledger(), self.world.side_ids)
 
     def summary(self) -> dict:
         w = self.world

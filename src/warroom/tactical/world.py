@@ -64,7 +64,7 @@ class TacticalWorld:
     force_type: np.ndarray
     force_count: np.ndarray
     force_order: np.ndarray
-    force_to: np.ndarray  # (F, 2), nan where none
+    force_to: np.ndarray  # (F, 4): objective box x0, y0, x1, y1 (a point: x0 = x1); nan none
     force_halt: np.ndarray  # bool
     force_rule: np.ndarray
     force_spread: np.ndarray
@@ -98,6 +98,15 @@ class TacticalWorld:
     @property
     def n_types(self) -> int:
         return len(self.type_ids)
+
+
+def _objective(o) -> list[float]:
+    if o.to is not None:
+        return [o.to[0], o.to[1], o.to[0], o.to[1]]
+    if o.area is not None:
+        x0, y0, x1, y1 = o.area
+        return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+    return [np.nan] * 4
 
 
 def deploy_positions(force, raster: Raster, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -184,8 +193,7 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None, replication:
         force_ids=tuple(f.id for _, f in forces), force_side=fside, force_type=ftype,
         force_count=counts,
         force_order=np.array([ORDERS[f.orders.kind] for _, f in forces], np.int64),
-        force_to=np.array([f.orders.to if f.orders.to else [np.nan, np.nan] for _, f in forces],
-                          float).reshape(F, 2),
+        force_to=np.array([_objective(f.orders) for _, f in forces], float).reshape(F, 4),
         force_halt=np.array([f.orders.halt_to_fire for _, f in forces], bool),
         force_rule=np.array([RULES[f.targeting.rule] for _, f in forces], np.int64),
         force_spread=np.array([f.targeting.spread for _, f in forces], np.int64),
