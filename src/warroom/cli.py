@@ -290,3 +290,6 @@ def validate(
 
 def main() -> None:
     app()
+
+
+from . import cli_experiment  # noqa: E402,F401  (registers mc, sweep and query)

@@ -1,0 +1,229 @@
+"""The experiment commands: `warroom mc`, `warroom sweep` and `warroom query`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from .cli import _fail, app, out_console
+from .errors import UserError
+
+WorkersOpt = Annotated[int | None, typer.Option(
+    help="Local worker processes (default: all cores).")]
+ClusterOpt = Annotated[str | None, typer.Option(
+    help="Run on Dask: a scheduler address tcp://HOST:8786, or 'local' for a LocalCluster.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    help="Experiment folder (default runs/KIND-NAME-TIME/).")]
+ResumeOpt = Annotated[bool, typer.Option(help="Continue the experiment in --out.")]
+SeedOpt = Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")]
+
+
+@contextmanager
+def executor_for(workers: int, cluster: str | None):
+    """None (run here), local processes, or a Dask client's executor."""
+    if cluster:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise UserError("--cluster needs Dask: pip install 'warroom[dask]'") from None
+        local = None
+        try:
+            if cluster == "local":
+                local = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                     dashboard_address=None)
+                client = Client(local)
+            else:
+                client = Client(cluster, timeout="5s")
+        except (OSError, TimeoutError) as e:
+            if local is not None:
+                local.close()
+            raise UserError(f"--cluster {cluster}: cannot reach the Dask scheduler ({e})") \
+                from None
+        try:
+            from .experiment.tasks import worker_setup
+
+            client.run(worker_setup)
+            yield client.get_executor(pure=False)
+        finally:
+            client.close()
+            if local is not None:
+                local.close()
+        return
+    if workers <= 1:
+        yield None
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .experiment.tasks import worker_setup
+
+    # spawn, not fork: numba's threads do not survive a fork
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
+                             initializer=worker_setup)
+    try:
+        yield ex
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _run(kind: str, scenario: Path, n: int, seed: int | None, workers: int | None,
+         cluster: str | None, out: Path | None, resume: bool, points: list[dict],
+         command: list[str]) -> None:
+    from .experiment.report import write_report
+    from .experiment.run import Interrupted, experiment
+    from .scenario.load import _plain, read_yaml
+
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise UserError(f"--workers: expected at least 1, found {workers}")
+    data = _plain(read_yaml(scenario))
+    from .scenario import validate
+
+    sc = validate(read_yaml(scenario), str(scenario), base=scenario.parent)
+    folder = out or Path("runs") / f"{kind}-{sc.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    columns = (TextColumn(f"{kind} {sc.name}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+    with Progress(*columns, console=out_console, transient=False) as bar:
+        task = bar.add_task(kind, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            with executor_for(workers, cluster) as ex:
+                result = experiment(data, n, seed=seed, executor=ex, workers=workers,
+                                    out=folder, points=points, resume=resume,
+                                    base=scenario.parent, kind=kind, progress=progress)
+        except Interrupted as e:
+            bar.stop()
+            again = " ".join(a for a in command if a != "--resume")
+            print(f"interrupted: {e}. Resume with:\n  {again} --resume --out {folder}",
+                  file=sys.stderr)
+            raise typer.Exit(130) from None
+    write_report(folder, result.summary, result.replications, result.series,
+                 sc.clock.unit.value)
+    _print_summary(result.summary, [s.id for s in sc.sides], sc.clock.unit.value)
+    out_console.print(f"wrote {folder}/replications.parquet, summary.json and report.html")
+
+
+def _print_summary(summary: dict, sides: list[str], unit: str) -> None:
+    points = summary["points"]
+    if len(points) == 1:
+        p = points[0]
+        table = Table("side", "P(wins) (95% interval)", "losses mean", "median", "p5", "p95")
+        for s in sides:
+            w, v = p["wins"][s], p["losses"][s]
+            table.add_row(s, f"{w['p']:.3f} ({w['low']:.3f}-{w['high']:.3f})",
+                          f"{v['mean']:,.1f}", f"{v['median']:,.1f}", f"{v['p5']:,.1f}",
+                          f"{v['p95']:,.1f}")
+        out_console.print(table)
+        d = p["duration"]
+        out_console.print(f"duration ({unit}): median {d['median']:,.2f}, 5-95% "
+                          f"{d['p5']:,.2f}-{d['p95']:,.2f}; ended by: "
+                          + ", ".join(f"{k} {v}" for k, v in p["deciding"].items()))
+        return
+    keys = list(points[0]["parameters"])
+    table = Table(*keys, *[f"P({s} wins)" for s in sides],
+                  *[f"{s} losses (mean)" for s in sides])
+    for p in points:
+        table.add_row(*[f"{p['parameters'][k]:g}" if isinstance(p["parameters"][k], float)
+                        else str(p["parameters"][k]) for k in keys],
+                      *[f"{p['wins'][s]['p']:.3f} ({p['wins'][s]['low']:.2f}-"
+                        f"{p['wins'][s]['high']:.2f})" for s in sides],
+                      *[f"{p['losses'][s]['mean']:,.1f}" for s in sides])
+    out_console.print(table)
+
+
+@app.command()
+def mc(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    n: Annotated[int, typer.Option("-n", help="Replications.")] = 1000,
+    seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
+    out: OutOpt = None, resume: ResumeOpt = False,
+) -> None:
+    """Monte Carlo: win probabilities with 95% intervals, losses, duration, how battles end."""
+    try:
+        _run("mc", scenario, n, seed, workers, cluster, out, resume, [{}],
+             ["warroom", *sys.argv[1:]])
+    except UserError as e:
+        _fail(e)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    set_: Annotated[list[str], typer.Option(
+        "--set", help="PATH=START:STOP:COUNT, PATH=log:START:STOP:COUNT or PATH=V1,V2,...")],
+    n: Annotated[int, typer.Option("-n", help="Replications per point.")] = 200,
+    seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
+    out: OutOpt = None, resume: ResumeOpt = False,
+) -> None:
+    """A grid over scenario parameters, n replications per point."""
+    from .experiment.params import get_value, grid, parse_set
+    from .scenario.load import _plain, read_yaml
+
+    try:
+        sets = [parse_set(s) for s in set_]
+        data = _plain(read_yaml(scenario))
+        for path, _ in sets:
+            get_value(data, path)  # a path that does not exist fails before any work
+        _run("sweep", scenario, n, seed, workers, cluster, out, resume, grid(sets),
+             ["warroom", *sys.argv[1:]])
+    except UserError as e:
+        _fail(e)
+
+
+@app.command()
+def query(
+    run_dir: Annotated[Path, typer.Argument(help="An experiment or run folder.")],
+    sql: Annotated[str, typer.Argument(help="SQL over its tables, e.g. SELECT winner, "
+                                       "count(*) FROM replications GROUP BY winner")],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """DuckDB SQL over the folder's Parquet files (each is a table named after its file)."""
+    import duckdb
+
+    try:
+        files = sorted(run_dir.glob("*.parquet")) if run_dir.is_dir() else []
+        if not files:
+            raise UserError(f"{run_dir}: no Parquet tables here (expected an experiment or run "
+                            "folder)")
+        con = duckdb.connect()
+        for f in files:
+            literal = str(f).replace("'", "''")
+            con.execute(f"CREATE VIEW \"{f.stem}\" AS SELECT * FROM read_parquet('{literal}')")
+        try:
+            cur = con.execute(sql)
+        except duckdb.Error as e:
+            names = ", ".join(f.stem for f in files)
+            raise UserError(f"query: {str(e).splitlines()[0]} (tables: {names})") from None
+        cols = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    except UserError as e:
+        _fail(e)
+    if as_csv:
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+        return
+    table = Table(*cols)
+    for r in rows:
+        table.add_row(*[f"{v:.6g}" if isinstance(v, float) else str(v) for v in r])
+    out_console.print(table)

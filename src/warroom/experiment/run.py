@@ -1,0 +1,142 @@
+"""Run an experiment: replications x parameter points, as tasks on an executor, streamed to
+shards, merged and summarised. Replication i of every point uses child i of the experiment's
+SeedSequence (common random numbers across points), whatever ran it."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..errors import UserError
+from ..scenario import AnyScenario, scenario_hash, validate
+from . import store
+from .params import apply
+from .summary import summarise
+from .tasks import run_task
+
+
+class Interrupted(Exception):
+    """Ctrl-C: finished work is on disk; `--resume` continues."""
+
+
+@dataclass
+class ExperimentResult:
+    replications: pa.Table
+    series: pa.Table
+    summary: dict
+
+
+def _task_size(total: int, workers: int) -> int:
+    return max(1, min(250, math.ceil(total / max(1, workers * 8))))
+
+
+def _gaps(n: int, done: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    covered = [False] * n
+    for a, b in done:
+        for i in range(a, min(b, n)):
+            covered[i] = True
+    out, i = [], 0
+    while i < n:
+        if covered[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not covered[j] and j - i < size:
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
+               executor: Executor | None = None, workers: int = 1, out: Path | None = None,
+               points: list[dict[str, Any]] | None = None, resume: bool = False,
+               base: Path | None = None, kind: str = "mc", labels: list[str] | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               task_size: int | None = None) -> ExperimentResult:
+    """Run `n` replications at each parameter point (dotted path -> value overrides) on
+    `executor` (any concurrent.futures.Executor, a Dask client's included; None runs here).
+    With `out`, results stream to Parquet shards there and `resume` continues a stopped run."""
+    if n < 1:
+        raise UserError(f"-n: expected at least 1 replication, found {n}")
+    if isinstance(scenario, dict):
+        data = scenario
+        sc = validate(data, "<scenario>", base=base)
+    else:
+        sc = scenario
+        data = sc.model_dump(mode="json", by_alias=True, exclude_none=True)
+        base = base or getattr(sc, "base_dir", None)
+    seed = sc.seed if seed is None else seed
+    points = points or [{}]
+    texts = []
+    for p in points:
+        d = apply(data, p)
+        validate(d, f"<scenario with {p}>" if p else "<scenario>", base=base)
+        texts.append(json.dumps(d))
+    sides = tuple(s.id for s in sc.sides)
+    base_s = str(base or Path("."))
+    manifest = {"kind": kind, "scenario": sc.name, "scenario_hash": scenario_hash(sc),
+                "seed": seed, "n": n, "points": points, "labels": labels, "sides": list(sides),
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    done: dict[int, list[tuple[int, int]]] = {}
+    if out is not None:
+        store.open_folder(out, manifest, resume)
+        done = store.done_ranges(out)
+    size = task_size or _task_size(n * len(points), workers)
+    tasks = [(k, a, b) for k in range(len(points)) for a, b in _gaps(n, done.get(k, []), size)]
+    total = n * len(points)
+    finished = total - sum(b - a for _, a, b in tasks)
+    if progress:
+        progress(finished, total)
+    results: list[tuple[pa.Table, pa.Table]] = []
+
+    def keep(k: int, a: int, b: int, res: tuple[pa.Table, pa.Table]) -> None:
+        nonlocal finished
+        if out is not None:
+            store.write_shard(out, k, a, b, *res)
+        else:
+            results.append(res)
+        finished += b - a
+        if progress:
+            progress(finished, total)
+
+    try:
+        if executor is None:
+            for k, a, b in tasks:
+                keep(k, a, b, run_task(texts[k], base_s, seed, k, a, b, sides))
+        else:
+            futures: dict[Future, tuple[int, int, int]] = {
+                executor.submit(run_task, texts[k], base_s, seed, k, a, b, sides): (k, a, b)
+                for k, a, b in tasks}
+            try:
+                for f in as_completed(futures):
+                    keep(*futures[f], f.result())
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+    except KeyboardInterrupt:
+        if out is not None:
+            store.mark(out, "interrupted")
+        raise Interrupted(f"{finished:,} of {total:,} replications are saved in {out}") from None
+    if out is not None:
+        rows, series = store.merge(out)
+    else:
+        rows = pa.concat_tables([r for r, _ in results]).sort_by(
+            [("point", "ascending"), ("replication", "ascending")])
+        series = pa.concat_tables([s for _, s in results]).sort_by(
+            [("point", "ascending"), ("replication", "ascending"), ("side", "ascending"),
+             ("t", "ascending")])
+    summary = summarise(rows, points, sides, manifest)
+    if out is not None:
+        store.mark(out, "done")
+        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return ExperimentResult(rows, series, summary)

@@ -1,0 +1,44 @@
+"""The numbers an analyst asks of an experiment, per parameter point: who wins how often (with a
+95% Wilson interval), losses, duration, and how battles ended."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from ..stats import wilson
+
+
+def _stats(x: np.ndarray) -> dict[str, float]:
+    if len(x) == 0:
+        return {"mean": float("nan"), "median": float("nan"), "p5": float("nan"),
+                "p95": float("nan")}
+    return {"mean": float(np.mean(x)), "median": float(np.median(x)),
+            "p5": float(np.percentile(x, 5)), "p95": float(np.percentile(x, 95))}
+
+
+def summarise(rows: pa.Table, points: list[dict], sides: tuple[str, ...],
+              manifest: dict) -> dict:
+    df = rows.to_pandas()
+    out = {"scenario": manifest["scenario"], "scenario_hash": manifest["scenario_hash"],
+           "seed": manifest["seed"], "n": manifest["n"], "kind": manifest["kind"],
+           "points": []}
+    for k, params in enumerate(points):
+        d = df[df["point"] == k]
+        n = len(d)
+        wins = {}
+        for s in [*sides, None]:
+            c = int((d["winner"] == s).sum()) if s is not None else int(d["winner"].isna().sum())
+            lo, hi = wilson(c, n)
+            wins["none" if s is None else s] = {"count": c, "p": c / n if n else float("nan"),
+                                                "low": lo, "high": hi}
+        out["points"].append({
+            "point": k, "parameters": params, "n": n, "wins": wins,
+            "losses": {s: _stats(d[f"lost_{s}"].to_numpy(float)) for s in sides},
+            "final": {s: _stats(d[f"final_{s}"].to_numpy(float)) for s in sides},
+            "duration": _stats(d["duration"].to_numpy(float)),
+            "end_reasons": {str(k2): int(v) for k2, v in d["end_reason"].value_counts().items()},
+            "deciding": {str(k2): int(v) for k2, v in
+                         d["deciding"].fillna("none").value_counts().items()},
+        })
+    return out

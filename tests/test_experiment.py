@@ -1,0 +1,134 @@
+"""Experiments (issue 4, in progress): identical results on any executor, resume after a kill,
+sweeps, SQL over the results, and bad input."""
+
+import json
+import multiprocessing as mp
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import warroom
+from helpers import invoke
+from warroom.errors import UserError
+from warroom.experiment import experiment
+from warroom.experiment.params import apply, parse_set
+from warroom.experiment.tasks import worker_setup
+from warroom.stats import wilson
+
+HILL = Path("scenarios/hill_defence.yaml")
+
+
+def test_same_tables_in_process_on_two_processes_and_on_dask():
+    sc = warroom.load_scenario(HILL)
+    here = experiment(sc, 40, seed=3)
+    with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"),
+                             initializer=worker_setup) as ex:
+        procs = experiment(sc, 40, seed=3, executor=ex, workers=2)
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        dask = experiment(sc, 40, seed=3, executor=client.get_executor(pure=False), workers=2,
+                          task_size=7)
+    for other in (procs, dask):
+        assert other.replications.equals(here.replications)
+        assert other.series.equals(here.series)
+    # replication i is simulate(..., replication=i): the same battle run alone
+    r = warroom.simulate(sc, seed=3, replication=17)
+    row = here.replications.slice(17, 1).to_pylist()[0]
+    assert row["replication"] == 17 and row["winner"] == r.winner
+    assert row["duration"] == pytest.approx(r.end_time - sc.clock.start)
+
+
+def test_summary_counts_and_intervals():
+    res = experiment(warroom.load_scenario(HILL), 50, seed=9)
+    p = res.summary["points"][0]
+    winners = res.replications.column("winner").to_pylist()
+    for side in ("defence", "attack"):
+        k = winners.count(side)
+        assert p["wins"][side]["count"] == k
+        assert (p["wins"][side]["low"], p["wins"][side]["high"]) == wilson(k, 50)
+    assert sum(p["end_reasons"].values()) == 50
+
+
+def _mc(out, n, *extra):
+    return [sys.executable, "-m", "warroom", "mc", str(HILL), "-n", str(n), "--workers",
+            "1", "--seed", "4", "--out", str(out), *extra]
+
+
+def test_a_killed_run_resumes_to_the_same_tables(tmp_path):
+    full, cut = tmp_path / "full", tmp_path / "cut"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    subprocess.run(_mc(full, 600), check=True, capture_output=True, env=env)
+    proc = subprocess.Popen(_mc(cut, 600), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((cut / "shards").glob("*.rows.parquet")):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    shards = list((cut / "shards").glob("*.rows.parquet"))
+    assert shards and not (cut / "replications.parquet").exists()  # stopped part-way
+    r = subprocess.run(_mc(cut, 600, "--resume"), capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    for name in ("replications.parquet", "series.parquet"):
+        assert pq.read_table(cut / name).equals(pq.read_table(full / name))
+    assert json.loads((cut / "manifest.json").read_text())["status"] == "done"
+
+
+def test_sweep_grid_and_query(tmp_path):
+    r = invoke("sweep", HILL, "--set", "forces.battalion.strength=400:600:3", "-n", "20",
+               "--workers", "1", "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output
+    summary = json.loads((tmp_path / "s" / "summary.json").read_text())
+    assert [p["parameters"] for p in summary["points"]] == [
+        {"forces.battalion.strength": v} for v in (400.0, 500.0, 600.0)]
+    r = invoke("query", tmp_path / "s", "SELECT point, count(*) AS n FROM replications "
+               "GROUP BY point ORDER BY point", "--csv")
+    assert r.exit_code == 0 and r.output.splitlines() == ["point,n", "0,20", "1,20", "2,20"]
+    assert (tmp_path / "s" / "report.html").read_text().count("data:image/png") == 3
+
+
+def test_parameter_paths_and_grids():
+    assert parse_set("a.b=1000:5000:5") == ("a.b", [1000.0, 2000.0, 3000.0, 4000.0, 5000.0])
+    assert parse_set("a=log:10:1000:3") == ("a", [10.0, 100.0, 1000.0])
+    assert parse_set("a=1,2.5,x") == ("a", [1, 2.5, "x"])
+    data = {"sides": [{"id": "blue", "forces": [{"id": "tanks", "strength": 5}]}]}
+    assert apply(data, {"forces.tanks.strength": 9})["sides"][0]["forces"][0]["strength"] == 9
+    assert apply(data, {"sides.blue.forces.0.strength": 7})["sides"][0]["forces"][0][
+        "strength"] == 7
+    assert data["sides"][0]["forces"][0]["strength"] == 5  # the original is untouched
+
+
+@pytest.mark.parametrize("spec,needle", [
+    ("forces.batallion.strength=1:2:2", "'batallion' is not in forces (did you mean "
+                                        "'battalion'?)"),
+    ("forces.battalion.strenght=1:2:2", "did you mean 'strength'?"),
+    ("forces.battalion.strength=1:5:0", "the range has no points"),
+    ("forces.battalion.strength", "expected PATH=VALUES"),
+])
+def test_bad_sweep_specs(tmp_path, spec, needle):
+    r = invoke("sweep", HILL, "--set", spec, "-n", "2", "--workers", "1", "--out", tmp_path)
+    assert r.exit_code == 2 and needle in r.output, r.output
+
+
+def test_resume_refuses_a_changed_scenario_and_an_unreachable_cluster(tmp_path):
+    scen = tmp_path / "hill.yaml"
+    scen.write_text(HILL.read_text())
+    assert invoke("mc", scen, "-n", "5", "--workers", "1", "--out", tmp_path / "e").exit_code == 0
+    scen.write_text(HILL.read_text().replace("strength: 520", "strength: 530"))
+    r = invoke("mc", scen, "-n", "5", "--workers", "1", "--out", tmp_path / "e", "--resume")
+    assert r.exit_code == 2 and "cannot resume: the scenario file changed" in r.output
+    r = invoke("mc", scen, "-n", "5", "--workers", "1", "--out", tmp_path / "e")
+    assert r.exit_code == 2 and "pass --resume" in r.output
+    r = invoke("mc", scen, "-n", "5", "--cluster", "tcp://127.0.0.1:9", "--out", tmp_path / "f")
+    assert r.exit_code == 2 and "cannot reach the Dask scheduler" in r.output
+    with pytest.raises(UserError, match="at least 1 replication"):
+        experiment(warroom.load_scenario(HILL), 0)
