@@ -132,3 +132,62 @@ def test_resume_refuses_a_changed_scenario_and_an_unreachable_cluster(tmp_path):
     assert r.exit_code == 2 and "cannot reach the Dask scheduler" in r.output
     with pytest.raises(UserError, match="at least 1 replication"):
         experiment(warroom.load_scenario(HILL), 0)
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
+    out = tmp_path / "e"
+    proc = subprocess.Popen(_mc(out, 600)[:-4] + ["--workers", "2", "--seed", "4", "--out",
+                                                  str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((out / "shards").glob("*.rows.parquet")):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "--resume --out" in err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+
+
+# ---- ablation and Shapley values -------------------------------------------------------------
+GAME = {"": 0, "1": 1, "2": 2, "3": 0, "12": 4, "13": 1, "23": 3, "123": 6}
+
+
+def _v(s):
+    return GAME["".join(sorted(s))]
+
+
+def test_shapley_values_of_a_three_player_game_by_hand():
+    """Weights |S|! (n-|S|-1)! / n! are 1/3, 1/6, 1/6, 1/3 for |S| = 0, 1, 1, 2.
+    phi_1 = 1/3 (1-0) + 1/6 (4-2) + 1/6 (1-0) + 1/3 (6-3) = 11/6
+    phi_2 = 1/3 (2-0) + 1/6 (4-1) + 1/6 (3-0) + 1/3 (6-1) = 10/3
+    phi_3 = 1/3 (0-0) + 1/6 (1-1) + 1/6 (3-2) + 1/3 (6-4) = 5/6   (sum 6 = v(123))"""
+    import numpy as np
+
+    from warroom.experiment.shapley import shapley_exact, shapley_sampled
+
+    phi = shapley_exact(_v, ["1", "2", "3"])
+    assert phi == pytest.approx({"1": 11 / 6, "2": 10 / 3, "3": 5 / 6})
+    est = shapley_sampled(_v, ["1", "2", "3"], 4000, np.random.default_rng(1))
+    for p, (m, se) in est.items():
+        assert abs(m - phi[p]) < 4 * se  # an unbiased estimate with its standard error
+        assert se < 0.05
+
+
+def test_ablate_credits_elements_and_their_shapley_values_add_up(tmp_path):
+    r = invoke("ablate", "docs/examples/first_battle.yaml", "-n", "4", "--workers", "1",
+               "--out", tmp_path / "a")
+    assert r.exit_code == 0, r.output
+    ab = json.loads((tmp_path / "a" / "ablation.json").read_text())
+    ids = {e["id"] for e in ab["elements"]}
+    assert ids == {"north_guns", "relief-column", "north-morale", "south-morale"}
+    assert all(e["shapley_method"] == "exact" for e in ab["elements"])
+    rows = pq.read_table(tmp_path / "a" / "replications.parquet").to_pandas()
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    removed = [p["__remove__"] for p in manifest["points"]]
+    full, none = removed.index([]), removed.index(sorted(ids))
+    win = {k: (rows[rows.point == k].winner == "north").mean() for k in (full, none)}
+    total = sum(e["shapley"] for e in ab["elements"])
+    assert total == pytest.approx(win[full] - win[none])  # efficiency
+    guns = next(e for e in ab["elements"] if e["id"] == "north_guns")
+    assert guns["removal_effect"] > 0  # north's guns help north win

@@ -83,8 +83,7 @@ def executor_for(workers: int, cluster: str | None):
 
 def _run(kind: str, scenario: Path, n: int, seed: int | None, workers: int | None,
          cluster: str | None, out: Path | None, resume: bool, points: list[dict],
-         command: list[str]) -> None:
-    from .experiment.report import write_report
+         command: list[str]):
     from .experiment.run import Interrupted, experiment
     from .scenario.load import _plain, read_yaml
 
@@ -115,9 +114,17 @@ def _run(kind: str, scenario: Path, n: int, seed: int | None, workers: int | Non
             print(f"interrupted: {e}. Resume with:\n  {again} --resume --out {folder}",
                   file=sys.stderr)
             raise typer.Exit(130) from None
+    return result, folder, sc
+    out_console.print(f"wrote {folder}/replications.parquet, summary.json and report.html")
+
+
+def _finish(result, folder: Path, sc, extra: list | None = None) -> None:
+    from .experiment.report import write_report
+
     write_report(folder, result.summary, result.replications, result.series,
-                 sc.clock.unit.value)
-    _print_summary(result.summary, [s.id for s in sc.sides], sc.clock.unit.value)
+                 sc.clock.unit.value, extra or [])
+    if extra is None:
+        _print_summary(result.summary, [s.id for s in sc.sides], sc.clock.unit.value)
     out_console.print(f"wrote {folder}/replications.parquet, summary.json and report.html")
 
 
@@ -158,8 +165,8 @@ def mc(
 ) -> None:
     """Monte Carlo: win probabilities with 95% intervals, losses, duration, how battles end."""
     try:
-        _run("mc", scenario, n, seed, workers, cluster, out, resume, [{}],
-             ["warroom", *sys.argv[1:]])
+        _finish(*_run("mc", scenario, n, seed, workers, cluster, out, resume, [{}],
+                      ["warroom", *sys.argv[1:]]))
     except UserError as e:
         _fail(e)
 
@@ -182,10 +189,69 @@ def sweep(
         data = _plain(read_yaml(scenario))
         for path, _ in sets:
             get_value(data, path)  # a path that does not exist fails before any work
-        _run("sweep", scenario, n, seed, workers, cluster, out, resume, grid(sets),
-             ["warroom", *sys.argv[1:]])
+        _finish(*_run("sweep", scenario, n, seed, workers, cluster, out, resume, grid(sets),
+                      ["warroom", *sys.argv[1:]]))
     except UserError as e:
         _fail(e)
+
+
+@app.command()
+def ablate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    n: Annotated[int, typer.Option("-n", help="Replications per combination.")] = 200,
+    side: Annotated[str | None, typer.Option(
+        help="Whose win probability to explain (default: the first side).")] = None,
+    max_size: Annotated[int, typer.Option(
+        help="Remove up to this many elements at once (when not all combinations).")] = 2,
+    exact_max: Annotated[int, typer.Option(
+        help="Exact Shapley values (every combination) up to this many elements.")] = 6,
+    orders: Annotated[int, typer.Option(
+        help="Random orders for sampled Shapley values beyond --exact-max.")] = 100,
+    seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
+    out: OutOpt = None, resume: ResumeOpt = False,
+) -> None:
+    """Switch off each element with an id, alone and in combination: effects and Shapley values."""
+    import json
+
+    from .experiment.ablate import REMOVE, analyse, plan
+    from .scenario.load import _plain, read_yaml
+
+    try:
+        data = _plain(read_yaml(scenario))
+        sides = [str(s.get("id")) for s in data.get("sides", [])]
+        who = side or (sides[0] if sides else "")
+        if who not in sides:
+            from .scenario.checks import did_you_mean
+
+            raise UserError(f"--side: unknown side '{who}'{did_you_mean(who, sides)}; expected "
+                            f"one of {', '.join(sides)}")
+        if max_size < 1 or exact_max < 0 or orders < 2:
+            raise UserError("--max-size >= 1, --exact-max >= 0 and --orders >= 2 expected")
+        els, coalitions, exact = plan(data, max_size, exact_max, orders, seed or 0)
+        ids = [e.id for e in els]
+        points = [{REMOVE: sorted(set(ids) - c)} for c in coalitions]
+        result, folder, sc = _run("ablate", scenario, n, seed, workers, cluster, out, resume,
+                                  points, ["warroom", *sys.argv[1:]])
+    except UserError as e:
+        _fail(e)
+    rows = analyse(result.replications, coalitions, els, who, exact, orders, seed or 0)
+    (folder / "ablation.json").write_text(json.dumps({"side": who, "elements": rows},
+                                                     indent=2) + "\n")
+    table = [["element", "kind", f"P({who} wins) with it - without (95%)",
+              "Shapley value (95%)"]]
+    for r in rows:
+        lo, hi = r["removal_interval"]
+        slo, shi = r["shapley_interval"]
+        table.append([r["id"], f"{r['kind']} ({r['side']})", f"{r['removal_effect']:+.3f} "
+                      f"({lo:+.3f} to {hi:+.3f})", f"{r['shapley']:+.3f} ({slo:+.3f} to "
+                      f"{shi:+.3f})"])
+    shown = Table(*table[0])
+    for r in table[1:]:
+        shown.add_row(*r)
+    out_console.print(shown)
+    out_console.print(f"Shapley values: {rows[0]['shapley_method']}; they add up to P({who} "
+                      "wins) with every element minus with none")
+    _finish(result, folder, sc, [("Elements", "table", table)])
 
 
 @app.command()

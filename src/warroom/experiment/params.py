@@ -67,9 +67,16 @@ def get_value(data: dict, path: str) -> Any:
 
 
 def apply(data: dict, values: dict[str, Any]) -> dict:
-    """A copy of the scenario data with each path set to its value."""
+    """A copy of the scenario data with each path set to its value (and, under the key
+    `__remove__`, the named elements left out: see `ablate.remove`)."""
     out = copy.deepcopy(data)
+    if "__remove__" in values:
+        from .ablate import remove
+
+        out = remove(out, list(values["__remove__"]))
     for path, v in values.items():
+        if path == "__remove__":
+            continue
         node, key = _resolve(out, path)
         if isinstance(node[key], dict | list):
             raise UserError(f"--set {path}: names a whole section, expected a single value")

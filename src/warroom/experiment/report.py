@@ -81,16 +81,17 @@ def _sweep(summary: dict, sides: list[str]) -> bytes | None:
     return _png(fig)
 
 
-def write_report(out: Path, summary: dict, rows: pa.Table, series: pa.Table, unit: str) -> None:
+def write_report(out: Path, summary: dict, rows: pa.Table, series: pa.Table, unit: str,
+                 extra: list | None = None) -> None:
     sides = [s for s in summary["points"][0]["wins"] if s != "none"]
     df = rows.to_pandas()
     first = df[df["point"] == 0]
     ser = series.to_pandas()
     images = {"histograms.png": _histograms(first, sides),
               "fan.png": _fan(ser[ser["point"] == 0], sides, unit)}
-    sections: list = [("", "text", _story(summary, sides)),
+    sections: list = [("", "text", _story(summary, sides)), *(extra or []),
                       ("Outcomes", "table", summary_rows(summary, sides))]
-    sweep = _sweep(summary, sides) if len(summary["points"]) > 1 else None
+    sweep = _sweep(summary, sides) if summary["kind"] == "sweep" else None
     if sweep is not None:
         images["sweep.png"] = sweep
         sections.append(("Outcomes against the parameters", "image", "sweep.png"))

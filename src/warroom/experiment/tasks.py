@@ -23,10 +23,14 @@ def _scenario(text: str, base: str):
 
 
 def worker_setup() -> None:
-    """In a worker process: one numba thread, since replications already fill the cores."""
+    """In a worker process: one numba thread, since replications already fill the cores; and
+    Ctrl-C is left to the parent, which stops cleanly and says how to resume."""
+    import signal
+
     import numba
 
     numba.set_num_threads(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
@@ -62,7 +66,8 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
         "point": pa.array(rows.pop("point"), pa.int32()),
         "replication": pa.array(rows.pop("replication"), pa.int64()),
         "seed": pa.array(rows.pop("seed"), pa.int64()),
-        **{k: pa.array(v) for k, v in rows.items()}})
+        **{k: pa.array(v, pa.string() if k in ("winner", "end_reason", "deciding")
+                       else pa.float64()) for k, v in rows.items()}})
     n, S = stop - start, len(sides)
     strength = np.stack(series) if series else np.zeros((0, S, GRID_POINTS))
     ser = pa.table({

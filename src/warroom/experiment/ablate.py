@@ -1,0 +1,128 @@
+"""Plan ablation: switch scenario elements off one at a time and in combinations, and credit
+each with its effect on a side's win probability (removal effect and Shapley value).
+
+Elements are what carries an `id` and can be left out without breaking the scenario:
+reinforcements and withdrawals, breakpoints, and every force of a side but its first (the main
+body, which keeps the side in the battle). Fire entries and fleets of a removed force go with it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from ..errors import UserError
+from .shapley import Coalition, orders_needed, shapley_exact, shapley_sampled, subsets
+
+REMOVE = "__remove__"
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    kind: str  # force, reinforcement, withdrawal, breakpoint
+    side: str
+
+
+def elements(data: dict) -> list[Element]:
+    out = []
+    for side in data.get("sides", []):
+        for k, f in enumerate(side.get("forces", [])):
+            if k > 0:
+                out.append(Element(str(f["id"]), "force", side["id"]))
+            for group, kind in (("reinforcements", "reinforcement"),
+                                ("withdrawals", "withdrawal")):
+                out += [Element(str(t["id"]), kind, side["id"]) for t in f.get(group, [])
+                        if "id" in t]
+        out += [Element(str(b["id"]), "breakpoint", side["id"])
+                for b in side.get("breakpoints", []) if "id" in b]
+    return out
+
+
+def remove(data: dict, ids: list[str]) -> dict:
+    """The scenario data without the named elements."""
+    gone = set(ids)
+    out = copy.deepcopy(data)
+    removed_forces = set()
+    for side in out.get("sides", []):
+        keep = []
+        for f in side.get("forces", []):
+            if f["id"] in gone:
+                removed_forces.add(f["id"])
+                continue
+            for group in ("reinforcements", "withdrawals"):
+                if group in f:
+                    f[group] = [t for t in f[group] if t.get("id") not in gone]
+            keep.append(f)
+        side["forces"] = keep
+        if "breakpoints" in side:
+            side["breakpoints"] = [b for b in side["breakpoints"] if b.get("id") not in gone]
+    engagements = []
+    for e in out.get("engagements", []):
+        if "fire" in e:
+            e["fire"] = [x for x in e["fire"] if x["shooter"] not in removed_forces
+                         and x["target"] not in removed_forces]
+        if "fleets" in e:
+            e["fleets"] = [x for x in e["fleets"] if x["force"] not in removed_forces]
+        if e.get("fire") or e.get("fleets"):
+            engagements.append(e)
+    if "engagements" in out:
+        out["engagements"] = engagements
+    return out
+
+
+def plan(data: dict, max_size: int, exact_max: int, orders: int,
+         seed: int) -> tuple[list[Element], list[Coalition], bool]:
+    """The elements, the coalitions (sets of *present* elements) to evaluate, and whether the
+    Shapley values will be exact."""
+    els = elements(data)
+    if not els:
+        raise UserError("nothing to ablate: give reinforcements, withdrawals, breakpoints or "
+                        "second forces an `id`")
+    ids = [e.id for e in els]
+    full = frozenset(ids)
+    if len(ids) <= exact_max:
+        return els, subsets(ids), True
+    wanted = {full - frozenset(c) for c in subsets(ids) if len(c) <= max_size}
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, 9)))
+    wanted |= set(orders_needed(ids, orders, rng))
+    return els, sorted(wanted, key=lambda c: (-len(c), sorted(c))), False
+
+
+def analyse(rows: pa.Table, coalitions: list[Coalition], els: list[Element], side: str,
+            exact: bool, orders: int, seed: int) -> list[dict]:
+    """Per element: the removal effect (all present minus all but it) with a 95% interval from
+    paired replications, and the Shapley value (exact with an interval, or sampled with one)."""
+    ids = [e.id for e in els]
+    df = rows.to_pandas()
+    wins = {c: (df[df["point"] == k].sort_values("replication")["winner"] == side)
+            .to_numpy(float) for k, c in enumerate(coalitions)}
+    full = frozenset(ids)
+    n = len(wins[full])
+    if exact:
+        per_rep = shapley_exact(lambda s: wins[s], ids)
+    else:
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, 9)))
+        sampled = shapley_sampled(lambda s: float(wins[s].mean()), ids, orders, rng)
+    out = []
+    for e in els:
+        d = wins[full] - wins[full - {e.id}]
+        half = 1.959963984540054 * d.std(ddof=1) / math.sqrt(n) if n > 1 else float("nan")
+        row = {"id": e.id, "kind": e.kind, "side": e.side, "removal_effect": float(d.mean()),
+               "removal_interval": [float(d.mean() - half), float(d.mean() + half)]}
+        if exact:
+            phi = np.asarray(per_rep[e.id], float)
+            h = 1.959963984540054 * phi.std(ddof=1) / math.sqrt(n) if n > 1 else float("nan")
+            row.update(shapley=float(phi.mean()), shapley_interval=[float(phi.mean() - h),
+                                                                      float(phi.mean() + h)],
+                       shapley_method="exact")
+        else:
+            est, se = sampled[e.id]
+            row.update(shapley=est, shapley_interval=[est - 1.96 * se, est + 1.96 * se],
+                       shapley_method=f"sampled ({orders} orders)")
+        out.append(row)
+    return out
