@@ -246,8 +246,8 @@ def ablate(
                       f"({lo:+.3f} to {hi:+.3f})", f"{r['shapley']:+.3f} ({slo:+.3f} to "
                       f"{shi:+.3f})"])
     shown = Table(*table[0])
-    for r in table[1:]:
-        shown.add_row(*r)
+    for line in table[1:]:
+        shown.add_row(*line)
     out_console.print(shown)
     out_console.print(f"Shapley values: {rows[0]['shapley_method']}; they add up to P({who} "
                       "wins) with every element minus with none")

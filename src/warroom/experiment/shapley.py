@@ -42,7 +42,7 @@ def shapley_exact(v: Callable[[Coalition], np.ndarray | float],
 def shapley_sampled(v: Callable[[Coalition], float], players: list[str], orders: int,
                     rng: np.random.Generator) -> dict[str, tuple[float, float]]:
     """(estimate, standard error) per player from `orders` random orders of the players."""
-    contrib = {p: [] for p in players}
+    contrib: dict[str, list[float]] = {p: [] for p in players}
     for _ in range(orders):
         s: Coalition = frozenset()
         before = v(s)
