@@ -191,3 +191,15 @@ def test_ablate_credits_elements_and_their_shapley_values_add_up(tmp_path):
     assert total == pytest.approx(win[full] - win[none])  # efficiency
     guns = next(e for e in ab["elements"] if e["id"] == "north_guns")
     assert guns["removal_effect"] > 0  # north's guns help north win
+
+
+def test_the_batched_loop_gives_what_one_simulate_per_replication_gives(monkeypatch):
+    from warroom.experiment import tasks
+
+    sc = warroom.load_scenario(HILL)
+    text = json.dumps(sc.model_dump(mode="json", by_alias=True, exclude_none=True))
+    sides = ("defence", "attack")
+    batched = tasks.run_task(text, ".", 5, 2, 10, 60, sides)
+    monkeypatch.setattr(tasks, "_batched", lambda *a, **k: None)
+    one_by_one = tasks.run_task(text, ".", 5, 2, 10, 60, sides)
+    assert batched[0].equals(one_by_one[0]) and batched[1].equals(one_by_one[1])

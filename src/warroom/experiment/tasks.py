@@ -40,13 +40,16 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
     from ..simulate import simulate
 
     sc = _scenario(text, base)
+    t0, t1 = float(sc.clock.start), float(sc.clock.end)
+    grid = np.linspace(t0, t1, GRID_POINTS)
+    batched = _batched(sc, seed, point, start, stop, grid, sides)
+    if batched is not None:
+        return batched
     rows: dict[str, list[Any]] = {k: [] for k in (
         "point", "replication", "seed", "winner", "end_reason", "deciding", "duration")}
     for s in sides:
         rows[f"lost_{s}"] = []
         rows[f"final_{s}"] = []
-    t0, t1 = float(sc.clock.start), float(sc.clock.end)
-    grid = np.linspace(t0, t1, GRID_POINTS)
     series = []
     for i in range(start, stop):
         r = simulate(sc, seed=seed, replication=i)
@@ -62,6 +65,12 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
             rows[f"lost_{s}"].append(summ[s]["lost"])
             rows[f"final_{s}"].append(summ[s]["final"])
         series.append(_on_grid(r, grid, sides))
+    strength = np.stack(series) if series else np.zeros((0, len(sides), GRID_POINTS))
+    return _tables(rows, strength, point, start, stop, sides, grid)
+
+
+def _tables(rows: dict[str, list[Any]], strength: np.ndarray, point: int, start: int, stop: int,
+            sides: tuple[str, ...], grid: np.ndarray) -> tuple[pa.Table, pa.Table]:
     table = pa.table({
         "point": pa.array(rows.pop("point"), pa.int32()),
         "replication": pa.array(rows.pop("replication"), pa.int64()),
@@ -69,7 +78,6 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
         **{k: pa.array(v, pa.string() if k in ("winner", "end_reason", "deciding")
                        else pa.float64()) for k, v in rows.items()}})
     n, S = stop - start, len(sides)
-    strength = np.stack(series) if series else np.zeros((0, S, GRID_POINTS))
     ser = pa.table({
         "point": pa.array(np.full(n * S * GRID_POINTS, point, np.int32)),
         "replication": np.repeat(np.arange(start, stop), S * GRID_POINTS),
@@ -78,6 +86,39 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
         "t": np.tile(grid, n * S),
         "strength": strength.reshape(-1)})
     return table, ser
+
+
+def _batched(sc, seed: int, point: int, start: int, stop: int, grid: np.ndarray,
+             sides: tuple[str, ...]) -> tuple[pa.Table, pa.Table] | None:
+    """The compiled batch loop, where the scenario allows it (a stochastic aggregate battle):
+    the same numbers as one simulate() per replication, without a Python loop."""
+    from ..aggregate.registry import STOCHASTIC
+    from ..events import END_REASONS
+    from ..rngfast import fast_streams_available
+    from ..scenario import Scenario
+    from ..world import compile_world
+
+    if not isinstance(sc, Scenario) or not fast_streams_available():
+        return None
+    world = compile_world(sc, seed)
+    if world.solver not in STOCHASTIC:
+        return None
+    from ..aggregate.batch import batch_outcomes
+
+    out = batch_outcomes(world, seed, start, stop, grid)
+    n = stop - start
+    rows: dict[str, list[Any]] = {
+        "point": [point] * n, "replication": list(range(start, stop)), "seed": [seed] * n,
+        "winner": [world.side_ids[k] if k >= 0 else None for k in out["winner"]],
+        "end_reason": [END_REASONS[int(k)] for k in out["reason"]],
+        "deciding": [None if k == -3 else "no strength left" if k < 0 else world.bp_ids[k]
+                     for k in out["deciding"].tolist()],
+        "duration": (out["end_time"] - world.t0).tolist()}
+    for k, s in enumerate(sides):
+        mine = world.force_side == k
+        rows[f"lost_{s}"] = out["lost"][:, mine].sum(axis=1).tolist()
+        rows[f"final_{s}"] = out["final"][:, mine].sum(axis=1).tolist()
+    return _tables(rows, out["series"], point, start, stop, sides, grid)
 
 
 def _on_grid(r, grid: np.ndarray, sides: tuple[str, ...]) -> np.ndarray:
