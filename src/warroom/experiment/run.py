@@ -35,7 +35,8 @@ class ExperimentResult:
 
 
 def _task_size(total: int, workers: int) -> int:
-    return max(1, min(250, math.ceil(total / max(1, workers * 8))))
+    # many more tasks than workers, so that uneven battles still spread evenly at the end
+    return max(1, min(250, math.ceil(total / max(1, workers * 16))))
 
 
 def _gaps(n: int, done: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
@@ -110,8 +111,15 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
 
     try:
         if executor is None:
-            for k, a, b in tasks:
-                keep(k, a, b, run_task(texts[k], base_s, seed, k, a, b, sides))
+            import numba
+
+            threads = numba.get_num_threads()
+            numba.set_num_threads(1)  # one worker is one core, as each process of a pool is
+            try:
+                for k, a, b in tasks:
+                    keep(k, a, b, run_task(texts[k], base_s, seed, k, a, b, sides))
+            finally:
+                numba.set_num_threads(threads)
         else:
             futures: dict[Future, tuple[int, int, int]] = {
                 executor.submit(run_task, texts[k], base_s, seed, k, a, b, sides): (k, a, b)
