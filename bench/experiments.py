@@ -41,7 +41,7 @@ def main() -> None:
                  "scenarios/ridge_road.yaml"), a.tac_n)]
     t0 = time.perf_counter()
     pool = ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"), initializer=worker_setup)
-    for name, sc, _ in cases:  # warm both workers and this process
+    for _, sc, _ in cases:  # warm both workers and this process
         experiment(sc, 4, seed=99, executor=pool, workers=2, task_size=1)
         experiment(sc, 2, seed=99)
     start = time.perf_counter() - t0
