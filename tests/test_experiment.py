@@ -94,6 +94,8 @@ def test_sweep_grid_and_query(tmp_path):
                "GROUP BY point ORDER BY point", "--csv")
     assert r.exit_code == 0 and r.output.splitlines() == ["point,n", "0,20", "1,20", "2,20"]
     assert (tmp_path / "s" / "report.html").read_text().count("data:image/png") == 3
+    rows = pq.read_table(tmp_path / "s" / "replications.parquet").to_pandas()
+    assert rows.groupby("point")["forces.battalion.strength"].first().tolist() == [400, 500, 600]
 
 
 def test_parameter_paths_and_grids():
@@ -189,6 +191,7 @@ def test_ablate_credits_elements_and_their_shapley_values_add_up(tmp_path):
     win = {k: (rows[rows.point == k].winner == "north").mean() for k in (full, none)}
     total = sum(e["shapley"] for e in ab["elements"])
     assert total == pytest.approx(win[full] - win[none])  # efficiency
+    assert set(rows[rows.point == none].removed) == {",".join(sorted(ids))}
     guns = next(e for e in ab["elements"] if e["id"] == "north_guns")
     assert guns["removal_effect"] > 0  # north's guns help north win
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 from ..errors import UserError
 from ..scenario import AnyScenario, scenario_hash, validate
 from . import store
-from .params import apply
+from .params import apply, get_value
 from .summary import summarise
 from .tasks import run_task
 
@@ -77,6 +77,11 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
         base = base or getattr(sc, "base_dir", None)
     seed = sc.seed if seed is None else seed
     points = points or [{}]
+    # every row carries every parameter of the experiment: the scenario's own value where a
+    # point leaves it as it is
+    keys = list(dict.fromkeys(k for p in points for k in p))
+    columns = [{k: p.get(k, [] if k == "__remove__" else get_value(data, k)) for k in keys}
+               for p in points]
     texts = []
     for p in points:
         d = apply(data, p)
@@ -117,12 +122,14 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
             numba.set_num_threads(1)  # one worker is one core, as each process of a pool is
             try:
                 for k, a, b in tasks:
-                    keep(k, a, b, run_task(texts[k], base_s, seed, k, a, b, sides))
+                    keep(k, a, b, run_task(texts[k], base_s, seed, k, a, b, sides,
+                                           columns[k]))
             finally:
                 numba.set_num_threads(threads)
         else:
             futures: dict[Future, tuple[int, int, int]] = {
-                executor.submit(run_task, texts[k], base_s, seed, k, a, b, sides): (k, a, b)
+                executor.submit(run_task, texts[k], base_s, seed, k, a, b, sides,
+                                columns[k]): (k, a, b)
                 for k, a, b in tasks}
             try:
                 for f in as_completed(futures):

@@ -34,9 +34,23 @@ def worker_setup() -> None:
 
 
 def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
-             sides: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
+             sides: tuple[str, ...], params: dict | None = None) -> tuple[pa.Table, pa.Table]:
     """Replications start..stop-1 of the scenario `text` (JSON, overrides applied): one row
-    each, and each side's strength on a fixed time grid (for fan charts)."""
+    each, with the point's parameter values, and each side's strength on a fixed time grid."""
+    rows, series = _run_task(text, base, seed, point, start, stop, sides)
+    for path, value in (params or {}).items():
+        if path == "__remove__":
+            rows = rows.append_column("removed", pa.array([",".join(value)] * rows.num_rows,
+                                                          pa.string()))
+        elif isinstance(value, int | float):
+            rows = rows.append_column(path, pa.array([float(value)] * rows.num_rows))
+        else:
+            rows = rows.append_column(path, pa.array([str(value)] * rows.num_rows))
+    return rows, series
+
+
+def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
+              sides: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
     from ..simulate import simulate
 
     sc = _scenario(text, base)
