@@ -80,7 +80,8 @@ def test_a_killed_run_resumes_to_the_same_tables(tmp_path):
     assert r.returncode == 0, r.stderr
     for name in ("replications.parquet", "series.parquet"):
         assert pq.read_table(cut / name).equals(pq.read_table(full / name))
-    assert json.loads((cut / "manifest.json").read_text())["status"] == "done"
+    manifest = json.loads((cut / "manifest.json").read_text())
+    assert manifest["status"] == "done" and manifest["replications_done"] == 600
 
 
 def test_sweep_grid_and_query(tmp_path):

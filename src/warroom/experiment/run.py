@@ -106,11 +106,12 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
 
     def keep(k: int, a: int, b: int, res: tuple[pa.Table, pa.Table]) -> None:
         nonlocal finished
+        finished += b - a
         if out is not None:
             store.write_shard(out, k, a, b, *res)
+            store.mark(out, "running", finished)
         else:
             results.append(res)
-        finished += b - a
         if progress:
             progress(finished, total)
 
@@ -140,7 +141,7 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
                 raise
     except KeyboardInterrupt:
         if out is not None:
-            store.mark(out, "interrupted")
+            store.mark(out, "interrupted", finished)
         raise Interrupted(f"{finished:,} of {total:,} replications are saved in {out}") from None
     if out is not None:
         rows, series = store.merge(out)
@@ -152,6 +153,6 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
              ("t", "ascending")])
     summary = summarise(rows, points, sides, manifest)
     if out is not None:
-        store.mark(out, "done")
+        store.mark(out, "done", total)
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return ExperimentResult(rows, series, summary)

@@ -49,10 +49,14 @@ def open_folder(out: Path, manifest: dict, resume: bool) -> None:
     _atomic_json({**manifest, "warroom_version": __version__, "status": "running"}, path)
 
 
-def mark(out: Path, status: str) -> None:
+def mark(out: Path, status: str, done: int | None = None) -> None:
+    """Record the experiment's status (running, interrupted, done) and how many replications
+    are finished (the shards present are the authority; this is for people reading it)."""
     path = out / "manifest.json"
     m = json.loads(path.read_text())
     m["status"] = status
+    if done is not None:
+        m["replications_done"] = done
     _atomic_json(m, path)
 
 
