@@ -66,8 +66,8 @@ def _mc(out, n, *extra):
 def test_a_killed_run_resumes_to_the_same_tables(tmp_path):
     full, cut = tmp_path / "full", tmp_path / "cut"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    subprocess.run(_mc(full, 600), check=True, capture_output=True, env=env)
-    proc = subprocess.Popen(_mc(cut, 600), stdout=subprocess.DEVNULL,
+    subprocess.run(_mc(full, 6000), check=True, capture_output=True, env=env)
+    proc = subprocess.Popen(_mc(cut, 6000), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=env)
     deadline = time.time() + 120
     while time.time() < deadline and not list((cut / "shards").glob("*.rows.parquet")):
@@ -76,12 +76,12 @@ def test_a_killed_run_resumes_to_the_same_tables(tmp_path):
     proc.wait()
     shards = list((cut / "shards").glob("*.rows.parquet"))
     assert shards and not (cut / "replications.parquet").exists()  # stopped part-way
-    r = subprocess.run(_mc(cut, 600, "--resume"), capture_output=True, text=True, env=env)
+    r = subprocess.run(_mc(cut, 6000, "--resume"), capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
     for name in ("replications.parquet", "series.parquet"):
         assert pq.read_table(cut / name).equals(pq.read_table(full / name))
     manifest = json.loads((cut / "manifest.json").read_text())
-    assert manifest["status"] == "done" and manifest["replications_done"] == 600
+    assert manifest["status"] == "done" and manifest["replications_done"] == 6000
 
 
 def test_sweep_grid_and_query(tmp_path):
@@ -139,7 +139,7 @@ def test_resume_refuses_a_changed_scenario_and_an_unreachable_cluster(tmp_path):
 
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     out = tmp_path / "e"
-    proc = subprocess.Popen(_mc(out, 600)[:-4] + ["--workers", "2", "--seed", "4", "--out",
+    proc = subprocess.Popen(_mc(out, 6000)[:-4] + ["--workers", "2", "--seed", "4", "--out",
                                                   str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
