@@ -29,6 +29,20 @@ def _key(rule, e_force, t, tt, d2, rank, role, tclass, n_roles, hp):
     return 0.0, d2
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _usable(e, q, o0, r, x, y, px, py, order, etype, t_height, flat, elev, mcell):
+    """The entity in slot q if it is within range r of e and in e's line of sight, else -1;
+    and its squared distance."""
+    dd = (px[o0 + q] - x[e]) ** 2 + (py[o0 + q] - y[e]) ** 2
+    if dd > r * r:
+        return -1, dd
+    t = order[o0 + q]
+    if not flat and not visible(elev, mcell, x[e], y[e], t_height[etype[e]], x[t], y[t],
+                                t_height[etype[t]]):
+        return -1, dd
+    return t, dd
+
+
 @njit(cache=True, error_model="numpy", parallel=True)
 def select(live, x, y, hp, side, force, etype, f_rule, f_spread, f_rank, t_role, t_class,
            n_roles, t_height, wmax, flat, elev, mcell, cell, gw, gh, start, pt_off, order, px,
@@ -81,13 +95,9 @@ def select(live, x, y, hp, side, force, etype, f_rule, f_spread, f_rank, t_role,
                 for cx in range(cx0, cx1 + 1):
                     c = cy * gw + cx
                     for q in range(st[c], st[c + 1]):
-                        dd = (px[o0 + q] - x[e]) ** 2 + (py[o0 + q] - y[e]) ** 2
-                        if dd > r * r:
-                            continue
-                        t = order[o0 + q]
-                        if not flat and not visible(elev, mcell, x[e], y[e],
-                                                    t_height[etype[e]], x[t], y[t],
-                                                    t_height[etype[t]]):
+                        t, dd = _usable(e, q, o0, r, x, y, px, py, order, etype, t_height,
+                                        flat, elev, mcell)
+                        if t < 0:
                             continue
                         count += 1
                         if rule == RANDOM:
@@ -114,13 +124,9 @@ def select(live, x, y, hp, side, force, etype, f_rule, f_spread, f_rank, t_role,
                     for cx in range(cx0, cx1 + 1):
                         c = cy * gw + cx
                         for q in range(st[c], st[c + 1]):
-                            dd = (px[o0 + q] - x[e]) ** 2 + (py[o0 + q] - y[e]) ** 2
-                            if dd > r * r:
-                                continue
-                            t = order[o0 + q]
-                            if not flat and not visible(elev, mcell, x[e], y[e],
-                                                        t_height[etype[e]], x[t], y[t],
-                                                        t_height[etype[t]]):
+                            t, _ = _usable(e, q, o0, r, x, y, px, py, order, etype, t_height,
+                                           flat, elev, mcell)
+                            if t < 0:
                                 continue
                             if seen_n == pick:
                                 tgt[e] = t
