@@ -277,3 +277,13 @@ def test_orders_move_to_an_area_withdraw_along_a_route_and_stop_at_water():
     # wheeled vehicles cannot enter water: they stop at its western shore (x = 100); there is
     # no path finding yet, so a unit whose straight path crosses water waits there
     assert (eng.x[jeeps] < 100).all() and (eng.x[jeeps] >= 100 - 5.0).all()  # one step short
+
+
+def test_the_high_ground_helps_the_shooter():
+    from warroom.terrain.los import height_factor
+
+    elev = np.array([[30.0, 20.0, 0.0]])  # cells of 10 m: a hill falling to the plain
+    assert height_factor(elev, 10.0, 0.2, 5.0, 5.0, 25.0, 5.0) == pytest.approx(1.2)  # +30 m
+    assert height_factor(elev, 10.0, 0.2, 15.0, 5.0, 25.0, 5.0) == pytest.approx(1.2)  # +20 m
+    assert height_factor(elev, 10.0, 0.2, 5.0, 5.0, 15.0, 5.0) == pytest.approx(1.1)  # +10 m
+    assert height_factor(elev, 10.0, 0.2, 25.0, 5.0, 5.0, 5.0) == 1.0  # firing uphill
