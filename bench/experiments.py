@@ -5,13 +5,17 @@ worker processes, and the overhead of one Dask task on a LocalCluster.
 The pools are started and warmed (numba kernels loaded) before timing, so the figures are the
 steady state of a long experiment; the start-up cost is printed separately.
 
-Usage: python bench/experiments.py [--agg-n 20000] [--tac-n 24]
+Each figure is the median of --repeat measurements, one worker and two workers alternating, so
+that drifts of the machine's speed hit both alike.
+
+Usage: python bench/experiments.py [--agg-n 20000] [--tac-n 48] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -33,7 +37,8 @@ def rate(sc, n: int, executor, workers: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--agg-n", type=int, default=20000)
-    ap.add_argument("--tac-n", type=int, default=24)
+    ap.add_argument("--tac-n", type=int, default=48)
+    ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     cases = [("hill_defence (aggregate, ctmc)", warroom.load_scenario(
         "scenarios/hill_defence.yaml"), a.agg_n),
@@ -48,8 +53,11 @@ def main() -> None:
     print("| scenario | 1 worker reps/s | 2 workers reps/s | speed-up |")
     print("|---|---|---|---|")
     for name, sc, n in cases:
-        one = rate(sc, n, None, 1)
-        two = rate(sc, n, pool, 2)
+        ones, twos = [], []
+        for _ in range(a.repeat):
+            ones.append(rate(sc, n, None, 1))
+            twos.append(rate(sc, n, pool, 2))
+        one, two = statistics.median(ones), statistics.median(twos)
         print(f"| {name} | {one:,.1f} | {two:,.1f} | {two / one:.2f} |")
     pool.shutdown()
     print(f"\nstarting and warming 2 spawned workers: {start:.1f} s")
