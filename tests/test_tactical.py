@@ -287,3 +287,28 @@ def test_the_high_ground_helps_the_shooter():
     assert height_factor(elev, 10.0, 0.2, 15.0, 5.0, 25.0, 5.0) == pytest.approx(1.2)  # +20 m
     assert height_factor(elev, 10.0, 0.2, 5.0, 5.0, 15.0, 5.0) == pytest.approx(1.1)  # +10 m
     assert height_factor(elev, 10.0, 0.2, 25.0, 5.0, 5.0, 5.0) == 1.0  # firing uphill
+
+
+def test_a_force_that_arrives_later_joins_the_battle_then():
+    gun = {"id": "rifle", "range": 1000, "rate": 0.05, "accuracy": 0.5, "damage": {"soft": 1}}
+    types = [soldier(weapons=[gun])]
+    blue = [{"id": "b", "type": "soldier", "count": 10, "deploy": {"area": [0, 0, 20, 100]},
+             "orders": {"kind": "hold"}},
+            {"id": "b-relief", "type": "soldier", "count": 30, "arrive": 40,
+             "deploy": {"area": [0, 0, 20, 100]}, "orders": {"kind": "hold"}}]
+    red = [{"id": "r", "type": "soldier", "count": 25, "deploy": {"area": [80, 0, 100, 100]},
+            "orders": {"kind": "hold"}}]
+    sc = scenario(types, blue, red, end=120)
+    res = warroom.simulate(sc, seed=4)
+    ts = res.timeseries().to_pandas()
+    relief = ts[ts.force == "b-relief"]
+    assert (relief[relief.t < 40].strength == 0).all()  # not there, and nobody can hit it
+    assert relief[relief.t == 41].strength.iloc[0] > 0 and relief.arrived.max() == 30
+    led = res.final_ledger()["b-relief"]
+    assert led["initial"] == 0 and led["arrived"] == 30
+    assert led["initial"] + led["arrived"] - led["lost"] == led["final"]
+    ev = res.events_table().to_pandas()
+    assert ((ev.kind == "reinforcement_arrived") & (ev.t == 40)).any()
+    # without the relief, red wins; with it, blue does
+    alone = warroom.simulate(scenario(types, blue[:1], red, end=120), seed=4)
+    assert alone.winner == "red" and res.winner == "blue"

@@ -235,6 +235,8 @@ class TacticalForce(Strict):
     name: str | None = None
     type: Id = Field(description="An entity type id.")
     count: int = Field(ge=1)
+    arrive: float | None = Field(None, description="Time the force enters the battle, at its "
+                                 "deployment (default: the clock's start); a reinforcement.")
     deploy: Deploy
     orders: Orders = Field(default_factory=Orders)
     targeting: Targeting = Field(default_factory=Targeting)

@@ -82,6 +82,10 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
             else:
                 yield from _on_map(loc + ("deploy", "at"), [d.at or [0.0, 0.0]], extent,
                                    "deployment point")
+            if f.arrive is not None and not sc.clock.start <= f.arrive <= sc.clock.end:
+                yield loc + ("arrive",), (f"expected a time within the clock "
+                                          f"{sc.clock.start:g}..{sc.clock.end:g}, found "
+                                          f"{f.arrive:g}")
             o = f.orders
             if o.kind is OrderKind.move and o.to is None and o.area is None:
                 yield loc + ("orders",), ("orders 'move' need an objective: a point `to` or an "

@@ -30,6 +30,7 @@ CANDIDATES = 4096  # per block of queries; more falls back to one search per que
 class Recording:
     times: list[float] = field(default_factory=list)
     alive: list[np.ndarray] = field(default_factory=list)  # (F,) per record
+    arrived: list[np.ndarray] = field(default_factory=list)  # (F,) arrived after the start
     immobile: list[np.ndarray] = field(default_factory=list)  # (F,)
     type_alive: list[np.ndarray] = field(default_factory=list)  # (S, T)
     type_hp: list[np.ndarray] = field(default_factory=list)  # (S, T)
@@ -71,7 +72,10 @@ class Engine:
         n, S = w.n, len(w.side_ids)
         self.x, self.y = w.x0.copy(), w.y0.copy()
         self.hp = w.type_hp[w.ent_type].astype(np.float64)
-        self.alive = np.ones(n, bool)
+        # forces that arrive later wait off the map: not alive (no system sees them) until then
+        self.pending = w.force_arrive[w.ent_force] > w.t0
+        self.alive = ~self.pending
+        self.arrived_f = np.zeros(w.n_forces, np.int64)
         self.immobile = np.zeros(n, bool)
         self.suppressed = np.zeros(n, bool)
         self.ammo = w.w_ammo[w.ent_type].copy()
@@ -98,7 +102,7 @@ class Engine:
         self.has_area = bool((w.w_radius > 0).any())
         self.no_conceal = bool((r.concealment[np.unique(r.terrain)] == 0).all())
         self.rec = Recording()
-        self.alive_f = np.bincount(w.ent_force, minlength=w.n_forces)
+        self.alive_f = np.bincount(w.ent_force[self.alive], minlength=w.n_forces)
         if record:
             self._record(snapshot=w.snapshot_every > 0)
 
@@ -137,6 +141,7 @@ class Engine:
         w, r = self.w, self.w.raster
         S = len(w.side_ids)
         W, H = r.extent
+        self._arrivals()
         live = np.flatnonzero(self.alive)
         self.agent_steps += len(live)
         active = live[~self.broken[w.ent_side[live]]]
@@ -228,6 +233,20 @@ class Engine:
                                 w.ent_side, w.type_class, w.w_mkill, u_mk, self.dmg,
                                 self.kills))
 
+    def _arrivals(self) -> None:
+        if not self.pending.any():
+            return
+        w = self.w
+        due = self.pending & (w.force_arrive[w.ent_force] <= self.t + 1e-9 * max(1.0, abs(self.t)))
+        if due.any():
+            self.pending &= ~due
+            self.alive |= due
+            counts = np.bincount(w.ent_force[due], minlength=w.n_forces)
+            self.arrived_f += counts
+            self.alive_f = self.alive_f + counts
+            for f in np.flatnonzero(counts):
+                self._event("reinforcement_arrived", int(f), float(counts[f]))
+
     # ---- bookkeeping -------------------------------------------------------------------------
     def _event(self, kind: str, subject: int, value: float) -> None:
         self.rec.events.append((self.t, kind, subject, value))
@@ -254,8 +273,9 @@ class Engine:
                 self._event("side_broke", s, float(b))
                 if self.deciding == -1:
                     self.deciding = b
+        waiting = np.bincount(w.ent_side[self.pending], minlength=S)
         for s in range(S):
-            if side_alive[s] == 0 and not self.broken[s]:
+            if side_alive[s] == 0 and waiting[s] == 0 and not self.broken[s]:
                 self.broken[s] = True
                 self._event("side_broke", s, -1.0)
                 if self.deciding == -1:
@@ -278,6 +298,7 @@ class Engine:
         S, T = len(w.side_ids), w.n_types
         rec.times.append(self.t)
         rec.alive.append(np.bincount(w.ent_force[self.alive], minlength=w.n_forces))
+        rec.arrived.append(self.arrived_f.copy())
         rec.immobile.append(np.bincount(w.ent_force[self.alive & self.immobile],
                                         minlength=w.n_forces))
         key = w.ent_side.astype(np.int64) * T + w.ent_type

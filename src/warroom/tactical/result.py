@@ -42,17 +42,24 @@ class TacticalResult:
         """(time, force) living entities."""
         return np.array(self.run.rec.alive, dtype=np.float64)
 
+    @cached_property
+    def initial(self) -> np.ndarray:
+        """Entities of each force present at the start (a force arriving later starts at 0)."""
+        w = self.world
+        return np.where(w.force_arrive > w.t0, 0, w.force_count).astype(np.float64)
+
     def timeseries(self) -> pa.Table:
         w, n_t, F = self.world, len(self.times), self.world.n_forces
-        lost = w.force_count[None, :] - self.alive
+        arrived = np.array(self.run.rec.arrived, np.float64)
+        lost = self.initial[None, :] + arrived - self.alive
         return pa.table({
             "t": np.repeat(self.times, F),
             "side": _dict(np.tile(w.force_side, n_t), w.side_ids),
             "force": _dict(np.tile(np.arange(F), n_t), w.force_ids),
             "strength": self.alive.reshape(-1),
-            "arrived": np.zeros(n_t * F),
+            "arrived": arrived.reshape(-1),
             "withdrawn": np.zeros(n_t * F),
-            "lost": lost.reshape(-1).astype(np.float64),
+            "lost": lost.reshape(-1),
             "immobilised": np.array(self.run.rec.immobile, np.float64).reshape(-1),
         })
 
@@ -120,6 +127,9 @@ class TacticalResult:
         if kind is K.contact:
             subject = side = w.side_ids[subj]
             message = f"{side} makes contact: {val:,.0f} enemies seen"
+        elif kind is K.reinforcement_arrived:
+            subject, side = w.force_ids[subj], w.side_ids[w.force_side[subj]]
+            message = f"{subject} ({side}): {val:,.0f} arrive"
         elif kind is K.mobility_kills:
             subject = ""
             message = f"{val:,.0f} immobilised (mobility kill)"
@@ -167,9 +177,11 @@ class TacticalResult:
 
     def final_ledger(self) -> dict[str, dict[str, Any]]:
         w, last = self.world, self.alive[-1]
-        return {f: {"side": w.side_ids[w.force_side[i]], "initial": float(w.force_count[i]),
-                    "arrived": 0.0, "withdrawn": 0.0,
-                    "lost": float(w.force_count[i] - last[i]), "final": float(last[i])}
+        arrived = np.array(self.run.rec.arrived[-1], np.float64)
+        return {f: {"side": w.side_ids[w.force_side[i]], "initial": float(self.initial[i]),
+                    "arrived": float(arrived[i]), "withdrawn": 0.0,
+                    "lost": float(self.initial[i] + arrived[i] - last[i]),
+                    "final": float(last[i])}
                 for i, f in enumerate(w.force_ids)}
 
     def side_summary(self) -> dict[str, dict[str, float]]:

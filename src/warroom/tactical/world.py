@@ -63,6 +63,7 @@ class TacticalWorld:
     force_side: np.ndarray
     force_type: np.ndarray
     force_count: np.ndarray
+    force_arrive: np.ndarray  # time each force enters (t0 for those present from the start)
     force_order: np.ndarray
     force_to: np.ndarray  # (F, 4): objective box x0, y0, x1, y1 (a point: x0 = x1); nan none
     force_halt: np.ndarray  # bool
@@ -192,6 +193,8 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None, replication:
         w_damage=w_damage, w_mkill=w_mkill,
         force_ids=tuple(f.id for _, f in forces), force_side=fside, force_type=ftype,
         force_count=counts,
+        force_arrive=np.array([sc.clock.start if f.arrive is None else f.arrive
+                               for _, f in forces], float),
         force_order=np.array([ORDERS[f.orders.kind] for _, f in forces], np.int64),
         force_to=np.array([_objective(f.orders) for _, f in forces], float).reshape(F, 4),
         force_halt=np.array([f.orders.halt_to_fire for _, f in forces], bool),
