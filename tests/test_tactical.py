@@ -250,11 +250,10 @@ def test_the_good_base_runs(tmp_path):
 
 
 # ---- orders and movement ---------------------------------------------------------------------
-def test_orders_move_to_an_area_withdraw_along_a_route_and_stop_at_water():
+def test_orders_move_to_an_area_withdraw_along_a_route_and_go_round_water():
     types = [soldier("walker", speed=2.0, sensor={"range": 1.0}),
              soldier("jeep", speed=5.0, mobility="wheeled", sensor={"range": 1.0})]
-    blue = [{"id": "movers", "type": "walker", "count": 20,
-             "deploy": {"area": [0, 150, 20, 170]},
+    blue = [{"id": "movers", "type": "walker", "count": 20, "deploy": {"area": [0, 0, 20, 20]},
              "orders": {"kind": "move", "area": [150, 150, 190, 190]}},
             {"id": "runners", "type": "walker", "count": 5, "deploy": {"at": [100, 10]},
              "orders": {"kind": "withdraw", "route": [[60, 60], [10, 190]]}},
@@ -262,11 +261,17 @@ def test_orders_move_to_an_area_withdraw_along_a_route_and_stop_at_water():
              "orders": {"kind": "move", "to": [190, 100]}}]
     red = [{"id": "far", "type": "walker", "count": 1, "deploy": {"at": [195, 5]},
             "orders": {"kind": "hold"}}]
+    # a lake across the straight roads of the movers (a diagonal) and the jeeps (west to east)
     sc = scenario(types, blue, red, size=(40, 40), cell=5.0, end=200,
                   map={"cell": 5.0, "width": 40, "height": 40,
-                       "features": [{"terrain": "water", "area": [100, 80, 120, 120]}]})
-    _, eng = final_alive(sc, 2)
-    w = eng.w
+                       "features": [{"terrain": "water", "area": [80, 60, 120, 120]}]})
+    eng = Engine(compile_tactical(sc, 2), 2, record=False)
+    w, r = eng.w, eng.w.raster
+    water = r.class_ids.index("water")
+    while eng.step():
+        rows = np.minimum((eng.y / r.cell).astype(int), r.shape[0] - 1)
+        cols = np.minimum((eng.x / r.cell).astype(int), r.shape[1] - 1)
+        assert not (r.terrain[rows, cols] == water).any()  # nobody ever wades in
     movers = w.ent_force == w.force_ids.index("movers")
     assert ((eng.x[movers] >= 150) & (eng.x[movers] <= 190) & (eng.y[movers] >= 150)
             & (eng.y[movers] <= 190)).all()
@@ -274,9 +279,8 @@ def test_orders_move_to_an_area_withdraw_along_a_route_and_stop_at_water():
     np.testing.assert_allclose(eng.x[runners], 10.0)
     np.testing.assert_allclose(eng.y[runners], 190.0)
     jeeps = w.ent_force == w.force_ids.index("jeeps")
-    # wheeled vehicles cannot enter water: they stop at its western shore (x = 100); there is
-    # no path finding yet, so a unit whose straight path crosses water waits there
-    assert (eng.x[jeeps] < 100).all() and (eng.x[jeeps] >= 100 - 5.0).all()  # one step short
+    np.testing.assert_allclose(eng.x[jeeps], 190.0)  # round the lake, not stuck at its shore
+    np.testing.assert_allclose(eng.y[jeeps], 100.0)
 
 
 def test_the_high_ground_helps_the_shooter():

@@ -58,6 +58,41 @@ def grid_cell(world: TacticalWorld) -> float:
     return float(min(max(np.sqrt(W * H / max(world.n, 1)) * 3.0, 1e-6), max(W, H)))
 
 
+def _fields(w: TacticalWorld) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Travel-cost fields for every fixed objective (move, advance's fallback, each point of a
+    withdrawal route) whose mobility kind meets uneven ground; -1 where a straight line is
+    already the quickest way (the ground costs the same everywhere)."""
+    from ..terrain.paths import cost_field
+
+    r = w.raster
+    cache: dict[tuple, int] = {}
+    fields: list[np.ndarray] = []
+
+    def index(mob: int, goal: tuple[float, float, float, float]) -> int:
+        per_cell = r.cost[r.terrain, mob]
+        if np.all(per_cell == per_cell.flat[0]) and np.isfinite(per_cell.flat[0]):
+            return -1
+        key = (mob, goal)
+        if key not in cache:
+            cache[key] = len(fields)
+            fields.append(cost_field(r, mob, goal))
+        return cache[key]
+
+    mob = w.type_mobility[w.force_type]
+    f_field = np.full(w.n_forces, -1, np.int64)
+    route_field = np.full(len(w.route_xy), -1, np.int64)
+    for f in range(w.n_forces):
+        if not np.isnan(w.force_to[f, 0]):
+            x0, y0, x1, y1 = map(float, w.force_to[f])
+            f_field[f] = index(int(mob[f]), (x0, y0, x1, y1))
+        for k in range(w.route_start[f], w.route_start[f + 1]):
+            px, py = map(float, w.route_xy[k])
+            route_field[k] = index(int(mob[f]), (px, py, px, py))
+    H, W = r.shape
+    stacked = np.stack(fields) if fields else np.zeros((0, H, W))
+    return stacked, f_field, route_field
+
+
 class Engine:
     """One replication of a tactical battle; `run()` to the end or `step()` tick by tick."""
 
@@ -101,6 +136,7 @@ class Engine:
         self.wmax = np.where(w.w_range > 0, w.w_range, 0.0).max(axis=1)
         self.has_area = bool((w.w_radius > 0).any())
         self.no_conceal = bool((r.concealment[np.unique(r.terrain)] == 0).all())
+        self.fields, self.f_field, self.route_field = _fields(w)
         self.rec = Recording()
         self.alive_f = np.bincount(w.ent_force[self.alive], minlength=w.n_forces)
         if record:
@@ -182,7 +218,8 @@ class Engine:
         move(active, self.x, self.y, x_new, y_new, w.ent_type, w.ent_force, self.immobile,
              self.suppressed, fired, self.nn, w.force_order, w.force_to, w.force_halt,
              w.route_start, w.route_xy, self.waypoint, w.type_speed, w.type_mobility,
-             w.type_suppression, w.dt, r.elevation, r.cell, r.terrain, r.cost, W, H)
+             w.type_suppression, w.dt, r.elevation, r.cell, r.terrain, r.cost, W, H,
+             self.fields, self.f_field, self.route_field)
         self.x, self.y = x_new, y_new
         self.suppressed = shot_at & self.alive
         self.tick += 1

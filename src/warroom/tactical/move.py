@@ -20,7 +20,7 @@ from .world import ADVANCE, HOLD, WITHDRAW
 @njit(cache=True, error_model="numpy", parallel=True)
 def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn, f_order,
          f_to, f_halt, route_start, route_xy, waypoint, t_speed, t_mobility, t_suppression, dt,
-         elev, mcell, terrain, cost, width, height):
+         elev, mcell, terrain, cost, width, height, fields, f_field, route_field):
     n = live.shape[0]
     for k in prange(n):
         e = live[k]
@@ -30,6 +30,7 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
             continue
         if fired[e] and f_halt[f] and order != WITHDRAW:
             continue
+        fi = -1  # the travel-cost field towards a fixed objective, where the ground needs one
         if order == ADVANCE and nn[e] >= 0:
             gx, gy = x[nn[e]], y[nn[e]]
         elif order != WITHDRAW:  # advance with no enemy in sight, or move
@@ -38,11 +39,13 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
             # the nearest point of the objective (a point is a box of no size)
             gx = min(max(x[e], f_to[f, 0]), f_to[f, 2])
             gy = min(max(y[e], f_to[f, 1]), f_to[f, 3])
+            fi = f_field[f]
         else:
             w = route_start[f] + waypoint[e]
             if w >= route_start[f + 1]:
                 continue
             gx, gy = route_xy[w, 0], route_xy[w, 1]
+            fi = route_field[w]
         te = etype[e]
         r, c = cell_of(elev, mcell, x[e], y[e])
         here = cost[terrain[r, c], t_mobility[te]]
@@ -59,8 +62,31 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
         nx = min(max(x[e] + dx * f_step, 0.0), width * (1.0 - 1e-12))
         ny = min(max(y[e] + dy * f_step, 0.0), height * (1.0 - 1e-12))
         r2, c2 = cell_of(elev, mcell, nx, ny)
+        if fi >= 0 and (r2 != r or c2 != c) and math.isfinite(fields[fi, r, c]) and not (
+                fields[fi, r2, c2] < fields[fi, r, c]):
+            # the straight step makes no progress on the cost field (an obstacle, or a quicker
+            # way round): step towards the neighbouring cell that is cheapest to the goal
+            H, W = terrain.shape
+            best = fields[fi, r, c]
+            br, bc = -1, -1
+            for dr in range(-1, 2):
+                for dc in range(-1, 2):
+                    rr, cc = r + dr, c + dc
+                    if not (0 <= rr < H and 0 <= cc < W) or not fields[fi, rr, cc] < best:
+                        continue
+                    if dr != 0 and dc != 0 and not (math.isfinite(fields[fi, r, cc])
+                                                    and math.isfinite(fields[fi, rr, c])):
+                        continue  # no cutting the corner of impassable ground
+                    best, br, bc = fields[fi, rr, cc], rr, cc
+            if br >= 0:
+                dx, dy = (bc + 0.5) * mcell - x[e], (br + 0.5) * mcell - y[e]
+                d = math.hypot(dx, dy)
+                f_step = min(step, d) / d
+                nx = min(max(x[e] + dx * f_step, 0.0), width * (1.0 - 1e-12))
+                ny = min(max(y[e] + dy * f_step, 0.0), height * (1.0 - 1e-12))
+                r2, c2 = cell_of(elev, mcell, nx, ny)
         if math.isinf(cost[terrain[r2, c2], t_mobility[te]]):
             continue
         x_new[e], y_new[e] = nx, ny
-        if order == WITHDRAW and step >= d:
+        if order == WITHDRAW and math.hypot(gx - nx, gy - ny) == 0.0:
             waypoint[e] += 1
