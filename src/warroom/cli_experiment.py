@@ -81,19 +81,25 @@ def executor_for(workers: int, cluster: str | None):
         ex.shutdown(wait=True, cancel_futures=True)
 
 
-def _run(kind: str, scenario: Path, n: int, seed: int | None, workers: int | None,
+def _read(scenario: Path):
+    """The scenario file as written (ruamel's tree, which keeps line numbers for errors)."""
+    from .scenario.load import read_yaml
+
+    return read_yaml(scenario)
+
+
+def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int | None,
          cluster: str | None, out: Path | None, resume: bool, points: list[dict],
          command: list[str]):
     from .experiment.run import Interrupted, experiment
-    from .scenario.load import _plain, read_yaml
+    from .scenario import validate
+    from .scenario.load import _plain
 
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise UserError(f"--workers: expected at least 1, found {workers}")
-    data = _plain(read_yaml(scenario))
-    from .scenario import validate
-
-    sc = validate(read_yaml(scenario), str(scenario), base=scenario.parent)
+    data = _plain(raw)
+    sc = validate(raw, str(scenario), base=scenario.parent)
     folder = out or Path("runs") / f"{kind}-{sc.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     columns = (TextColumn(f"{kind} {sc.name}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
@@ -110,12 +116,25 @@ def _run(kind: str, scenario: Path, n: int, seed: int | None, workers: int | Non
                                     base=scenario.parent, kind=kind, progress=progress)
         except Interrupted as e:
             bar.stop()
-            again = " ".join(a for a in command if a != "--resume")
+            again = " ".join(_without(command, "--resume", "--out"))
             print(f"interrupted: {e}. Resume with:\n  {again} --resume --out {folder}",
                   file=sys.stderr)
             raise typer.Exit(130) from None
     return result, folder, sc
     out_console.print(f"wrote {folder}/replications.parquet, summary.json and report.html")
+
+
+def _without(command: list[str], flag: str, option: str) -> list[str]:
+    """The command line less a flag and an option with its value (re-added by the hint)."""
+    out, skip = [], False
+    for a in command:
+        if skip:
+            skip = False
+        elif a == option:
+            skip = True
+        elif a != flag and not a.startswith(option + "="):
+            out.append(a)
+    return out
 
 
 def _finish(result, folder: Path, sc, extra: list | None = None) -> None:
@@ -165,7 +184,7 @@ def mc(
 ) -> None:
     """Monte Carlo: win probabilities with 95% intervals, losses, duration, how battles end."""
     try:
-        _finish(*_run("mc", scenario, n, seed, workers, cluster, out, resume, [{}],
+        _finish(*_run("mc", scenario, _read(scenario), n, seed, workers, cluster, out, resume, [{}],
                       ["warroom", *sys.argv[1:]]))
     except UserError as e:
         _fail(e)
@@ -182,14 +201,15 @@ def sweep(
 ) -> None:
     """A grid over scenario parameters, n replications per point."""
     from .experiment.params import get_value, grid, parse_set
-    from .scenario.load import _plain, read_yaml
+    from .scenario.load import _plain
 
     try:
         sets = [parse_set(s) for s in set_]
-        data = _plain(read_yaml(scenario))
+        raw = _read(scenario)
+        data = _plain(raw)
         for path, _ in sets:
             get_value(data, path)  # a path that does not exist fails before any work
-        _finish(*_run("sweep", scenario, n, seed, workers, cluster, out, resume, grid(sets),
+        _finish(*_run("sweep", scenario, raw, n, seed, workers, cluster, out, resume, grid(sets),
                       ["warroom", *sys.argv[1:]]))
     except UserError as e:
         _fail(e)
@@ -214,10 +234,11 @@ def ablate(
     import json
 
     from .experiment.ablate import REMOVE, analyse, plan
-    from .scenario.load import _plain, read_yaml
+    from .scenario.load import _plain
 
     try:
-        data = _plain(read_yaml(scenario))
+        raw = _read(scenario)
+        data = _plain(raw)
         sides = [str(s.get("id")) for s in data.get("sides", [])]
         who = side or (sides[0] if sides else "")
         if who not in sides:
@@ -230,7 +251,7 @@ def ablate(
         els, coalitions, exact = plan(data, max_size, exact_max, orders, seed or 0)
         ids = [e.id for e in els]
         points = [{REMOVE: sorted(set(ids) - c)} for c in coalitions]
-        result, folder, sc = _run("ablate", scenario, n, seed, workers, cluster, out, resume,
+        result, folder, sc = _run("ablate", scenario, raw, n, seed, workers, cluster, out, resume,
                                   points, ["warroom", *sys.argv[1:]])
     except UserError as e:
         _fail(e)

@@ -10,8 +10,8 @@ from numba import njit
 from ..events import EventKind
 from ..rngfast import Slot, child_words, seed_slot
 from ..world.compile import World
-from .state import ARRIVED, LOST, N_EV, N_REC, REASON, WINNER, WITHDRAWN, new_state, world_arrays
-from .stochastic import CTMC, TAU_LEAP, run_stochastic
+from .state import ARRIVED, LOST, N_EV, N_REC, WITHDRAWN, new_state, world_arrays
+from .stochastic import CTMC, TAU_LEAP, _outcome, run_stochastic
 
 SIDE_BROKE = int(EventKind.side_broke)
 
@@ -26,14 +26,9 @@ def _batch(w, s, gen, view, flags, layout, words, method, tau, n_sides, grid, fi
         flags[1] = 0
         run_stochastic(w, s, gen, method, tau)
         n_rec = int(s.scal[N_REC])
-        k = n_rec - 1
+        _outcome(w, s, r, final, end_time, winner, reason)
         for f in range(F):
-            final[r, f] = max(w.x0[f] + s.rec_led[k, ARRIVED, f] - s.rec_led[k, WITHDRAWN, f]
-                              - s.rec_led[k, LOST, f], 0.0)
-            lost[r, f] = s.rec_led[k, LOST, f]
-        end_time[r] = s.rec_t[k]
-        winner[r] = int(s.scal[WINNER])
-        reason[r] = int(s.scal[REASON])
+            lost[r, f] = s.rec_led[n_rec - 1, LOST, f]
         deciding[r] = -3  # none
         for e in range(int(s.scal[N_EV])):
             if s.ev_kind[e] == SIDE_BROKE:

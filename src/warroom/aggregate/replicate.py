@@ -9,11 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..rng import stream
-from ..rngfast import Slot, child_words, fast_streams_available
+from ..rngfast import fast_streams_available
 from ..world.compile import World
+from .batch import batch_outcomes
 from .registry import SOLVERS, STOCHASTIC
 from .state import new_state, world_arrays
-from .stochastic import CTMC, TAU_LEAP, _outcome, run_batch_seeded, run_stochastic
+from .stochastic import CTMC, TAU_LEAP, _outcome, run_stochastic
 
 
 def replicate(world: World, n: int, seed: int, workers: int = 1) -> dict[str, np.ndarray]:
@@ -38,16 +39,14 @@ def _store(world, s, i, out):
 
 
 def _stochastic_chunk(world, seed, idx, out):
+    a, b = int(idx[0]), int(idx[-1]) + 1
+    if fast_streams_available():  # the experiment's compiled batch loop, with no time grid
+        got = batch_outcomes(world, seed, a, b, np.zeros(0))
+        for k in ("final", "end_time", "winner", "reason"):
+            out[k][a:b] = got[k]
+        return
     w, s = world_arrays(world), new_state(world)
     method = CTMC if world.solver == "ctmc" else TAU_LEAP
-    if fast_streams_available():
-        a, b = int(idx[0]), int(idx[-1]) + 1
-        slot = Slot()
-        words = child_words(seed, a, b, "attrition")
-        run_batch_seeded(w, s, slot.gen, slot.view, slot.flags, slot.layout, words, method,
-                         world.step, out["final"][a:b], out["end_time"][a:b],
-                         out["winner"][a:b], out["reason"][a:b])
-        return
     for i in idx:  # fallback where rngfast's self-test fails: one Generator per replication
         run_stochastic(w, s, stream(seed, int(i), "attrition"), method, world.step)
         _store(world, s, i, out)

@@ -15,7 +15,6 @@ import numpy as np
 from numba import njit
 
 from ..attrition.rates import pair_rates
-from ..rngfast import seed_slot
 from .schedule import (
     EPS_T,
     _record_grid,
@@ -218,16 +217,3 @@ def _outcome(w, s, r, final, end_time, winner, reason):
     end_time[r] = s.rec_t[k]
     winner[r] = int(s.scal[WINNER])
     reason[r] = int(s.scal[REASON])
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def run_batch_seeded(w, s, gen, view, flags, layout, words, method, tau, final, end_time,
-                     winner, reason):
-    """Run one replication per row of seed `words`, reseeding one Generator in place (see
-    `warroom.rngfast`) and reusing the state `s`; store each outcome."""
-    for r in range(words.shape[0]):
-        seed_slot(view, words[r], layout)
-        flags[0] = 0
-        flags[1] = 0
-        run_stochastic(w, s, gen, method, tau)
-        _outcome(w, s, r, final, end_time, winner, reason)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from ..errors import UserError
@@ -40,21 +41,15 @@ def _task_size(total: int, workers: int) -> int:
 
 
 def _gaps(n: int, done: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
-    covered = [False] * n
+    """The replication ranges not yet done, cut into tasks of at most `size`."""
+    missing = np.ones(n + 1, bool)
+    missing[n] = False  # a sentinel that closes the last run
     for a, b in done:
-        for i in range(a, min(b, n)):
-            covered[i] = True
-    out, i = [], 0
-    while i < n:
-        if covered[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and not covered[j] and j - i < size:
-            j += 1
-        out.append((i, j))
-        i = j
-    return out
+        missing[a:min(b, n)] = False
+    edges = np.flatnonzero(np.diff(np.r_[False, missing].astype(np.int8)))
+    return [(int(i), int(min(i + size, stop)))
+            for start, stop in zip(edges[::2], edges[1::2], strict=True)
+            for i in range(int(start), int(stop), size)]
 
 
 def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,

@@ -142,6 +142,10 @@ class Result:
     def events_table(self) -> pa.Table:
         return events_table(self.events)
 
+    def extra_tables(self) -> dict[str, pa.Table]:
+        """Tables beyond time series and events (a tactical battle has some; this has none)."""
+        return {}
+
     # ---- summary -----------------------------------------------------------------------------
     @property
     def winner(self) -> str | None:

@@ -67,7 +67,7 @@ def write_run(result: Result | TacticalResult, out: Path, *, scenario_path: str 
     try:
         write_parquet(result.timeseries(), stage / "timeseries.parquet")
         write_parquet(result.events_table(), stage / "events.parquet")
-        for name, table in getattr(result, "extra_tables", dict)().items():
+        for name, table in result.extra_tables().items():
             write_parquet(table, stage / f"{name}.parquet")
         write_json(result.summary(), stage / "summary.json")
         write_json(

@@ -133,12 +133,13 @@ class Engine:
         r = w.raster
         self.flat = r.flat
         self.diag = float(np.hypot(*r.extent))
-        self.wmax = np.where(w.w_range > 0, w.w_range, 0.0).max(axis=1)
+        self.wmax = w.w_range.max(axis=1)  # unused slots have range 0
         self.has_area = bool((w.w_radius > 0).any())
         self.no_conceal = bool((r.concealment[np.unique(r.terrain)] == 0).all())
         self.fields, self.f_field, self.route_field = _fields(w)
         self.rec = Recording()
         self.alive_f = np.bincount(w.ent_force[self.alive], minlength=w.n_forces)
+        self.type_key = w.ent_side.astype(np.int64) * w.n_types + w.ent_type  # (side, type)
         if record:
             self._record(snapshot=w.snapshot_every > 0)
 
@@ -297,7 +298,7 @@ class Engine:
         if mobility_kills:
             self._event("mobility_kills", -1, float(mobility_kills))
         self.alive_f = alive_f
-        side_alive = np.bincount(w.ent_side[self.alive], minlength=S)
+        side_alive = np.bincount(w.force_side, weights=alive_f, minlength=S)
         for b in range(len(w.bp_ids)):
             s = int(w.bp_side[b])
             if self.broken[s]:
@@ -334,13 +335,13 @@ class Engine:
         w, rec = self.w, self.rec
         S, T = len(w.side_ids), w.n_types
         rec.times.append(self.t)
-        rec.alive.append(np.bincount(w.ent_force[self.alive], minlength=w.n_forces))
+        rec.alive.append(self.alive_f.copy())
         rec.arrived.append(self.arrived_f.copy())
         rec.immobile.append(np.bincount(w.ent_force[self.alive & self.immobile],
                                         minlength=w.n_forces))
-        key = w.ent_side.astype(np.int64) * T + w.ent_type
-        rec.type_alive.append(np.bincount(key[self.alive], minlength=S * T).reshape(S, T))
-        rec.type_hp.append(np.bincount(key[self.alive], weights=self.hp[self.alive],
+        key = self.type_key[self.alive]
+        rec.type_alive.append(np.bincount(key, minlength=S * T).reshape(S, T))
+        rec.type_hp.append(np.bincount(key, weights=self.hp[self.alive],
                                        minlength=S * T).reshape(S, T))
         if snapshot and self.w.snapshot_every > 0:
             ids = np.flatnonzero(self.alive)
