@@ -5,10 +5,11 @@ worker processes, and the overhead of one Dask task on a LocalCluster.
 The pools are started and warmed (numba kernels loaded) before timing, so the figures are the
 steady state of a long experiment; the start-up cost is printed separately.
 
-Each figure is the median of --repeat measurements, one worker and two workers alternating, so
-that drifts of the machine's speed hit both alike.
+Each round measures one worker and then two workers, back to back, so that both see the same
+state of a shared machine; the speed-up is the median over --repeat rounds of each round's
+ratio (its range is printed too), and the rates are the medians of the rounds' rates.
 
-Usage: python bench/experiments.py [--agg-n 20000] [--tac-n 48] [--repeat 3]
+Usage: python bench/experiments.py [--agg-n 20000] [--tac-n 48] [--repeat 7]
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--agg-n", type=int, default=20000)
     ap.add_argument("--tac-n", type=int, default=48)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=7)
     a = ap.parse_args()
     cases = [("hill_defence (aggregate, ctmc)", warroom.load_scenario(
         "scenarios/hill_defence.yaml"), a.agg_n),
@@ -50,15 +51,16 @@ def main() -> None:
         experiment(sc, 4, seed=99, executor=pool, workers=2, task_size=1)
         experiment(sc, 2, seed=99)
     start = time.perf_counter() - t0
-    print("| scenario | 1 worker reps/s | 2 workers reps/s | speed-up |")
+    print("| scenario | 1 worker reps/s | 2 workers reps/s | speed-up, median (range) |")
     print("|---|---|---|---|")
     for name, sc, n in cases:
         ones, twos = [], []
         for _ in range(a.repeat):
             ones.append(rate(sc, n, None, 1))
             twos.append(rate(sc, n, pool, 2))
-        one, two = statistics.median(ones), statistics.median(twos)
-        print(f"| {name} | {one:,.1f} | {two:,.1f} | {two / one:.2f} |")
+        ratios = [t / o for o, t in zip(ones, twos, strict=True)]
+        print(f"| {name} | {statistics.median(ones):,.1f} | {statistics.median(twos):,.1f} | "
+              f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f}) |")
     pool.shutdown()
     print(f"\nstarting and warming 2 spawned workers: {start:.1f} s")
     from distributed import Client, LocalCluster

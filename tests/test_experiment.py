@@ -19,6 +19,7 @@ from helpers import invoke
 from warroom.errors import UserError
 from warroom.experiment import experiment
 from warroom.experiment.params import apply, parse_set
+from warroom.experiment.run import _tasks
 from warroom.experiment.tasks import worker_setup
 from warroom.stats import wilson
 
@@ -108,6 +109,18 @@ def test_parameter_paths_and_grids():
     assert apply(data, {"sides.blue.forces.0.strength": 7})["sides"][0]["forces"][0][
         "strength"] == 7
     assert data["sides"][0]["forces"][0]["strength"] == 5  # the original is untouched
+
+
+def test_tasks_cover_the_gaps_once_and_shrink_towards_the_end():
+    gaps = [(0, 0, 10), (0, 20, 30), (1, 0, 60)]
+    tasks = _tasks(gaps, 2)
+    covered = sorted((k, i) for k, a, b in tasks for i in range(a, b))
+    assert covered == sorted((k, i) for k, a, b in gaps for i in range(a, b))
+    sizes = [b - a for _, a, b in tasks]
+    assert sizes[0] == 10 and sizes[-4:] == [1, 1, 1, 1]  # ceil(80 / 8), then single ones
+    assert all(b - a <= 3 for _, a, b in _tasks(gaps, 2, size=3))
+    # a long batched experiment keeps the largest tasks to the end
+    assert {b - a for _, a, b in _tasks([(0, 0, 40000)], 2)} == {250}
 
 
 @pytest.mark.parametrize("spec,needle", [

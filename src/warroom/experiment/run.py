@@ -35,21 +35,33 @@ class ExperimentResult:
     summary: dict
 
 
-def _task_size(total: int, workers: int) -> int:
-    # many more tasks than workers, so that uneven battles still spread evenly at the end
-    return max(1, min(250, math.ceil(total / max(1, workers * 16))))
-
-
-def _gaps(n: int, done: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
-    """The replication ranges not yet done, cut into tasks of at most `size`."""
+def _missing(n: int, done: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The replication ranges of one point not yet done."""
     missing = np.ones(n + 1, bool)
     missing[n] = False  # a sentinel that closes the last run
     for a, b in done:
         missing[a:min(b, n)] = False
     edges = np.flatnonzero(np.diff(np.r_[False, missing].astype(np.int8)))
-    return [(int(i), int(min(i + size, stop)))
-            for start, stop in zip(edges[::2], edges[1::2], strict=True)
-            for i in range(int(start), int(stop), size)]
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _tasks(gaps: list[tuple[int, int, int]], workers: int,
+           size: int | None = None) -> list[tuple[int, int, int]]:
+    """Cut (point, start, stop) gaps into tasks. Without a fixed `size`, tasks shrink as the
+    work left shrinks (OpenMP's guided schedule): few large tasks while there is much to do,
+    single replications at the end, so that uneven battles do not leave a worker idle."""
+    left = sum(b - a for _, a, b in gaps)
+    w = max(1, workers)
+    floor = min(250, max(1, left // (w * 64)))
+    tasks = []
+    for k, a, b in gaps:
+        while a < b:
+            step = size or min(250, max(floor, math.ceil(left / (4 * w))))
+            e = min(a + step, b)
+            tasks.append((k, a, e))
+            left -= e - a
+            a = e
+    return tasks
 
 
 def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
@@ -91,8 +103,8 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
     if out is not None:
         store.open_folder(out, manifest, resume)
         done = store.done_ranges(out)
-    size = task_size or _task_size(n * len(points), workers)
-    tasks = [(k, a, b) for k in range(len(points)) for a, b in _gaps(n, done.get(k, []), size)]
+    tasks = _tasks([(k, a, b) for k in range(len(points)) for a, b in _missing(
+        n, done.get(k, []))], workers, task_size)
     total = n * len(points)
     finished = total - sum(b - a for _, a, b in tasks)
     if progress:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 GRID_POINTS = 101  # strength over time is kept on this many evenly spaced times per run
 
@@ -139,13 +140,13 @@ def _on_grid(r, grid: np.ndarray, sides: tuple[str, ...]) -> np.ndarray:
     """Each side's strength at the grid times (the last recorded value at or before each)."""
     ts = r.timeseries()
     t = ts.column("t").to_numpy()
-    side = np.asarray(ts.column("side").to_pylist(), dtype=object)
+    side = ts.column("side")
     x = ts.column("strength").to_numpy()
     times = np.unique(t)
     out = np.zeros((len(sides), len(grid)))
     at = np.clip(np.searchsorted(times, grid, side="right") - 1, 0, len(times) - 1)
     for k, s in enumerate(sides):
-        m = side == s
+        m = pc.equal(side, s).to_numpy(zero_copy_only=False)
         per_t = np.bincount(np.searchsorted(times, t[m]), weights=x[m], minlength=len(times))
         out[k] = per_t[at]
     return out
