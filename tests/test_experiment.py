@@ -18,7 +18,7 @@ import warroom
 from helpers import invoke
 from warroom.errors import UserError
 from warroom.experiment import experiment
-from warroom.experiment.params import apply, parse_set
+from warroom.experiment.params import apply, differences, parse_set
 from warroom.experiment.run import _tasks
 from warroom.experiment.tasks import worker_setup
 from warroom.stats import wilson
@@ -141,7 +141,10 @@ def test_resume_refuses_a_changed_scenario_and_an_unreachable_cluster(tmp_path):
     assert invoke("mc", scen, "-n", "5", "--workers", "1", "--out", tmp_path / "e").exit_code == 0
     scen.write_text(HILL.read_text().replace("strength: 520", "strength: 530"))
     r = invoke("mc", scen, "-n", "5", "--workers", "1", "--out", tmp_path / "e", "--resume")
-    assert r.exit_code == 2 and "cannot resume: the scenario file changed" in r.output
+    assert r.exit_code == 2 and ("cannot resume: the scenario (sides.defence.forces.battalion"
+                                 ".strength: 520 -> 530) changed") in r.output
+    r = invoke("mc", scen, "-n", "6", "--workers", "1", "--out", tmp_path / "e", "--resume")
+    assert "the number of replications (5 -> 6)" in r.output
     r = invoke("mc", scen, "-n", "5", "--workers", "1", "--out", tmp_path / "e")
     assert r.exit_code == 2 and "pass --resume" in r.output
     r = invoke("mc", scen, "-n", "5", "--cluster", "tcp://127.0.0.1:9", "--out", tmp_path / "f")
@@ -220,3 +223,15 @@ def test_the_batched_loop_gives_what_one_simulate_per_replication_gives(monkeypa
     monkeypatch.setattr(tasks, "_batched", lambda *a, **k: None)
     one_by_one = tasks.run_task(text, ".", 5, 2, 10, 60, sides)
     assert batched[0].equals(one_by_one[0]) and batched[1].equals(one_by_one[1])
+
+
+def test_differences_name_changed_fields_by_dotted_path():
+    old = {"seed": 1, "sides": [{"id": "a", "forces": [{"id": "x", "strength": 5}]}],
+           "clock": {"end": 10}, "notes": [1, 2]}
+    new = {"seed": 1, "sides": [{"id": "a", "forces": [{"id": "x", "strength": 6},
+                                                       {"id": "y", "strength": 1}]}],
+           "notes": [1, 3]}
+    assert differences(old, new) == [
+        "sides.a.forces.x.strength: 5 -> 6",
+        "sides.a.forces.y: (absent) -> {'id': 'y', 'strength': 1}",
+        "clock: {'end': 10} -> (absent)", "notes.1: 2 -> 3"]

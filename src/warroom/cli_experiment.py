@@ -103,26 +103,32 @@ def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int 
     folder = out or Path("runs") / f"{kind}-{sc.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     columns = (TextColumn(f"{kind} {sc.name}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    with Progress(*columns, console=out_console, transient=False) as bar:
-        task = bar.add_task(kind, total=None)
+    # the bar appears with the first count, so that an error found before any work (a
+    # changed scenario, an unreachable cluster) is not printed under an empty bar
+    bar = Progress(*columns, console=out_console, transient=False)
+    task = bar.add_task(kind, total=None)
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+    def progress(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
 
-        try:
-            with executor_for(workers, cluster) as ex:
-                result = experiment(data, n, seed=seed, executor=ex, workers=workers,
-                                    out=folder, points=points, resume=resume,
-                                    base=scenario.parent, kind=kind, progress=progress)
-        except Interrupted as e:
+    try:
+        with executor_for(workers, cluster) as ex:
+            result = experiment(data, n, seed=seed, executor=ex, workers=workers,
+                                out=folder, points=points, resume=resume,
+                                base=scenario.parent, kind=kind, progress=progress)
+    except Interrupted as e:
+        if bar.live.is_started:
             bar.stop()
-            again = " ".join(_without(command, "--resume", "--out"))
-            print(f"interrupted: {e}. Resume with:\n  {again} --resume --out {folder}",
-                  file=sys.stderr)
-            raise typer.Exit(130) from None
+        again = " ".join(_without(command, "--resume", "--out"))
+        print(f"interrupted: {e}. Resume with:\n  {again} --resume --out {folder}",
+              file=sys.stderr)
+        raise typer.Exit(130) from None
+    finally:
+        if bar.live.is_started:
+            bar.stop()
     return result, folder, sc
-    out_console.print(f"wrote {folder}/replications.parquet, summary.json and report.html")
-
 
 def _without(command: list[str], flag: str, option: str) -> list[str]:
     """The command line less a flag and an option with its value (re-added by the hint)."""

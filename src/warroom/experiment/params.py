@@ -133,3 +133,28 @@ def grid(sets: list[tuple[str, list]]) -> list[dict[str, Any]]:
     for path, values in sets:
         points = [{**p, path: v} for p in points for v in values]
     return points
+
+
+def differences(old: Any, new: Any, path: str = "") -> list[str]:
+    """Where two scenarios differ, as `path: old -> new` in the dotted paths `--set` takes."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [d for k in dict.fromkeys([*old, *new])
+                for d in differences(old.get(k, "(absent)"), new.get(k, "(absent)"),
+                                     f"{path}.{k}" if path else str(k))]
+    if isinstance(old, list) and isinstance(new, list):
+        ids_old = [v.get("id") for v in old if isinstance(v, dict)]
+        ids_new = [v.get("id") for v in new if isinstance(v, dict)]
+        if len(ids_old) == len(old) and len(ids_new) == len(new) and None not in ids_old + ids_new:
+            return differences(dict(zip(map(str, ids_old), old, strict=True)),
+                               dict(zip(map(str, ids_new), new, strict=True)), path)
+        if len(old) == len(new):
+            return [d for i, (a, b) in enumerate(zip(old, new, strict=True))
+                    for d in differences(a, b, f"{path}.{i}")]
+    if old == new:
+        return []
+    return [f"{path}: {_short(old)} -> {_short(new)}"]
+
+
+def _short(v: Any) -> str:
+    text = v if isinstance(v, str) else repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -98,6 +98,7 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
     base_s = str(base or Path("."))
     manifest = {"kind": kind, "scenario": sc.name, "scenario_hash": scenario_hash(sc),
                 "seed": seed, "n": n, "points": points, "labels": labels, "sides": list(sides),
+                "scenario_data": data,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     done: dict[int, list[tuple[int, int]]] = {}
     if out is not None:

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from .._version import __version__
 from ..errors import UserError
+from .params import differences
 
 SHARD = re.compile(r"^p(\d+)-r(\d+)-(\d+)\.rows\.parquet$")
 COMPARED = ("scenario_hash", "seed", "n", "points")
@@ -35,11 +36,18 @@ def open_folder(out: Path, manifest: dict, resume: bool) -> None:
         old = json.loads(path.read_text())
         changed = [k for k in COMPARED if old.get(k) != manifest.get(k)]
         if changed:
-            what = {"scenario_hash": "the scenario file", "seed": "the seed",
+            what = {"scenario_hash": "the scenario", "seed": "the seed",
                     "n": "the number of replications", "points": "the parameter grid"}
-            raise UserError(f"{out}: cannot resume: {', '.join(what[k] for k in changed)} "
-                            f"changed since the experiment started; rerun without --resume "
-                            "into a new --out")
+            detail = [f"{what[k]} ({old.get(k)} -> {manifest.get(k)})" if k in ("seed", "n")
+                      else what[k] for k in changed]
+            if "scenario_hash" in changed and "scenario_data" in old:
+                diffs = differences(old["scenario_data"], manifest["scenario_data"])
+                if diffs:
+                    more = f"; and {len(diffs) - 5} more" if len(diffs) > 5 else ""
+                    detail[changed.index("scenario_hash")] = (
+                        f"the scenario ({'; '.join(diffs[:5])}{more})")
+            raise UserError(f"{out}: cannot resume: {', '.join(detail)} changed since the "
+                            "experiment started; rerun without --resume into a new --out")
         return
     if resume:
         raise UserError(f"{out}: nothing to resume (no manifest.json); run without --resume")
