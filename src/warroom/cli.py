@@ -7,7 +7,9 @@ caught, so a bug still shows its traceback.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -178,17 +180,19 @@ def fit_cmd(
     if as_json:
         print(json.dumps(result))
         return
-    table = Table("law", "blue_effectiveness (95%)", "red_effectiveness (95%)", "p, q",
-                  "R2 blue", "R2 red", "BIC", "identifiable")
+    # two narrow tables rather than one that a terminal of 80 columns would cut short
+    table = Table("law", "blue effectiveness (95%)", "red effectiveness (95%)")
+    quality = Table("law", "p, q", "R2 blue", "R2 red", "BIC", "identifiable")
     for lw, f in fits.items():
         iv = f.intervals
-        table.add_row(
-            lw, f"{f.blue_effectiveness:.4g} ({iv['blue_effectiveness'][0]:.3g}-"
-            f"{iv['blue_effectiveness'][1]:.3g})",
-            f"{f.red_effectiveness:.4g} ({iv['red_effectiveness'][0]:.3g}-"
-            f"{iv['red_effectiveness'][1]:.3g})",
-            "" if f.p is None else f"{f.p:.3g}, {f.q:.3g}", f"{f.r2['blue']:.3f}",
-            f"{f.r2['red']:.3f}", f"{f.bic:.1f}", "yes" if f.identifiable else "no")
+        table.add_row(lw, *(f"{_g(getattr(f, k))} ({_g(iv[k][0])} to {_g(iv[k][1])})"
+                            for k in ("blue_effectiveness", "red_effectiveness")))
+        quality.add_row(lw, "" if f.p is None else f"{f.p:.3g}, {f.q:.3g}",
+                        *("n/a" if math.isnan(f.r2[k]) else f"{f.r2[k]:.3f}"
+                          for k in ("blue", "red")), f"{f.bic:.1f}",
+                        "yes" if f.identifiable else "no")
+    out_console.print(table)
+    table = quality
     out_console.print(table)
     for lw, f in fits.items():
         if not f.identifiable:
@@ -196,6 +200,11 @@ def fit_cmd(
     basis = next(iter(fits.values())).r2_basis
     out_console.print(f"R2 measured on {basis}; wrote {folder / 'fit.json'} and "
                       f"{folder / 'fit.png'}")
+
+
+def _g(x: float) -> str:
+    """Three significant figures, with a short exponent: 3.37e-5."""
+    return re.sub(r"e([+-])0*(\d)", lambda m: f"e{m[1].replace('+', '')}{m[2]}", f"{x:.3g}")
 
 
 @app.command("simulate-fit")
