@@ -283,6 +283,29 @@ def test_orders_move_to_an_area_withdraw_along_a_route_and_go_round_water():
     np.testing.assert_allclose(eng.y[jeeps], 100.0)
 
 
+def test_an_advance_goes_round_a_lake_to_reach_the_enemy():
+    knife = {"id": "knife", "range": 5, "rate": 1, "accuracy": 1, "damage": {"soft": 1}}
+    types = [soldier("walker", speed=2.0, weapons=[knife]), soldier("sentry")]
+    blue = [{"id": "raiders", "type": "walker", "count": 5, "deploy": {"area": [5, 90, 15, 110]},
+             "orders": {"kind": "advance"}}]
+    red = [{"id": "guard", "type": "sentry", "count": 1, "deploy": {"at": [190, 100]},
+            "orders": {"kind": "hold"}}]
+    # the lake stands across the straight line from the raiders to the guard
+    sc = scenario(types, blue, red, size=(40, 40), cell=5.0, end=400,
+                  map={"cell": 5.0, "width": 40, "height": 40,
+                       "features": [{"terrain": "water", "area": [80, 40, 120, 160]}]})
+    eng = Engine(compile_tactical(sc, 2), 2, record=False)
+    r = eng.w.raster
+    water = r.class_ids.index("water")
+    while eng.step():
+        rows = np.minimum((eng.y / r.cell).astype(int), r.shape[0] - 1)
+        cols = np.minimum((eng.x / r.cell).astype(int), r.shape[1] - 1)
+        assert not (r.terrain[rows, cols] == water).any()
+    # the shortest way round is about 300 m; at 2 m/s the knife reaches the guard in minutes
+    assert eng.w.side_ids[eng.winner] == "blue" and eng.t < 300
+    assert eng.alive[eng.w.ent_side == 0].all()
+
+
 def test_the_high_ground_helps_the_shooter():
     from warroom.terrain.los import height_factor
 

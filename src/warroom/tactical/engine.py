@@ -15,6 +15,7 @@ import numpy as np
 
 from ..events import END_BROKE, END_MUTUAL, END_TIME
 from ..rng import stream
+from ..terrain.classes import MOBILITY
 from ..world.compile import BP_STRENGTH, BP_TIME
 from .fire import apply_damage, shoot
 from .grid import build_grid, nearest_all
@@ -24,6 +25,7 @@ from .target import select
 from .world import TacticalWorld
 
 CANDIDATES = 4096  # per block of queries; more falls back to one search per query
+ADVANCE_REFRESH = 5  # ticks between recomputations of the fields that lead an advance round
 
 
 @dataclass
@@ -137,6 +139,11 @@ class Engine:
         self.has_area = bool((w.w_radius > 0).any())
         self.no_conceal = bool((r.concealment[np.unique(r.terrain)] == 0).all())
         self.fields, self.f_field, self.route_field = _fields(w)
+        # advance fields: none until the ground first blocks an advance (see move.py)
+        self.adv_fields = np.zeros((0, *r.shape))
+        self.adv_index = np.full((S, len(MOBILITY)), -1, np.int64)
+        self.adv_tick = 0
+        self.graphs: dict[int, object] = {}
         self.rec = Recording()
         self.alive_f = np.bincount(w.ent_force[self.alive], minlength=w.n_forces)
         self.type_key = w.ent_side.astype(np.int64) * w.n_types + w.ent_type  # (side, type)
@@ -216,11 +223,16 @@ class Engine:
                 else own[0]  # only area effects search all entities by position
             mk = self._fire(shooters, everyone, fired, shot_at)
         x_new, y_new = self.x.copy(), self.y.copy()
+        blocked = np.zeros(w.n, bool)
         move(active, self.x, self.y, x_new, y_new, w.ent_type, w.ent_force, self.immobile,
              self.suppressed, fired, self.nn, w.force_order, w.force_to, w.force_halt,
              w.route_start, w.route_xy, self.waypoint, w.type_speed, w.type_mobility,
              w.type_suppression, w.dt, r.elevation, r.cell, r.terrain, r.cost, W, H,
-             self.fields, self.f_field, self.route_field)
+             self.fields, self.f_field, self.route_field, w.ent_side, self.adv_fields,
+             self.adv_index, blocked)
+        if blocked.any() or (len(self.adv_fields)
+                             and self.tick + 1 - self.adv_tick >= ADVANCE_REFRESH):
+            self._advance_fields(blocked, grids)
         self.x, self.y = x_new, y_new
         self.suppressed = shot_at & self.alive
         self.tick += 1
@@ -244,6 +256,27 @@ class Engine:
                         g.lv_off, g.lv_w, g.lv_h, CANDIDATES, slot, d2)
             self.nn[q.order] = g.order[slot]
             self.nn_d2[q.order] = d2
+
+    def _advance_fields(self, blocked, grids) -> None:
+        """Fields towards the enemies each side sees, for every (side, mobility kind) whose
+        advance the ground has blocked, now or before."""
+        from ..terrain.paths import field_to_points, graph
+
+        w, r = self.w, self.w.raster
+        e = np.flatnonzero(blocked)
+        groups = set(zip(w.ent_side[e].tolist(), w.type_mobility[w.ent_type[e]].tolist(),
+                         strict=True))
+        groups |= {(int(s), int(m)) for s, m in zip(*np.nonzero(self.adv_index >= 0),
+                                                    strict=True)}
+        fields: list[np.ndarray] = []
+        self.adv_index[:] = -1
+        for s, m in sorted(groups):
+            if m not in self.graphs:
+                self.graphs[m] = graph(r, m)
+            self.adv_index[s, m] = len(fields)
+            fields.append(field_to_points(r, m, grids[s].px, grids[s].py, self.graphs[m]))
+        self.adv_fields = np.stack(fields)
+        self.adv_tick = self.tick + 1
 
     def _fire(self, shooters, everyone, fired, shot_at) -> int:
         w, r = self.w, self.w.raster

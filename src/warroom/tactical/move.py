@@ -3,8 +3,12 @@
 Goals by order: hold (none); advance (the nearest enemy its side sees, else the force's `to`);
 move (the force's `to`); withdraw (the next point of the force's route). An entity that fired
 this tick stays put if its force halts to fire (a withdrawal never does). A step that would end
-on impassable ground is not taken. Positions are read from (x, y) and written to
-(x_new, y_new), so every goal is where its entity stood at the start of the tick.
+on impassable ground is not taken. Towards a fixed objective an entity walks down the
+travel-cost field; an advance goes straight at the enemy until the ground blocks it, and from
+then on its side and mobility kind walk down a field towards every enemy they see (refreshed
+by the engine), so it goes round the lake instead of waiting at its shore. Positions are read
+from (x, y) and written to (x_new, y_new), so every goal is where its entity stood at the start
+of the tick.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from .world import ADVANCE, HOLD, WITHDRAW
 @njit(cache=True, error_model="numpy", parallel=True)
 def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn, f_order,
          f_to, f_halt, route_start, route_xy, waypoint, t_speed, t_mobility, t_suppression, dt,
-         elev, mcell, terrain, cost, width, height, fields, f_field, route_field):
+         elev, mcell, terrain, cost, width, height, fields, f_field, route_field, side,
+         adv_fields, adv_index, blocked):
     n = live.shape[0]
     for k in prange(n):
         e = live[k]
@@ -31,8 +36,15 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
         if fired[e] and f_halt[f] and order != WITHDRAW:
             continue
         fi = -1  # the travel-cost field towards a fixed objective, where the ground needs one
+        fld = fields
+        te = etype[e]
         if order == ADVANCE and nn[e] >= 0:
             gx, gy = x[nn[e]], y[nn[e]]
+            # once the ground has blocked this side's advance, a field towards every enemy it
+            # sees leads round the obstacle
+            fi = adv_index[side[e], t_mobility[te]]
+            if fi >= 0:
+                fld = adv_fields
         elif order != WITHDRAW:  # advance with no enemy in sight, or move
             if math.isnan(f_to[f, 0]):
                 continue
@@ -46,7 +58,6 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
                 continue
             gx, gy = route_xy[w, 0], route_xy[w, 1]
             fi = route_field[w]
-        te = etype[e]
         r, c = cell_of(elev, mcell, x[e], y[e])
         here = cost[terrain[r, c], t_mobility[te]]
         step = t_speed[te] * dt / here
@@ -62,22 +73,22 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
         nx = min(max(x[e] + dx * f_step, 0.0), width * (1.0 - 1e-12))
         ny = min(max(y[e] + dy * f_step, 0.0), height * (1.0 - 1e-12))
         r2, c2 = cell_of(elev, mcell, nx, ny)
-        if fi >= 0 and (r2 != r or c2 != c) and math.isfinite(fields[fi, r, c]) and not (
-                fields[fi, r2, c2] < fields[fi, r, c]):
+        if fi >= 0 and (r2 != r or c2 != c) and math.isfinite(fld[fi, r, c]) and not (
+                fld[fi, r2, c2] < fld[fi, r, c]):
             # the straight step makes no progress on the cost field (an obstacle, or a quicker
             # way round): step towards the neighbouring cell that is cheapest to the goal
             H, W = terrain.shape
-            best = fields[fi, r, c]
+            best = fld[fi, r, c]
             br, bc = -1, -1
             for dr in range(-1, 2):
                 for dc in range(-1, 2):
                     rr, cc = r + dr, c + dc
-                    if not (0 <= rr < H and 0 <= cc < W) or not fields[fi, rr, cc] < best:
+                    if not (0 <= rr < H and 0 <= cc < W) or not fld[fi, rr, cc] < best:
                         continue
-                    if dr != 0 and dc != 0 and not (math.isfinite(fields[fi, r, cc])
-                                                    and math.isfinite(fields[fi, rr, c])):
+                    if dr != 0 and dc != 0 and not (math.isfinite(fld[fi, r, cc])
+                                                    and math.isfinite(fld[fi, rr, c])):
                         continue  # no cutting the corner of impassable ground
-                    best, br, bc = fields[fi, rr, cc], rr, cc
+                    best, br, bc = fld[fi, rr, cc], rr, cc
             if br >= 0:
                 dx, dy = (bc + 0.5) * mcell - x[e], (br + 0.5) * mcell - y[e]
                 d = math.hypot(dx, dy)
@@ -86,6 +97,8 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
                 ny = min(max(y[e] + dy * f_step, 0.0), height * (1.0 - 1e-12))
                 r2, c2 = cell_of(elev, mcell, nx, ny)
         if math.isinf(cost[terrain[r2, c2], t_mobility[te]]):
+            if order == ADVANCE and fi < 0:
+                blocked[e] = True
             continue
         x_new[e], y_new[e] = nx, ny
         if order == WITHDRAW and math.hypot(gx - nx, gy - ny) == 0.0:

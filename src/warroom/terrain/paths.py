@@ -41,6 +41,27 @@ def _graph(cost: np.ndarray, cell: float) -> csr_matrix:
                       shape=(H * W, H * W))
 
 
+def graph(raster: Raster, mobility: int) -> csr_matrix:
+    """The raster as a graph for one mobility kind (reusable across fields)."""
+    return _graph(raster.cost[raster.terrain, mobility], raster.cell)
+
+
+def field_to_points(raster: Raster, mobility: int, xs: np.ndarray, ys: np.ndarray,
+                    g: csr_matrix | None = None) -> np.ndarray:
+    """(H, W) cost of the cheapest path to the nearest of several points (an advance on the
+    enemies a side sees); inf where none can be reached."""
+    cost = raster.cost[raster.terrain, mobility]
+    H, W = cost.shape
+    r = np.clip((ys / raster.cell).astype(np.int64), 0, H - 1)
+    c = np.clip((xs / raster.cell).astype(np.int64), 0, W - 1)
+    goals = np.unique(r * W + c)
+    goals = goals[np.isfinite(cost.ravel()[goals])]
+    if goals.size == 0:
+        return np.full((H, W), np.inf)
+    g = graph(raster, mobility) if g is None else g
+    return dijkstra(g, directed=False, indices=goals, min_only=True).reshape(H, W)
+
+
 def cost_field(raster: Raster, mobility: int, goal: tuple[float, float, float, float]
                ) -> np.ndarray:
     """(H, W) cost of the cheapest path to the goal box (x0, y0, x1, y1; a point when
