@@ -193,6 +193,8 @@ BAD = [
     ("role: infantry", "role: infantri", "unknown role 'infantri'"),
     ("range: 100", "range: -100", "expected greater than 0, found -100"),
     ("elevation: {flat: 0}", "elevation: {file: nowhere.npy}", "does not exist"),
+    ("deploy: {area: [0, 0, 40, 100]}}", "deploy: {area: [0, 0, 40, 100]}, "
+     "orders: {kind: hold, leave: true}}", "`leave` ends a withdrawal route; orders 'hold'"),
 ]
 
 BASE = """version: 1
@@ -221,7 +223,7 @@ sides:
 
 
 @pytest.mark.parametrize("old,new,needle", BAD, ids=["off-map", "type", "role", "range",
-                                                     "map-file"])
+                                                     "map-file", "leave"])
 def test_bad_tactical_input_gets_one_clear_message(tmp_path, old, new, needle):
     assert old in BASE
     p = tmp_path / "bad.yaml"
@@ -281,6 +283,28 @@ def test_orders_move_to_an_area_withdraw_along_a_route_and_go_round_water():
     jeeps = w.ent_force == w.force_ids.index("jeeps")
     np.testing.assert_allclose(eng.x[jeeps], 190.0)  # round the lake, not stuck at its shore
     np.testing.assert_allclose(eng.y[jeeps], 100.0)
+
+
+def test_a_withdrawal_that_leaves_the_field_counts_as_withdrawn_not_lost():
+    gun = {"id": "gun", "range": 60, "rate": 0.5, "accuracy": 0.3, "damage": {"soft": 1}}
+    types = [soldier(speed=2.0, weapons=[gun])]
+    blue = [{"id": "rearguard", "type": "soldier", "count": 10,
+             "deploy": {"area": [80, 40, 100, 60]},
+             "orders": {"kind": "withdraw", "route": [[0, 50]], "leave": True}}]
+    red = [{"id": "pursuit", "type": "soldier", "count": 10,
+            "deploy": {"area": [120, 40, 140, 60]}, "orders": {"kind": "advance"}}]
+    sc = scenario(types, blue, red, size=(40, 20), cell=5.0, end=200)
+    res = warroom.simulate(sc, seed=3)
+    led = res.final_ledger()["rearguard"]
+    assert led["withdrawn"] > 0 and led["final"] == 0
+    assert led["initial"] - led["withdrawn"] - led["lost"] == led["final"]
+    # every one of them either fell or got away, and the pursuit never hit a man who had left
+    events = [e for e in res.events if e.kind.name == "withdrawal"]
+    assert sum(e.value for e in events) == led["withdrawn"]
+    ts = res.timeseries().to_pandas()
+    last = ts[ts.force == "rearguard"].iloc[-1]
+    assert (last.withdrawn, last.lost, last.strength) == (led["withdrawn"], led["lost"], 0)
+    assert res.winner == "red" and res.deciding_breakpoint == "no strength left"
 
 
 def test_an_advance_goes_round_a_lake_to_reach_the_enemy():

@@ -62,6 +62,7 @@ def force(draw, side, k, n_types):
     if kind == "withdraw":
         f["orders"]["route"] = [[draw(st.integers(0, 300)), draw(st.integers(0, 240))]
                                 for _ in range(draw(st.integers(1, 2)))]
+        f["orders"]["leave"] = draw(st.booleans())
     rule = draw(st.sampled_from(["nearest", "priority", "weakest", "random", "area"]))
     f["targeting"] = {"rule": rule, "spread": draw(st.integers(1, 3))}
     if rule == "priority":
@@ -111,7 +112,7 @@ def test_every_tick_keeps_the_books(sc):
         assert (eng.ammo[unlimited] == -1).all()
         assert (eng.ammo[~unlimited] <= ammo[~unlimited]).all()
         assert (eng.ammo[~unlimited] >= 0).all()
-        assert (eng.alive == (eng.hp > 0) & ~eng.pending).all()
+        assert (eng.alive == (eng.hp > 0) & ~eng.pending & ~eng.gone).all()
         moved = np.hypot(eng.x - x, eng.y - y)
         # the dead, the immobilised and those still waiting stay put (a force moves in the
         # tick it arrives; one killed this tick has made its simultaneous move)
@@ -125,10 +126,10 @@ def test_every_tick_keeps_the_books(sc):
         assert np.isfinite(r.cost[r.terrain[rows, cols], w.type_mobility[w.ent_type[went]]]).all()
         if not going:
             break
-    deaths = int((~eng.alive & ~eng.pending).sum())
+    deaths = int((~eng.alive & ~eng.pending & ~eng.gone).sum())
     # every death is credited to shooters' types (shared in proportion to damage dealt)
     assert abs(eng.kills.sum() - deaths) < 1e-9 * max(deaths, 1)
-    assert deaths + eng.alive.sum() + eng.pending.sum() == w.n
+    assert deaths + eng.alive.sum() + eng.pending.sum() + eng.gone.sum() == w.n
     run = eng.run()
     assert run.ticks == eng.tick and eng.tick <= 40
     last = np.array(run.rec.alive[-1])

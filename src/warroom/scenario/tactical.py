@@ -203,6 +203,8 @@ class Orders(Strict):
     to: Point | None = None
     area: Box | None = None
     route: list[Point] | None = Field(None, min_length=1)
+    leave: bool = Field(False, description="withdraw: at the end of the route, leave the battle "
+                        "(counted as withdrawn, not lost; no one can see or hit it any more).")
     halt_to_fire: bool = Field(True, description="Stop while a target is in range.")
 
     @model_validator(mode="after")

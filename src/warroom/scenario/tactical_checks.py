@@ -92,6 +92,9 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
                                           "`area`")
             if o.kind is OrderKind.withdraw and not o.route:
                 yield loc + ("orders",), "orders 'withdraw' need `route`: points to fall back along"
+            if o.leave and o.kind is not OrderKind.withdraw:
+                yield loc + ("orders", "leave"), (f"`leave` ends a withdrawal route; orders "
+                                                  f"'{o.kind.value}' have none")
             if o.to is not None:
                 yield from _on_map(loc + ("orders", "to"), [o.to], extent, "objective")
             if o.area is not None:

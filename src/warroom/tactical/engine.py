@@ -33,6 +33,7 @@ class Recording:
     times: list[float] = field(default_factory=list)
     alive: list[np.ndarray] = field(default_factory=list)  # (F,) per record
     arrived: list[np.ndarray] = field(default_factory=list)  # (F,) arrived after the start
+    withdrawn: list[np.ndarray] = field(default_factory=list)  # (F,) left the battle
     immobile: list[np.ndarray] = field(default_factory=list)  # (F,)
     type_alive: list[np.ndarray] = field(default_factory=list)  # (S, T)
     type_hp: list[np.ndarray] = field(default_factory=list)  # (S, T)
@@ -113,6 +114,8 @@ class Engine:
         self.pending = w.force_arrive[w.ent_force] > w.t0
         self.alive = ~self.pending
         self.arrived_f = np.zeros(w.n_forces, np.int64)
+        self.gone = np.zeros(n, bool)  # withdrew off the field (orders `leave`)
+        self.withdrawn_f = np.zeros(w.n_forces, np.int64)
         self.immobile = np.zeros(n, bool)
         self.suppressed = np.zeros(n, bool)
         self.ammo = w.w_ammo[w.ent_type].copy()
@@ -234,6 +237,8 @@ class Engine:
                              and self.tick + 1 - self.adv_tick >= ADVANCE_REFRESH):
             self._advance_fields(blocked, grids)
         self.x, self.y = x_new, y_new
+        if w.force_leave.any():
+            self._leave()
         self.suppressed = shot_at & self.alive
         self.tick += 1
         self.t = w.t0 + self.tick * w.dt
@@ -318,6 +323,22 @@ class Engine:
             for f in np.flatnonzero(counts):
                 self._event("reinforcement_arrived", int(f), float(counts[f]))
 
+    def _leave(self) -> None:
+        """Entities at the end of a withdrawal route whose orders say `leave` quit the battle."""
+        w = self.w
+        f = w.ent_force
+        done = (self.alive & w.force_leave[f]
+                & (self.waypoint >= w.route_start[f + 1] - w.route_start[f]))
+        if not done.any():
+            return
+        self.alive &= ~done
+        self.gone |= done
+        counts = np.bincount(f[done], minlength=w.n_forces)
+        self.withdrawn_f += counts
+        self.alive_f = self.alive_f - counts  # a force that left is not a force wiped out
+        for k in np.flatnonzero(counts):
+            self._event("withdrawal", int(k), float(counts[k]))
+
     # ---- bookkeeping -------------------------------------------------------------------------
     def _event(self, kind: str, subject: int, value: float) -> None:
         self.rec.events.append((self.t, kind, subject, value))
@@ -370,6 +391,7 @@ class Engine:
         rec.times.append(self.t)
         rec.alive.append(self.alive_f.copy())
         rec.arrived.append(self.arrived_f.copy())
+        rec.withdrawn.append(self.withdrawn_f.copy())
         rec.immobile.append(np.bincount(w.ent_force[self.alive & self.immobile],
                                         minlength=w.n_forces))
         key = self.type_key[self.alive]

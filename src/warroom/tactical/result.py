@@ -51,14 +51,15 @@ class TacticalResult:
     def timeseries(self) -> pa.Table:
         w, n_t, F = self.world, len(self.times), self.world.n_forces
         arrived = np.array(self.run.rec.arrived, np.float64)
-        lost = self.initial[None, :] + arrived - self.alive
+        withdrawn = np.array(self.run.rec.withdrawn, np.float64)
+        lost = self.initial[None, :] + arrived - withdrawn - self.alive
         return pa.table({
             "t": np.repeat(self.times, F),
             "side": _dict(np.tile(w.force_side, n_t), w.side_ids),
             "force": _dict(np.tile(np.arange(F), n_t), w.force_ids),
             "strength": self.alive.reshape(-1),
             "arrived": arrived.reshape(-1),
-            "withdrawn": np.zeros(n_t * F),
+            "withdrawn": withdrawn.reshape(-1),
             "lost": lost.reshape(-1),
             "immobilised": np.array(self.run.rec.immobile, np.float64).reshape(-1),
         })
@@ -130,6 +131,9 @@ class TacticalResult:
         elif kind is K.reinforcement_arrived:
             subject, side = w.force_ids[subj], w.side_ids[w.force_side[subj]]
             message = f"{subject} ({side}): {val:,.0f} arrive"
+        elif kind is K.withdrawal:
+            subject, side = w.force_ids[subj], w.side_ids[w.force_side[subj]]
+            message = f"{subject} ({side}): {val:,.0f} withdraw off the field"
         elif kind is K.mobility_kills:
             subject = ""
             message = f"{val:,.0f} immobilised (mobility kill)"
@@ -178,9 +182,10 @@ class TacticalResult:
     def final_ledger(self) -> dict[str, dict[str, Any]]:
         w, last = self.world, self.alive[-1]
         arrived = np.array(self.run.rec.arrived[-1], np.float64)
+        gone = np.array(self.run.rec.withdrawn[-1], np.float64)
         return {f: {"side": w.side_ids[w.force_side[i]], "initial": float(self.initial[i]),
-                    "arrived": float(arrived[i]), "withdrawn": 0.0,
-                    "lost": float(self.initial[i] + arrived[i] - last[i]),
+                    "arrived": float(arrived[i]), "withdrawn": float(gone[i]),
+                    "lost": float(self.initial[i] + arrived[i] - gone[i] - last[i]),
                     "final": float(last[i])}
                 for i, f in enumerate(w.force_ids)}
 

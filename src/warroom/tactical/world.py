@@ -67,6 +67,7 @@ class TacticalWorld:
     force_order: np.ndarray
     force_to: np.ndarray  # (F, 4): objective box x0, y0, x1, y1 (a point: x0 = x1); nan none
     force_halt: np.ndarray  # bool
+    force_leave: np.ndarray  # bool: withdraw off the field at the end of the route
     force_rule: np.ndarray
     force_spread: np.ndarray
     force_rank: np.ndarray  # (F, roles + classes) preference rank, UNRANKED if not listed
@@ -198,6 +199,7 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None, replication:
         force_order=np.array([ORDERS[f.orders.kind] for _, f in forces], np.int64),
         force_to=np.array([_objective(f.orders) for _, f in forces], float).reshape(F, 4),
         force_halt=np.array([f.orders.halt_to_fire for _, f in forces], bool),
+        force_leave=np.array([f.orders.leave for _, f in forces], bool),
         force_rule=np.array([RULES[f.targeting.rule] for _, f in forces], np.int64),
         force_spread=np.array([f.targeting.spread for _, f in forces], np.int64),
         force_rank=rank, route_start=np.array(route_start, np.int64),
