@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 GRID_POINTS = 101  # strength over time is kept on this many evenly spaced times per run
 
@@ -138,6 +137,8 @@ def _batched(sc, seed: int, point: int, start: int, stop: int, grid: np.ndarray,
 
 def _on_grid(r, grid: np.ndarray, sides: tuple[str, ...]) -> np.ndarray:
     """Each side's strength at the grid times (the last recorded value at or before each)."""
+    import pyarrow.compute as pc  # here: importing it costs every warroom process 8 MiB
+
     ts = r.timeseries()
     t = ts.column("t").to_numpy()
     side = ts.column("side")
