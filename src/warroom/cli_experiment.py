@@ -264,20 +264,21 @@ def ablate(
     rows = analyse(result.replications, coalitions, els, who, exact, orders, seed or 0)
     (folder / "ablation.json").write_text(json.dumps({"side": who, "elements": rows},
                                                      indent=2) + "\n")
-    table = [["element", "kind", f"P({who} wins) with it - without (95%)",
-              "Shapley value (95%)"]]
+    # the intervals are mean +- 1.96 standard errors: shown as such, they fit 80 columns
+    table = [["element", "kind", f"P({who} wins) with it - without", "Shapley value"]]
     for r in rows:
         lo, hi = r["removal_interval"]
         slo, shi = r["shapley_interval"]
-        table.append([r["id"], f"{r['kind']} ({r['side']})", f"{r['removal_effect']:+.3f} "
-                      f"({lo:+.3f} to {hi:+.3f})", f"{r['shapley']:+.3f} ({slo:+.3f} to "
-                      f"{shi:+.3f})"])
+        table.append([r["id"], f"{r['kind']} ({r['side']})",
+                      f"{r['removal_effect']:+.3f} ± {(hi - lo) / 2:.3f}",
+                      f"{r['shapley']:+.3f} ± {(shi - slo) / 2:.3f}"])
     shown = Table(*table[0])
     for line in table[1:]:
         shown.add_row(*line)
     out_console.print(shown)
-    out_console.print(f"Shapley values: {rows[0]['shapley_method']}; they add up to P({who} "
-                      "wins) with every element minus with none")
+    out_console.print(f"± half-widths of 95% intervals. Shapley values: "
+                      f"{rows[0]['shapley_method']}; they add up to P({who} wins) with every "
+                      "element minus with none")
     _finish(result, folder, sc, [("Elements", "table", table)])
 
 
