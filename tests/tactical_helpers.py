@@ -36,3 +36,13 @@ def final_alive(sc, seed, replication=0, ticks=None):
     eng = Engine(world, seed, replication, record=False)
     eng.run(ticks)
     return np.bincount(world.ent_side[eng.alive], minlength=2), eng
+
+
+def run_dry(eng):
+    """Run the engine to the end, checking after every tick that no one stands in water."""
+    r = eng.w.raster
+    water = r.class_ids.index("water")
+    while eng.step():
+        rows = np.minimum((eng.y / r.cell).astype(int), r.shape[0] - 1)
+        cols = np.minimum((eng.x / r.cell).astype(int), r.shape[1] - 1)
+        assert not (r.terrain[rows, cols] == water).any()  # nobody ever wades in

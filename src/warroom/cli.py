@@ -192,8 +192,7 @@ def fit_cmd(
                           for k in ("blue", "red")), f"{f.bic:.1f}",
                         "yes" if f.identifiable else "no")
     out_console.print(table)
-    table = quality
-    out_console.print(table)
+    out_console.print(quality)
     for lw, f in fits.items():
         if not f.identifiable:
             out_console.print(f"{lw}: not identifiable: {f.reason}")

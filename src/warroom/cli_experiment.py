@@ -130,6 +130,7 @@ def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int 
             bar.stop()
     return result, folder, sc
 
+
 def _without(command: list[str], flag: str, option: str) -> list[str]:
     """The command line less a flag and an option with its value (re-added by the hint)."""
     out, skip = [], False

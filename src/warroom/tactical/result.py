@@ -128,18 +128,15 @@ class TacticalResult:
         if kind is K.contact:
             subject = side = w.side_ids[subj]
             message = f"{side} makes contact: {val:,.0f} enemies seen"
-        elif kind is K.reinforcement_arrived:
+        elif kind in (K.reinforcement_arrived, K.withdrawal, K.force_annihilated):
             subject, side = w.force_ids[subj], w.side_ids[w.force_side[subj]]
-            message = f"{subject} ({side}): {val:,.0f} arrive"
-        elif kind is K.withdrawal:
-            subject, side = w.force_ids[subj], w.side_ids[w.force_side[subj]]
-            message = f"{subject} ({side}): {val:,.0f} withdraw off the field"
+            message = f"{subject} ({side})" + {
+                K.reinforcement_arrived: f": {val:,.0f} arrive",
+                K.withdrawal: f": {val:,.0f} withdraw off the field",
+                K.force_annihilated: " is wiped out"}[kind]
         elif kind is K.mobility_kills:
             subject = ""
             message = f"{val:,.0f} immobilised (mobility kill)"
-        elif kind is K.force_annihilated:
-            subject, side = w.force_ids[subj], w.side_ids[w.force_side[subj]]
-            message = f"{subject} ({side}) is wiped out"
         elif kind is K.breakpoint_reached:
             subject, side = w.bp_ids[subj], w.side_ids[w.bp_side[subj]]
             what = (f"fewer than {val:.0%} of its entities left" if w.bp_kind[subj] == 0
