@@ -30,14 +30,14 @@ def worker(n: int, steps: int) -> None:
     import numpy as np
 
     from warroom.scenario import validate
-    from warroom.tactical.engine import Engine
+    from warroom.tactical.engine import Battle
     from warroom.tactical.front import front_scenario
     from warroom.tactical.world import compile_tactical
 
     world = compile_tactical(validate(front_scenario(n, steps=steps)))
-    Engine(compile_tactical(validate(front_scenario(min(n, 1000), steps=2))),
+    Battle(compile_tactical(validate(front_scenario(min(n, 1000), steps=2))),
            record=False).run()  # load the compiled kernels before timing
-    engine = Engine(world, record=False)
+    engine = Battle(world, record=False)
     t0 = time.perf_counter()
     run = engine.run(steps)
     elapsed = time.perf_counter() - t0

@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from warroom.scenario import validate
-from warroom.tactical.engine import Engine
+from warroom.tactical.engine import Battle
 from warroom.tactical.world import compile_tactical
 
 
@@ -63,7 +63,7 @@ def main() -> None:
     a = ap.parse_args()
     t0 = time.perf_counter()
     world = compile_tactical(validate(scenario(a.scale)))
-    engine = Engine(world, record=False)
+    engine = Battle(world, record=False)
     t1 = time.perf_counter()
     run = engine.run(a.ticks)
     t2 = time.perf_counter()

@@ -7,7 +7,7 @@ import copy
 import numpy as np
 
 from warroom.scenario import validate
-from warroom.tactical.engine import Engine
+from warroom.tactical.engine import Battle
 from warroom.tactical.world import compile_tactical
 
 
@@ -32,8 +32,8 @@ def scenario(types, blue, red, *, size=(100, 100), cell=1.0, end=100, step=1.0, 
 
 def final_alive(sc, seed, replication=0, ticks=None):
     """Entities alive per side after `ticks` (or the end), for one replication."""
-    world = compile_tactical(sc, seed, replication=replication)
-    eng = Engine(world, seed, replication, record=False)
+    world = compile_tactical(sc, seed)
+    eng = Battle(world, seed, replication, record=False)
     eng.run(ticks)
     return np.bincount(world.ent_side[eng.alive], minlength=2), eng
 

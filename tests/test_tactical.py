@@ -14,7 +14,7 @@ import warroom
 from helpers import invoke
 from tactical_helpers import final_alive, run_dry, scenario, soldier
 from warroom.scenario import validate
-from warroom.tactical.engine import Engine
+from warroom.tactical.engine import Battle
 from warroom.tactical.world import compile_tactical
 from warroom.terrain.los import visible
 
@@ -146,7 +146,7 @@ def test_same_seed_same_battle_whatever_the_number_of_threads():
     for threads in (1, 2):
         numba.set_num_threads(threads)
         try:
-            eng = Engine(compile_tactical(sc), record=False)
+            eng = Battle(compile_tactical(sc), record=False)
             eng.run()
         finally:
             numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
@@ -154,7 +154,7 @@ def test_same_seed_same_battle_whatever_the_number_of_threads():
     a, b = runs
     assert np.array_equal(a.x, b.x) and np.array_equal(a.y, b.y)
     assert np.array_equal(a.hp, b.hp) and np.array_equal(a.kills, b.kills)
-    other = Engine(compile_tactical(sc, seed=23), record=False)
+    other = Battle(compile_tactical(sc, seed=23), record=False)
     other.run()
     assert not np.array_equal(a.hp, other.hp)
 
@@ -175,7 +175,7 @@ def test_front_model_matches_the_numpy_reference():
     ours, ref = [], []
     for s in range(8):
         world = compile_tactical(validate(front_scenario(10_000, seed=100 + s)))
-        eng = Engine(world, record=False)
+        eng = Battle(world, record=False)
         eng.run(20)
         ours.append(np.bincount(world.ent_side[eng.alive], minlength=2))
         ref.append(numpy_combat.run(10_000, 20, 100 + s)[2])
@@ -267,7 +267,7 @@ def test_orders_move_to_an_area_withdraw_along_a_route_and_go_round_water():
     sc = scenario(types, blue, red, size=(40, 40), cell=5.0, end=200,
                   map={"cell": 5.0, "width": 40, "height": 40,
                        "features": [{"terrain": "water", "area": [80, 60, 120, 120]}]})
-    eng = Engine(compile_tactical(sc, 2), 2, record=False)
+    eng = Battle(compile_tactical(sc, 2), 2, record=False)
     w = eng.w
     run_dry(eng)
     movers = w.ent_force == w.force_ids.index("movers")
@@ -314,7 +314,7 @@ def test_an_advance_goes_round_a_lake_to_reach_the_enemy():
     sc = scenario(types, blue, red, size=(40, 40), cell=5.0, end=400,
                   map={"cell": 5.0, "width": 40, "height": 40,
                        "features": [{"terrain": "water", "area": [80, 40, 120, 160]}]})
-    eng = Engine(compile_tactical(sc, 2), 2, record=False)
+    eng = Battle(compile_tactical(sc, 2), 2, record=False)
     run_dry(eng)
     # the shortest way round is about 300 m; at 2 m/s the knife reaches the guard in minutes
     assert eng.w.side_ids[eng.winner] == "blue" and eng.t < 300

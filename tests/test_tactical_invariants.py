@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from warroom.scenario import validate
-from warroom.tactical.engine import Engine
+from warroom.tactical.engine import Battle
 from warroom.tactical.world import compile_tactical
 from warroom.terrain.classes import MOBILITY
 
@@ -96,7 +96,7 @@ def battles(draw):
 @given(battles())
 def test_every_tick_keeps_the_books(sc):
     w = compile_tactical(sc, sc.seed)
-    eng = Engine(w, record=True)
+    eng = Battle(w, record=True)
     r = w.raster
     fastest = (w.type_speed * w.dt / r.cost[np.unique(r.terrain)][:, w.type_mobility].min(
         axis=0))[w.ent_type]
@@ -134,6 +134,6 @@ def test_every_tick_keeps_the_books(sc):
     assert run.ticks == eng.tick and eng.tick <= 40
     last = np.array(run.rec.alive[-1])
     assert (last == np.bincount(w.ent_force[eng.alive], minlength=w.n_forces)).all()
-    again = Engine(compile_tactical(sc, sc.seed), record=False)
+    again = Battle(compile_tactical(sc, sc.seed), record=False)
     again.run()
     assert np.array_equal(again.x, eng.x) and np.array_equal(again.hp, eng.hp)

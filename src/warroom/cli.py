@@ -16,25 +16,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from .cli_base import app, fail, out_console
 from .errors import UserError
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="Simulate wars: run, check and report scenarios.",
-)
-out_console = Console()
-
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
-
-
-def _fail(e: UserError) -> None:
-    print(f"error: {e}", file=sys.stderr)
-    raise typer.Exit(2)
 
 
 @app.command()
@@ -60,7 +47,7 @@ def run(
         write_run(result, folder, scenario_path=str(scenario), command=["warroom", *sys.argv[1:]],
                   wall_time_s=wall, force=force)
     except UserError as e:
-        _fail(e)
+        fail(e)
     _print_summary(result.summary(), folder)
 
 
@@ -90,7 +77,7 @@ def check(scenario: ScenarioArg) -> None:
     try:
         sc = load_scenario(scenario)
     except UserError as e:
-        _fail(e)
+        fail(e)
     n_forces = sum(len(s.forces) for s in sc.sides)
     if isinstance(sc, TacticalScenario):
         n = sum(f.count for s in sc.sides for f in s.forces)
@@ -111,7 +98,7 @@ def schema(
     models: dict[str, type[Scenario] | type[TacticalScenario]] = {
         "aggregate": Scenario, "tactical": TacticalScenario}
     if scale not in models:
-        _fail(UserError(f"--scale: expected 'aggregate' or 'tactical', found {scale!r}"))
+        fail(UserError(f"--scale: expected 'aggregate' or 'tactical', found {scale!r}"))
     print(json.dumps(models[scale].model_json_schema(), indent=2))
 
 
@@ -123,7 +110,7 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder.")]) -> No
     try:
         write_reports(run_dir)
     except UserError as e:
-        _fail(e)
+        fail(e)
     out_console.print(f"wrote {run_dir / 'report.md'} and {run_dir / 'report.html'}")
 
 
@@ -147,36 +134,17 @@ def fit_cmd(
 ) -> None:
     """Fit an attrition law to a battle record: coefficients, intervals, fit, identifiability."""
     from .fit.data import read_record
-    from .fit.lsq import ALIASES, LAWS, fit, fit_all
-    from .fit.plot import fit_figure
+    from .fit.run import check_method, fit_record, law_name, write_fit
 
     try:
-        if method not in ("lsq", "engel"):
-            raise UserError(f"--method: expected 'lsq' or 'engel', found {method!r}")
-        name = ALIASES.get(law, law)
-        if name not in LAWS and name != "all":
-            raise UserError(f"--law: expected one of square, linear, log, mixed, exponents, "
-                            f"all; found {law!r}")
+        check_method(method)
+        name = law_name(law, allow_all=True)
         rec = read_record(data)
-        if method == "engel":
-            from .fit.engel import engel
-
-            if name == "all":
-                raise UserError("--method engel fits one law at a time; name it with --law")
-            fits = {name: engel(rec, name)}
-            result = fits[name].to_json()
-        elif name == "all":
-            fits, best = fit_all(rec)
-            result = {"laws": {k: f.to_json() for k, f in fits.items()}, "best": best}
-        else:
-            fits = {name: fit(rec, name, area_fire_by)}
-            result = fits[name].to_json()
+        fits, result = fit_record(rec, name, method, area_fire_by)
     except UserError as e:
-        _fail(e)
+        fail(e)
     folder = out or Path("runs") / f"fit-{data.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "fit.json").write_text(json.dumps(result, indent=2) + "\n")
-    fit_figure(rec, fits, time_unit, folder / "fit.png")
+    write_fit(folder, rec, fits, result, time_unit)
     if as_json:
         print(json.dumps(result))
         return
@@ -219,17 +187,15 @@ def simulate_fit(
 ) -> None:
     """Run given coefficients against a battle record; print the per-step relative error."""
     from .fit.data import read_record
-    from .fit.lsq import ALIASES, LAWS, forward
+    from .fit.lsq import forward
+    from .fit.run import law_name
 
     try:
-        name = ALIASES.get(law, law)
-        if name not in LAWS:
-            raise UserError(f"--law: expected square, linear, log, mixed or exponents, found "
-                            f"{law!r}")
+        name = law_name(law, allow_all=False)
         result = forward(read_record(data), name, blue_effectiveness, red_effectiveness, p, q,
                          area_fire_by)
     except UserError as e:
-        _fail(e)
+        fail(e)
     if as_json:
         print(json.dumps(result))
         return
@@ -279,7 +245,7 @@ def validate(
             raise UserError(f"--seed: expected a whole number >= 0, found {seed}")
         result, d, preds = run_cdb90(_data_root(data) / DATASETS[dataset], folds, seed)
     except UserError as e:
-        _fail(e)
+        fail(e)
     folder = out or Path("runs") / f"validate-{dataset}-{time.strftime('%Y%m%d-%H%M%S')}"
     write_cdb90(result, d, preds, folder)
     if as_json:
@@ -300,4 +266,4 @@ def main() -> None:
     app()
 
 
-from . import cli_experiment  # noqa: E402,F401  (registers mc, sweep and query)
+from . import cli_experiment  # noqa: E402,F401  (registers mc, sweep, ablate and query)

@@ -1,11 +1,10 @@
-"""The experiment commands: `warroom mc`, `warroom sweep` and `warroom query`."""
+"""The experiment commands: `warroom mc`, `warroom sweep`, `warroom ablate` and `warroom query`."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .cli import _fail, app, out_console
+from .cli_base import app, fail, out_console
 from .errors import UserError
 
 WorkersOpt = Annotated[int | None, typer.Option(
@@ -33,54 +32,6 @@ ResumeOpt = Annotated[bool, typer.Option(help="Continue the experiment in --out.
 SeedOpt = Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")]
 
 
-@contextmanager
-def executor_for(workers: int, cluster: str | None):
-    """None (run here), local processes, or a Dask client's executor."""
-    if cluster:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise UserError("--cluster needs Dask: pip install 'warroom[dask]'") from None
-        local = None
-        try:
-            if cluster == "local":
-                local = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                     dashboard_address=None)
-                client = Client(local)
-            else:
-                client = Client(cluster, timeout="5s")
-        except (OSError, TimeoutError) as e:
-            if local is not None:
-                local.close()
-            raise UserError(f"--cluster {cluster}: cannot reach the Dask scheduler ({e})") \
-                from None
-        try:
-            from .experiment.tasks import worker_setup
-
-            client.run(worker_setup)
-            yield client.get_executor(pure=False)
-        finally:
-            client.close()
-            if local is not None:
-                local.close()
-        return
-    if workers <= 1:
-        yield None
-        return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .experiment.tasks import worker_setup
-
-    # spawn, not fork: numba's threads do not survive a fork
-    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
-                             initializer=worker_setup)
-    try:
-        yield ex
-    finally:
-        ex.shutdown(wait=True, cancel_futures=True)
-
-
 def _read(scenario: Path):
     """The scenario file as written (ruamel's tree, which keeps line numbers for errors)."""
     from .scenario.load import read_yaml
@@ -91,14 +42,15 @@ def _read(scenario: Path):
 def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int | None,
          cluster: str | None, out: Path | None, resume: bool, points: list[dict],
          command: list[str]):
+    from .experiment.executors import executor_for
     from .experiment.run import Interrupted, experiment
     from .scenario import validate
-    from .scenario.load import _plain
+    from .scenario.load import plain
 
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise UserError(f"--workers: expected at least 1, found {workers}")
-    data = _plain(raw)
+    data = plain(raw)
     sc = validate(raw, str(scenario), base=scenario.parent)
     folder = out or Path("runs") / f"{kind}-{sc.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     columns = (TextColumn(f"{kind} {sc.name}"), BarColumn(), MofNCompleteColumn(),
@@ -194,7 +146,7 @@ def mc(
         _finish(*_run("mc", scenario, _read(scenario), n, seed, workers, cluster, out, resume, [{}],
                       ["warroom", *sys.argv[1:]]))
     except UserError as e:
-        _fail(e)
+        fail(e)
 
 
 @app.command()
@@ -208,18 +160,18 @@ def sweep(
 ) -> None:
     """A grid over scenario parameters, n replications per point."""
     from .experiment.params import get_value, grid, parse_set
-    from .scenario.load import _plain
+    from .scenario.load import plain
 
     try:
         sets = [parse_set(s) for s in set_]
         raw = _read(scenario)
-        data = _plain(raw)
+        data = plain(raw)
         for path, _ in sets:
             get_value(data, path)  # a path that does not exist fails before any work
         _finish(*_run("sweep", scenario, raw, n, seed, workers, cluster, out, resume, grid(sets),
                       ["warroom", *sys.argv[1:]]))
     except UserError as e:
-        _fail(e)
+        fail(e)
 
 
 @app.command()
@@ -238,47 +190,25 @@ def ablate(
     out: OutOpt = None, resume: ResumeOpt = False,
 ) -> None:
     """Switch off each element with an id, alone and in combination: effects and Shapley values."""
-    import json
-
-    from .experiment.ablate import REMOVE, analyse, plan
-    from .scenario.load import _plain
+    from .experiment.ablate import credit, prepare
+    from .experiment.ablate import table as elements_table
+    from .scenario.load import plain
 
     try:
         raw = _read(scenario)
-        data = _plain(raw)
-        sides = [str(s.get("id")) for s in data.get("sides", [])]
-        who = side or (sides[0] if sides else "")
-        if who not in sides:
-            from .scenario.checks import did_you_mean
-
-            raise UserError(f"--side: unknown side '{who}'{did_you_mean(who, sides)}; expected "
-                            f"one of {', '.join(sides)}")
-        if max_size < 1 or exact_max < 0 or orders < 2:
-            raise UserError("--max-size >= 1, --exact-max >= 0 and --orders >= 2 expected")
-        els, coalitions, exact = plan(data, max_size, exact_max, orders, seed or 0)
-        ids = [e.id for e in els]
-        points = [{REMOVE: sorted(set(ids) - c)} for c in coalitions]
+        ab = prepare(plain(raw), side, max_size, exact_max, orders, seed)
         result, folder, sc = _run("ablate", scenario, raw, n, seed, workers, cluster, out, resume,
-                                  points, ["warroom", *sys.argv[1:]])
+                                  ab.points, ["warroom", *sys.argv[1:]])
     except UserError as e:
-        _fail(e)
-    rows = analyse(result.replications, coalitions, els, who, exact, orders, seed or 0)
-    (folder / "ablation.json").write_text(json.dumps({"side": who, "elements": rows},
-                                                     indent=2) + "\n")
-    # the intervals are mean +- 1.96 standard errors: shown as such, they fit 80 columns
-    table = [["element", "kind", f"P({who} wins) with it - without", "Shapley value"]]
-    for r in rows:
-        lo, hi = r["removal_interval"]
-        slo, shi = r["shapley_interval"]
-        table.append([r["id"], f"{r['kind']} ({r['side']})",
-                      f"{r['removal_effect']:+.3f} ± {(hi - lo) / 2:.3f}",
-                      f"{r['shapley']:+.3f} ± {(shi - slo) / 2:.3f}"])
+        fail(e)
+    rows = credit(ab, result.replications, folder)
+    table = elements_table(rows, ab.side)
     shown = Table(*table[0])
     for line in table[1:]:
         shown.add_row(*line)
     out_console.print(shown)
     out_console.print(f"± half-widths of 95% intervals. Shapley values: "
-                      f"{rows[0]['shapley_method']}; they add up to P({who} wins) with every "
+                      f"{rows[0]['shapley_method']}; they add up to P({ab.side} wins) with every "
                       "element minus with none")
     _finish(result, folder, sc, [("Elements", "table", table)])
 
@@ -310,7 +240,7 @@ def query(
         cols = [d[0] for d in cur.description]
         rows = cur.fetchall()
     except UserError as e:
-        _fail(e)
+        fail(e)
     if as_csv:
         import csv
 

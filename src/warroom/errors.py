@@ -6,6 +6,7 @@ keeps its traceback.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -45,3 +46,8 @@ class UserError(Exception):
 
 class ScenarioError(UserError):
     """The scenario file is missing, unreadable or invalid."""
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

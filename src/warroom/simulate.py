@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from .aggregate.registry import SOLVERS
+import math
+from collections.abc import Sequence
+
+from .core import Controller, System, engine_for, run
 from .results.result import Result
-from .rng import stream
 from .scenario import AnyScenario, TacticalScenario, scenario_hash
-from .tactical.result import TacticalResult
 from .world import compile_world
 
 
-def simulate(scenario: AnyScenario, seed: int | None = None,
-             replication: int = 0) -> Result | TacticalResult:
-    """Run one battle. `seed` defaults to the scenario's; replication i of an experiment with
-    the same seed gives the same battle as `simulate(scenario, seed, replication=i)`."""
+def compile_scenario(scenario: AnyScenario, seed: int | None = None):
+    """The compiled world of a scenario (what every replication shares) and its engine."""
     if isinstance(scenario, TacticalScenario):
-        from .tactical.engine import Engine
+        import warroom.tactical.engine  # noqa: F401  (registers the tactical engine)
+
         from .tactical.world import compile_tactical
 
-        tw = compile_tactical(scenario, seed, replication=replication)
-        run = Engine(tw, replication=replication).run()
-        return TacticalResult(run, scenario_hash(scenario))
-    world = compile_world(scenario, seed)
-    rng = stream(world.seed, replication, "attrition")
-    state = SOLVERS[world.solver](world, rng)
-    return Result(world, state, world.seed, scenario_hash(scenario))
+        return compile_tactical(scenario, seed), engine_for("tactical")
+    import warroom.aggregate.engine  # noqa: F401  (registers the aggregate engine)
+
+    return compile_world(scenario, seed), engine_for("aggregate")
+
+
+def simulate(scenario: AnyScenario, seed: int | None = None, replication: int = 0,
+             controllers: Sequence[Controller] = (), systems: Sequence[System] = (),
+             until: float = math.inf) -> Result:
+    """Run one battle. `seed` defaults to the scenario's; replication i of an experiment with
+    the same seed gives the same battle as `simulate(scenario, seed, replication=i)`.
+    Controllers decide for their sides as it runs; systems (per-force mechanics) run in
+    their priority order."""
+    world, engine = compile_scenario(scenario, seed)
+    state = run(engine, world, controllers, world.seed, replication, until, systems)
+    return engine.result(world, state, scenario_hash(scenario))

@@ -7,13 +7,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..events import EventKind
 from ..rngfast import Slot, child_words, seed_slot
 from ..world.compile import World
-from .state import ARRIVED, LOST, N_EV, N_REC, WITHDRAWN, new_state, world_arrays
+from .state import ARRIVED, DECIDING, LOST, N_REC, WITHDRAWN, new_state, world_arrays
 from .stochastic import CTMC, TAU_LEAP, _outcome, run_stochastic
-
-SIDE_BROKE = int(EventKind.side_broke)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -29,11 +26,7 @@ def _batch(w, s, gen, view, flags, layout, words, method, tau, n_sides, grid, fi
         _outcome(w, s, r, final, end_time, winner, reason)
         for f in range(F):
             lost[r, f] = s.rec_led[n_rec - 1, LOST, f]
-        deciding[r] = -3  # none
-        for e in range(int(s.scal[N_EV])):
-            if s.ev_kind[e] == SIDE_BROKE:
-                deciding[r] = int(s.ev_val[e])
-                break
+        deciding[r] = int(s.scal[DECIDING])
         j = 0
         for g in range(grid.shape[0]):
             while j + 1 < n_rec and s.rec_t[j + 1] <= grid[g]:

@@ -1,16 +1,20 @@
 """Closed-form solver: the analytic trajectories of the two-force square, linear and logarithmic
-laws, with annihilation and breakpoint times found by root-finding on those formulas."""
+laws, with annihilation and breakpoint times found by root-finding on those formulas. The
+trajectory is anchored where its stretch began; a pause keeps the anchor, so resuming follows
+the same formula."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq
 
 from ..attrition.closed_form import STATES
-from ..world.compile import BP_RATIO, BP_STRENGTH, World
+from ..core.codes import BP_RATIO, BP_STRENGTH, FIRE
+from ..world.compile import World
 from .schedule import EPS_T, record_grid_at, resolve
 from .state import LOST, BattleState, T, WorldArrays
 
@@ -26,8 +30,20 @@ def coefficients(world: World) -> tuple[int, int, float, float]:
     return ix, iy, a, b
 
 
-def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) -> None:
+@dataclass
+class Stretch:
+    at: Callable[[Any], Any]  # t -> (x, y)
+    te: float  # where the stretch ends (the stop, or the first root)
+    fired: list[int]
+    bp_of: list[int | None]
+
+
+def _stretch(world: World, s: BattleState, a: float, b: float) -> Stretch:
     ix, iy, ka, kb = coefficients(world)
+    ka, kb = ka * s.mod[FIRE, ix], kb * s.mod[FIRE, iy]
+    fights = s.commit[[ix, iy]].all() and not s.side_broken.any()
+    if not fights:
+        ka = kb = 0.0
     state = STATES[world.eng_law[0]]
     xa = world.x0[ix] - s.led[LOST, ix]
     ya = world.x0[iy] - s.led[LOST, iy]
@@ -57,21 +73,35 @@ def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) ->
                 te, fired = root, [ci]
             elif abs(root - te) <= EPS_T:
                 fired.append(ci)
-    pts = world.grid[(world.grid > a + EPS_T) & (world.grid < te - EPS_T)]
+    return Stretch(at, te, fired, bp_of)
+
+
+def advance(world: World, w: WorldArrays, s: BattleState, b: float, until: float,
+            cont: Stretch | None) -> Stretch | None:
+    ix, iy, _, _ = coefficients(world)
+    a = float(s.scal[T])
+    st = cont if cont is not None else _stretch(world, s, a, b)
+    stop = min(st.te, until)
+    pts = world.grid[(world.grid > a + EPS_T) & (world.grid < st.te - EPS_T) & (world.grid <= stop)]
     for ti in pts:
-        _set(world, s, ix, iy, *at(ti))
+        _set(world, s, ix, iy, *st.at(ti))
         record_grid_at(w, s, ti)
-    x_end, y_end = at(te)
+    if until < st.te:
+        _set(world, s, ix, iy, *st.at(until))
+        s.scal[T] = until
+        return st
+    x_end, y_end = st.at(st.te)
     _set(world, s, ix, iy, max(float(x_end), 0.0), max(float(y_end), 0.0))
-    for ci in fired:
+    for ci in st.fired:
         if ci < 2:  # annihilation: make the zero exact
             f = ix if ci == 0 else iy
             s.led[LOST, f] = world.x0[f]
         else:
-            s.bp_force[bp_of[ci]] = True
-    s.scal[T] = te
-    if fired:
-        resolve(w, s, te)
+            s.bp_force[st.bp_of[ci]] = True
+    s.scal[T] = st.te
+    if st.fired:
+        resolve(w, s, st.te)
+    return None
 
 
 def _strength_gap(at, own: int, level: float) -> Callable[[Any], Any]:

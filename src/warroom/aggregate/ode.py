@@ -1,34 +1,68 @@
-"""Deterministic solver: the Lanchester ODEs integrated by scipy's `solve_ivp` (DOP853).
+"""Deterministic solver: the Lanchester ODEs integrated by scipy's DOP853, stepped here.
 
 The integrated state is the ledger (arrived, withdrawn, lost per force); annihilation of a force
-and every strength or force-ratio breakpoint are terminal events, located by solve_ivp's root
-finder, after which the run resumes with the dead force out of the fight.
+and every strength or force-ratio breakpoint are terminal events, found by root-finding on the
+step's dense output (as `solve_ivp` does, with the same tolerances), after which the run
+resumes with the dead force out of the fight. The stepping loop is ours, not `solve_ivp`'s, so
+that a pause keeps the integrator: a step that runs past the pause is finished on resume, and
+advancing in pieces gives the numbers of one advance.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
 import numpy as np
-from scipy.integrate import solve_ivp
+from scipy.integrate import DOP853
+from scipy.optimize import brentq
 
 from ..attrition.rates import pair_rates
+from ..core.codes import FIRE
 from ..world.compile import BP_RATIO, BP_STRENGTH, World
 from .schedule import EPS_T, record_grid_at, resolve
 from .state import ARRIVED, ENDED, LOST, WITHDRAWN, BattleState, T, WorldArrays
 
 RTOL, ATOL = 1e-11, 1e-9
+ROOT_TOL = 4 * np.finfo(float).eps  # solve_ivp's event tolerance
 
 
-def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) -> None:
-    t = a
+@dataclass
+class Stretch:
+    """One integration from a time to the next stop, with its events and recording times."""
+
+    solver: Any
+    events: list[Callable[[float, np.ndarray], float]]
+    kinds: list[tuple[str, int]]
+    g: list[float]
+    t_eval: np.ndarray
+    t_eval_i: int = 0
+    step: Any = None  # the dense output of a step taken but not yet processed (a pause)
+    rhs: Callable[..., np.ndarray] = field(default=lambda t, y: y)
+    wd: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+def advance(world: World, w: WorldArrays, s: BattleState, b: float, until: float,
+            cont: Stretch | None) -> Stretch | None:
+    t = float(s.scal[T])
     stalled = 0
-    while t < b and not s.scal[ENDED]:
-        t_next = _segment(world, w, s, t, b)
+    while not s.scal[ENDED]:
+        st = cont if cont is not None else _start(world, w, s, t, b)
+        cont = None
+        t_next, paused = _run(world, w, s, st, b, until)
+        if paused:
+            return st
+        if t_next >= b:
+            return None
         # every event removes a force or a breakpoint from play, so the same instant can only
         # come back a few times; more means a bug, which must not hang a user's run
         stalled = stalled + 1 if t_next <= t else 0
         if stalled > world.n_forces + len(world.bp_ids) + 2:
             raise RuntimeError(f"ODE solver made no progress at t={t} (please report this)")
         t = t_next
+    return None
 
 
 def _transfer_rates(world: World, s: BattleState, t: float) -> tuple[np.ndarray, np.ndarray]:
@@ -41,50 +75,98 @@ def _transfer_rates(world: World, s: BattleState, t: float) -> tuple[np.ndarray,
     return arr, wd * s.force_alive
 
 
-def _segment(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -> float:
+def _start(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -> Stretch:
     F = world.n_forces
     x0 = world.x0
     arr, wd = _transfer_rates(world, s, t)
     eng_on = s.eng_on.copy()
+    fights = s.commit & ~s.side_broken[world.force_side]
+    fire = s.mod[FIRE].copy()
+    alloc, share, rank = s.alloc.copy(), s.share.copy(), s.rank.copy()
 
     def xs(y):
         return x0 + y[:F] - y[F : 2 * F] - y[2 * F :]
 
     def rhs(_t, y):
-        x = np.maximum(xs(y), 0.0)
+        x = np.maximum(xs(y), 0.0) * fights
         pair_rates(x, eng_on, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, w.pair_k,
-                   w.pair_p, w.pair_q, w.pair_alloc, w.pair_share, w.pair_rank, s.den, s.best,
-                   s.nbest, s.rbuf)
+                   w.pair_p, w.pair_q, alloc, share, rank, fire, s.den, s.best, s.nbest, s.rbuf)
         lost = np.bincount(w.pair_target, weights=s.rbuf, minlength=F)
         return np.concatenate([arr, wd, lost])
 
     events, kinds = _events(world, s, xs)
     pts = world.grid[(world.grid > t + EPS_T) & (world.grid < b - EPS_T)]
     y0 = s.led.reshape(-1).copy()
-    sol = solve_ivp(rhs, (t, b), y0, method="DOP853", rtol=RTOL, atol=ATOL,
-                    t_eval=np.append(pts, b), events=events or None)
-    ys = np.asarray(sol.y, dtype=float).reshape(len(y0), -1)  # a list when no point was reached
-    for ti, yi in zip(sol.t, ys.T, strict=True):
-        if ti < b - EPS_T:
+    solver = DOP853(rhs, t, y0, b, rtol=RTOL, atol=ATOL)
+    return Stretch(solver, events, kinds, [e(t, y0) for e in events], np.append(pts, b),
+                   rhs=rhs, wd=wd)
+
+
+def _run(world: World, w: WorldArrays, s: BattleState, st: Stretch, b: float,
+         until: float) -> tuple[float, bool]:
+    """Steps until the stretch ends at b or at a terminal event (returns that time), or until
+    a step runs past `until` (returns until, True: the step waits in `st.step`)."""
+    F = world.n_forces
+    solver = st.solver
+    while True:
+        if st.step is None:
+            solver.step()
+            if solver.status == "failed":
+                raise RuntimeError(f"ODE solver failed at t={solver.t} (please report this)")
+            st.step = solver.dense_output()
+        sol, t_old, t = st.step, solver.t_old, solver.t
+        g_new = [e(t, solver.y) for e in st.events]
+        active = [i for i, (g0, g1) in enumerate(zip(st.g, g_new, strict=True))
+                  if g0 >= 0 and g1 <= 0]
+        roots = sorted((brentq(lambda tt, e=st.events[i], sol=sol: e(tt, sol(tt)), t_old, t,
+                               xtol=ROOT_TOL, rtol=ROOT_TOL), i) for i in active)
+        end = roots[0][0] if roots else t
+        if end > until:
+            s.led[:] = sol(until).reshape(3, F)
+            s.scal[T] = until
+            return until, True
+        st.step = None
+        st.g = g_new
+        i_new = int(np.searchsorted(st.t_eval, end, side="right"))
+        for ti, yi in zip(st.t_eval[st.t_eval_i:i_new], sol(st.t_eval[st.t_eval_i:i_new]).T,
+                          strict=True):
+            if ti < b - EPS_T:
+                s.led[:] = yi.reshape(3, F)
+                record_grid_at(w, s, ti)
+            else:
+                s.led[:] = yi.reshape(3, F)
+        st.t_eval_i = i_new
+        if roots:
+            first, which = roots[0]
+            s.led[:] = sol(first).reshape(3, F)
+            kind, idx = st.kinds[which]
+            if kind == "force":
+                loss_rate = st.rhs(first, s.led.ravel())[2 * F + idx]
+                _empty(s, float(world.x0[idx]), idx, st.wd[idx], loss_rate)
+            else:
+                s.bp_force[idx] = True
+            s.scal[T] = first
+            resolve(w, s, first)
+            return first, False
+        if solver.status == "finished":
+            s.scal[T] = b
+            return b, False
+
+
+def settle(world: World, w: WorldArrays, s: BattleState, st: Stretch | None) -> None:
+    """Before an order changes a paused battle: record the recording times the waiting step
+    passed before the pause (the state at the pause is already set)."""
+    if st is None or st.step is None:
+        return
+    until = float(s.scal[T])
+    F = world.n_forces
+    i_new = int(np.searchsorted(st.t_eval, until, side="right"))
+    pts = st.t_eval[st.t_eval_i:i_new]
+    if len(pts):
+        for ti, yi in zip(pts, st.step(pts).T, strict=True):
             s.led[:] = yi.reshape(3, F)
             record_grid_at(w, s, ti)
-    if sol.status != 1:
-        s.led[:] = ys[:, -1].reshape(3, F)
-        s.scal[T] = b
-        return b
-    first = min(float(te[0]) for te in sol.t_events if len(te))
-    fired = [i for i, te in enumerate(sol.t_events) if len(te) and te[0] == first]
-    s.led[:] = sol.y_events[fired[0]][0].reshape(3, F)
-    for i in fired:
-        kind, idx = kinds[i]
-        if kind == "force":
-            loss_rate = rhs(first, s.led.ravel())[2 * F + idx]
-            _empty(s, float(x0[idx]), idx, wd[idx], loss_rate)
-        else:
-            s.bp_force[idx] = True
-    s.scal[T] = first
-    resolve(w, s, first)
-    return first
+        s.led[:] = st.step(until).reshape(3, F)
 
 
 def _empty(s: BattleState, x0: float, f: int, wd_rate: float, loss_rate: float) -> None:
@@ -109,16 +191,25 @@ def _settle(s: BattleState, x0: float, f: int, row: int) -> None:
         s.led[row, f] = np.nextafter(s.led[row, f], np.inf)
 
 
+def _force_left(_t, y, xs, f):
+    return xs(y)[f]
+
+
+def _above_strength(_t, y, xs, mine, level):
+    return np.maximum(xs(y), 0)[mine].sum() - level
+
+
+def _above_ratio(_t, y, xs, mine, others, v):
+    return np.maximum(xs(y), 0)[mine].sum() - v * np.maximum(xs(y), 0)[others].sum()
+
+
 def _events(world: World, s: BattleState, xs):
-    events, kinds = [], []
-
-    def terminal(fn):
-        fn.terminal, fn.direction = True, -1
-        events.append(fn)
-
+    """Terminal events (each falls through zero): a force emptied, a breakpoint reached."""
+    events: list[Callable[[float, np.ndarray], float]] = []
+    kinds: list[tuple[str, int]] = []
     side = world.force_side
     for f in np.flatnonzero(s.force_alive):
-        terminal(lambda _t, y, f=f: xs(y)[f])
+        events.append(partial(_force_left, xs=xs, f=f))
         kinds.append(("force", int(f)))
     for bi in range(len(world.bp_ids)):
         k, sd = world.bp_kind[bi], world.bp_side[bi]
@@ -126,12 +217,10 @@ def _events(world: World, s: BattleState, xs):
             continue
         v = world.bp_value[bi]
         if k == BP_STRENGTH:
-            x0s = world.side_x0[sd]
-            terminal(lambda _t, y, sd=sd, v=v, x0s=x0s:
-                     np.maximum(xs(y), 0)[side == sd].sum() - v * x0s)
+            events.append(partial(_above_strength, xs=xs, mine=side == sd,
+                                  level=v * world.side_x0[sd]))
         else:
-            others = (side != sd) & ~s.side_broken[side]
-            terminal(lambda _t, y, sd=sd, v=v, o=others:
-                     np.maximum(xs(y), 0)[side == sd].sum() - v * np.maximum(xs(y), 0)[o].sum())
+            events.append(partial(_above_ratio, xs=xs, mine=side == sd,
+                                  others=(side != sd) & ~s.side_broken[side], v=v))
         kinds.append(("bp", bi))
     return events, kinds

@@ -12,7 +12,8 @@ from ..rng import stream
 from ..rngfast import fast_streams_available
 from ..world.compile import World
 from .batch import batch_outcomes
-from .registry import SOLVERS, STOCHASTIC
+from .engine import solve
+from .registry import STOCHASTIC
 from .state import new_state, world_arrays
 from .stochastic import CTMC, TAU_LEAP, _outcome, run_stochastic
 
@@ -54,5 +55,5 @@ def _stochastic_chunk(world, seed, idx, out):
 
 def _python_chunk(world, seed, idx, out):
     for i in idx:
-        s = SOLVERS[world.solver](world, stream(seed, int(i), "attrition"))
+        s = solve(world, seed, int(i))
         _store(world, s, i, out)

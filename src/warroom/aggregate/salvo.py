@@ -9,6 +9,7 @@ import numpy as np
 
 from ..attrition.rates import pair_rates
 from ..attrition.salvo import salvo_losses
+from ..core.codes import FIRE
 from ..world.compile import World
 from .schedule import EPS_T, newly_crossed, record_grid_before, resolve
 from .state import ENDED, LOST, BattleState, T, WorldArrays
@@ -25,21 +26,29 @@ def salvo_times(world: World, eng_on: np.ndarray, a: float, b: float) -> dict[fl
     return dict(sorted(times.items()))
 
 
-def advance(world: World, w: WorldArrays, s: BattleState, a: float, b: float) -> None:
-    for ts, firing in salvo_times(world, s.eng_on, a, b).items():
+def advance(world: World, w: WorldArrays, s: BattleState, b: float, until: float,
+            cont: None) -> None:
+    """Salvos from the state's time to b, or to `until` (salvo times do not depend on where a
+    stretch began, so a pause needs no continuation). The fire modifier scales each shooter's
+    share of its salvo, which is how `pair_rates` hands it to `salvo_losses`."""
+    a = float(s.scal[T])
+    end = min(b, until)
+    fights = s.commit & ~s.side_broken[world.force_side]
+    for ts, firing in salvo_times(world, s.eng_on, a, end).items():
         record_grid_before(w, s, ts)
-        x = np.maximum(world.x0 + s.led[0] - s.led[1] - s.led[2], 0.0)
+        x = np.maximum(world.x0 + s.led[0] - s.led[1] - s.led[2], 0.0) * fights
         pair_rates(x, firing, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, w.pair_k,
-                   w.pair_p, w.pair_q, w.pair_alloc, w.pair_share, w.pair_rank, s.den, s.best,
+                   w.pair_p, w.pair_q, s.alloc, s.share, s.rank, s.mod[FIRE], s.den, s.best,
                    s.nbest, s.rbuf)
         s.led[LOST] += salvo_losses(
             x, world.force_side, world.pair_shooter, world.pair_target, s.rbuf,
-            world.sv_offensive, world.sv_defensive, world.sv_staying, world.sv_scouting,
-            world.sv_readiness, world.sv_alertness,
+            world.sv_offensive, world.sv_defensive, world.sv_staying,
+            world.sv_scouting, world.sv_readiness, world.sv_alertness,
         )
         s.scal[T] = ts
-        if newly_crossed(w, s):
+        if newly_crossed(w, s, ts):
             resolve(w, s, ts)
             if s.scal[ENDED]:
-                return
-    s.scal[T] = b
+                return None
+    s.scal[T] = end
+    return None

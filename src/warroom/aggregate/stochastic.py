@@ -5,6 +5,12 @@ to its rate; between scheduled times the rates only change at events, so it is e
 steps time by the clock step: each target force with n units under total loss rate r loses
 Binomial(n, 1 - exp(-r/n * h)), which never exceeds n and converges to the ODE as forces grow.
 A whole replication runs inside one numba call, with its own Generator.
+
+`advance_stochastic` stops at any time and resumes with the same draws: the CTMC keeps the time
+of its next event (already drawn) in the state, tau-leap pauses only between its steps (at the
+first step boundary at or after the pause), so advancing in pieces is the battle of one
+advance. An order given during a pause discards the drawn event time (the chain is memoryless,
+so a fresh draw under the new rates is exact).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import numpy as np
 from numba import njit
 
 from ..attrition.rates import pair_rates
+from ..core.codes import FIRE
 from .schedule import (
     EPS_T,
     _record_grid,
@@ -28,7 +35,20 @@ from .schedule import (
     resolve,
     strength,
 )
-from .state import ARRIVED, ENDED, LOST, N_REC, NEXT_GRID, REASON, WINNER, WITHDRAWN, T
+from .state import (
+    ARRIVED,
+    ENDED,
+    LOST,
+    N_REC,
+    NEXT_GRID,
+    NEXT_STOP,
+    PAUSED,
+    PENDING,
+    REASON,
+    WINNER,
+    WITHDRAWN,
+    T,
+)
 
 CTMC, TAU_LEAP = 0, 1
 
@@ -62,26 +82,30 @@ def _deliver(w, s, i):
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _crossed(w, s, t):
-    if newly_crossed(w, s) > 0:
+    if newly_crossed(w, s, t) > 0:
         s.scal[T] = t
         resolve(w, s, t)
     return s.scal[ENDED] != 0.0
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _between(w, s, rng, method, t, tn, tau, x):
-    """Stochastic attrition from t until tn or the end of the battle; True if it ended."""
+def _between(w, s, rng, method, t, tn, tau, x, until):
+    """Stochastic attrition from t until tn, the end of the battle or a pause at `until`;
+    True if it ended or paused (s.scal[PAUSED] tells which)."""
     while True:
         arrays = (x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group, w.pair_shooter,
-                  w.pair_target, w.pair_k, w.pair_p, w.pair_q, w.pair_alloc, w.pair_share,
-                  w.pair_rank, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side, w.side_x0,
-                  s.force_alive, s.side_broken, w.bp_side, w.bp_kind, w.bp_value, s.bp_done,
-                  s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid, s.scal, s.rec_t,
-                  s.rec_led)
+                  w.pair_target, w.pair_k, w.pair_p, w.pair_q, s.alloc, s.share, s.rank,
+                  s.mod[FIRE], s.commit, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side,
+                  w.side_x0, w.side_due, s.force_alive, s.side_broken, w.bp_side, w.bp_kind,
+                  w.bp_value, s.bp_done, s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid,
+                  s.scal, s.rec_t, s.rec_led)
         if method == CTMC:
-            t, crossed_ = _gillespie(rng, t, tn, tau, *arrays)
+            t, crossed_ = _gillespie(rng, t, tn, tau, until, *arrays)
         else:
-            t, crossed_ = _binomial_steps(rng, t, tn, tau, *arrays)
+            t, crossed_ = _binomial_steps(rng, t, tn, tau, until, *arrays)
+        if s.scal[PAUSED] != 0.0:
+            s.scal[T] = t
+            return True
         if not crossed_:
             return False
         s.scal[T] = t
@@ -90,24 +114,44 @@ def _between(w, s, rng, method, t, tn, tau, x):
             return True
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _fighting(x, x0, led, commit, side_broken, force_side):
+    """Strengths as the fire law sees them: 0 for forces held back or on a broken side."""
+    for f in range(x0.shape[0]):
+        x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
+        if not commit[f] or side_broken[force_side[f]]:
+            x[f] = 0.0
+
+
 # The event loop takes every array as an argument: numba then keeps reference counting out of
 # the loop, which matters at one iteration per simulated casualty.
 @njit(cache=True, nogil=True, error_model="numpy")
-def _gillespie(rng, t, tn, tau, x, x0, led, eng_on, pair_eng, pair_group, shooter, target, k,
-               p, q, alloc, share, rank, den, best, nbest, rbuf, hz, force_side, side_x0,
-               force_alive, side_broken, bp_side, bp_kind, bp_value, bp_done, bp_force, side_tot,
-               flag_f, flag_b, grid, scal, rec_t, rec_led):
-    """Gillespie events from t until the next would fall at or after tn (tau and hz unused:
-    the signature is shared with `_binomial_steps`)."""
+def _gillespie(rng, t, tn, tau, until, x, x0, led, eng_on, pair_eng, pair_group, shooter,
+               target, k, p, q, alloc, share, rank, fire, commit, den, best, nbest, rbuf, hz,
+               force_side, side_x0, due, force_alive, side_broken, bp_side, bp_kind, bp_value,
+               bp_done, bp_force, side_tot, flag_f, flag_b, grid, scal, rec_t, rec_led):
+    """Gillespie events from t until the next would fall at or after tn, or at or after
+    `until` (then the drawn time waits in scal[PENDING]). tau and hz are unused: the
+    signature is shared with `_binomial_steps`."""
     P = k.shape[0]
-    for f in range(x0.shape[0]):
-        x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
+    _fighting(x, x0, led, commit, side_broken, force_side)
     while True:
         total = pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
-                           share, rank, den, best, nbest, rbuf)
-        if total <= 0.0:
+                           share, rank, fire, den, best, nbest, rbuf)
+        if scal[PENDING] == scal[PENDING]:  # drawn before a pause
+            t_ev = scal[PENDING]
+            scal[PENDING] = np.nan
+        elif total <= 0.0:
+            if tn > until:
+                scal[PAUSED] = 1.0
+                return max(t, until), False
             return t, False
-        t_ev = t + rng.standard_exponential() / total
+        else:
+            t_ev = t + rng.standard_exponential() / total
+        if t_ev >= until and until < tn:
+            scal[PENDING] = t_ev
+            scal[PAUSED] = 1.0
+            return max(t, until), False
         if t_ev >= tn:
             return t, False
         t = t_ev
@@ -128,29 +172,34 @@ def _gillespie(rng, t, tn, tau, x, x0, led, eng_on, pair_eng, pair_group, shoote
         x[tj] = max(x[tj] - 1.0, 0.0)  # only the target changed
         # without breakpoints only an annihilation can end anything: skip the full check
         if (bp_side.shape[0] > 0 or x[tj] <= 0.0) and crossed(
-                x0, led, force_side, side_x0, force_alive, side_broken, bp_side, bp_kind,
-                bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
+                t, x0, led, force_side, side_x0, due, force_alive, side_broken, bp_side,
+                bp_kind, bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
             return t, True
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _binomial_steps(rng, t, tn, tau, x, x0, led, eng_on, pair_eng, pair_group, shooter, target,
-                    k, p, q, alloc, share, rank, den, best, nbest, rbuf, hz, force_side, side_x0,
-                    force_alive, side_broken, bp_side, bp_kind, bp_value, bp_done, bp_force,
-                    side_tot, flag_f, flag_b, grid, scal, rec_t, rec_led):
-    """Binomial steps of at most tau from t to tn, landing on every grid time."""
+def _binomial_steps(rng, t, tn, tau, until, x, x0, led, eng_on, pair_eng, pair_group, shooter,
+                    target, k, p, q, alloc, share, rank, fire, commit, den, best, nbest, rbuf,
+                    hz, force_side, side_x0, due, force_alive, side_broken, bp_side, bp_kind,
+                    bp_value, bp_done, bp_force, side_tot, flag_f, flag_b, grid, scal, rec_t,
+                    rec_led):
+    """Binomial steps of at most tau from t to tn, landing on every grid time; a pause at
+    `until` waits for the step under way to end."""
     F = x0.shape[0]
     while t < tn - EPS_T * max(1.0, abs(tn)):
+        if t >= until:
+            scal[PAUSED] = 1.0
+            return t, False
         t_next = min(t + tau, tn)
         g = int(scal[NEXT_GRID])
         if g < grid.shape[0] and t + EPS_T < grid[g] < t_next:
             t_next = grid[g]
         h = t_next - t
+        _fighting(x, x0, led, commit, side_broken, force_side)
         for f in range(F):
-            x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
             hz[f] = 0.0
         pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc, share,
-                   rank, den, best, nbest, rbuf)
+                   rank, fire, den, best, nbest, rbuf)
         for i in range(k.shape[0]):
             hz[target[i]] += rbuf[i]
         for f in range(F):
@@ -162,50 +211,68 @@ def _binomial_steps(rng, t, tn, tau, x, x0, led, eng_on, pair_eng, pair_group, s
         g = int(scal[NEXT_GRID])
         if g < grid.shape[0] and grid[g] < t + EPS_T * max(1.0, abs(t)):
             _record_grid(grid, scal, rec_t, rec_led, led, t + 2 * EPS_T * max(1.0, abs(t)))
-        if crossed(x0, led, force_side, side_x0, force_alive, side_broken, bp_side, bp_kind,
-                   bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
+        if crossed(t, x0, led, force_side, side_x0, due, force_alive, side_broken, bp_side,
+                   bp_kind, bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
             return t, True
     return tn, False
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _advance(w, s, rng, method, tau, a, b, x):
+def _advance(w, s, rng, method, tau, a, b, x, until):
+    """From a to the next stop b; False if it got there (neither ended nor paused)."""
     t = a
     while True:
         tn, which = _next_unit(w, s, t, b)
-        if _between(w, s, rng, method, t, tn, tau, x):
-            return
+        if _between(w, s, rng, method, t, tn, tau, x, until):
+            return True
         t = tn
         record_grid_before(w, s, t)
         s.scal[T] = t
         if which >= 0:
             _deliver(w, s, which)
             if _crossed(w, s, t):
-                return
+                return True
         if t >= b:
+            return False
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def advance_stochastic(w, s, rng, method, tau, until):
+    """Advance from the state's time to `until` (or the battle's end): scheduled stops, then
+    stochastic attrition between them. Stop k is processed once the state reaches it."""
+    x = np.zeros(w.x0.shape[0])
+    n = w.stops.shape[0]
+    s.scal[PAUSED] = 0.0
+    while s.scal[ENDED] == 0.0:
+        k = int(s.scal[NEXT_STOP])
+        if k >= n:
+            break
+        if s.scal[T] >= w.stops[k]:
+            t = w.stops[k]
+            last = k == n - 1
+            record_grid_before(w, s, t)
+            s.scal[T] = t
+            process_stop(w, s, t, last)
+            record_grid_at(w, s, t)
+            s.scal[NEXT_STOP] = k + 1
+            if last:
+                break
+            continue
+        if s.scal[T] >= until:
             return
+        if _advance(w, s, rng, method, tau, s.scal[T], w.stops[k], x, until) and (
+                s.scal[PAUSED] != 0.0):
+            s.scal[PAUSED] = 0.0
+            return
+    finish(w, s, s.scal[T])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def run_stochastic(w, s, rng, method, tau):
-    """One whole replication: scheduled stops, then stochastic attrition between them.
-    `s` may be a used state: it is reset first, so a batch reuses one per thread."""
+    """One whole replication. `s` may be a used state: it is reset first, so a batch reuses
+    one per thread."""
     reset(w, s)
-    x = np.zeros(w.x0.shape[0])
-    n = w.stops.shape[0]
-    for k in range(n):
-        t = w.stops[k]
-        last = k == n - 1
-        record_grid_before(w, s, t)
-        s.scal[T] = t
-        process_stop(w, s, t, last)
-        record_grid_at(w, s, t)
-        if s.scal[ENDED] != 0.0 or last:
-            break
-        _advance(w, s, rng, method, tau, t, w.stops[k + 1], x)
-        if s.scal[ENDED] != 0.0:
-            break
-    finish(w, s, s.scal[T])
+    advance_stochastic(w, s, rng, method, tau, np.inf)
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")

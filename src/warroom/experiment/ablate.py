@@ -9,13 +9,15 @@ body, which keeps the side in the battle). Fire entries and fleets of a removed 
 from __future__ import annotations
 
 import copy
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from ..errors import UserError
+from ..errors import UserError, did_you_mean
 from .shapley import Coalition, orders_needed, shapley_exact, shapley_sampled, subsets
 
 REMOVE = "__remove__"
@@ -125,4 +127,57 @@ def analyse(rows: pa.Table, coalitions: list[Coalition], els: list[Element], sid
             row.update(shapley=est, shapley_interval=[est - 1.96 * se, est + 1.96 * se],
                        shapley_method=f"sampled ({orders} orders)")
         out.append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """An ablation planned for one side's win probability: what to run and how to credit it."""
+
+    side: str
+    elements: list[Element]
+    coalitions: list[Coalition]
+    exact: bool
+    orders: int
+    seed: int
+
+    @property
+    def points(self) -> list[dict]:
+        """One experiment point per coalition, naming the elements it leaves out."""
+        ids = {e.id for e in self.elements}
+        return [{REMOVE: sorted(ids - c)} for c in self.coalitions]
+
+
+def prepare(data: dict, side: str | None, max_size: int, exact_max: int, orders: int,
+            seed: int | None) -> Ablation:
+    """Check the options against the scenario data and plan (`side` defaults to the first)."""
+    sides = [str(s.get("id")) for s in data.get("sides", [])]
+    who = side or (sides[0] if sides else "")
+    if who not in sides:
+        raise UserError(f"--side: unknown side '{who}'{did_you_mean(who, sides)}; expected "
+                        f"one of {', '.join(sides)}")
+    if max_size < 1 or exact_max < 0 or orders < 2:
+        raise UserError("--max-size >= 1, --exact-max >= 0 and --orders >= 2 expected")
+    els, coalitions, exact = plan(data, max_size, exact_max, orders, seed or 0)
+    return Ablation(who, els, coalitions, exact, orders, seed or 0)
+
+
+def credit(ab: Ablation, replications: pa.Table, folder: Path) -> list[dict]:
+    """`analyse` the experiment's replications and write them to ablation.json in `folder`."""
+    rows = analyse(replications, ab.coalitions, ab.elements, ab.side, ab.exact, ab.orders,
+                   ab.seed)
+    (folder / "ablation.json").write_text(json.dumps({"side": ab.side, "elements": rows},
+                                                     indent=2) + "\n")
+    return rows
+
+
+def table(rows: list[dict], side: str) -> list[list[str]]:
+    """Header and rows of the elements' table, intervals as mean +- half-width (80 columns)."""
+    out = [["element", "kind", f"P({side} wins) with it - without", "Shapley value"]]
+    for r in rows:
+        lo, hi = r["removal_interval"]
+        slo, shi = r["shapley_interval"]
+        out.append([r["id"], f"{r['kind']} ({r['side']})",
+                    f"{r['removal_effect']:+.3f} ± {(hi - lo) / 2:.3f}",
+                    f"{r['shapley']:+.3f} ± {(shi - slo) / 2:.3f}"])
     return out

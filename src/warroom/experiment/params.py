@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import UserError
-from ..scenario.checks import did_you_mean
+from ..errors import UserError, did_you_mean
 
 
 def _children(node: Any) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from ..scenario import scenario_hash
+
 GRID_POINTS = 101  # strength over time is kept on this many evenly spaced times per run
 
 
@@ -20,6 +22,14 @@ def _scenario(text: str, base: str):
     from ..scenario import validate
 
     return validate(json.loads(text), "<experiment>", base=Path(base))
+
+
+@lru_cache(maxsize=4)
+def _compiled(text: str, base: str, seed: int):
+    """The world every replication of a task shares, compiled once per process."""
+    from ..simulate import compile_scenario
+
+    return compile_scenario(_scenario(text, base), seed)
 
 
 def worker_setup() -> None:
@@ -51,9 +61,11 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
 
 def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
               sides: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
-    from ..simulate import simulate
+    from ..core import run
 
     sc = _scenario(text, base)
+    world, engine = _compiled(text, base, seed)
+    digest = scenario_hash(sc)
     t0, t1 = float(sc.clock.start), float(sc.clock.end)
     grid = np.linspace(t0, t1, GRID_POINTS)
     batched = _batched(sc, seed, point, start, stop, grid, sides)
@@ -66,7 +78,7 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
         rows[f"final_{s}"] = []
     series = []
     for i in range(start, stop):
-        r = simulate(sc, seed=seed, replication=i)
+        r = engine.result(world, run(engine, world, (), seed, i), digest)
         summ = r.side_summary()
         rows["point"].append(point)
         rows["replication"].append(i)
@@ -125,7 +137,7 @@ def _batched(sc, seed: int, point: int, start: int, stop: int, grid: np.ndarray,
         "point": [point] * n, "replication": list(range(start, stop)), "seed": [seed] * n,
         "winner": [world.side_ids[k] if k >= 0 else None for k in out["winner"]],
         "end_reason": [END_REASONS[int(k)] for k in out["reason"]],
-        "deciding": [None if k == -3 else "no strength left" if k < 0 else world.bp_ids[k]
+        "deciding": [None if k == -1 else "no strength left" if k < 0 else world.bp_ids[k]
                      for k in out["deciding"].tolist()],
         "duration": (out["end_time"] - world.t0).tolist()}
     for k, s in enumerate(sides):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import cumulative_trapezoid
 
+from ..attrition.two_force import loss_rate
 from ..errors import UserError
 from .data import BattleRecord
 from .lsq import ALIASES, LAWS, Fit, simulate_record
@@ -38,15 +39,19 @@ def engel(rec: BattleRecord, law: str) -> Fit:
     other_obs = getattr(rec, other)
     Y = np.interp(t, t[seen[other]], other_obs[seen[other]])  # first guess: straight line
     reinf_y = np.cumsum(getattr(rec, f"{other}_reinforcements"))
-    k_known = lost_other / max(np.trapezoid(X**q * np.maximum(Y, 0) ** p, t), 1e-300)
+
+    def fire(target, shooter):  # the law's rate at unit effectiveness
+        return loss_rate(target, shooter, 1.0, p, q)
+
+    k_known = lost_other / max(np.trapezoid(fire(Y, X), t), 1e-300)
     for _ in range(200):  # fixed point: the other side's path depends on the estimate
         Y = np.maximum(other_obs[0] + reinf_y - k_known * cumulative_trapezoid(
-            X**q * np.maximum(Y, 0) ** p, t, initial=0.0), 0.0)
-        new = lost_other / max(np.trapezoid(X**q * np.maximum(Y, 0) ** p, t), 1e-300)
+            fire(Y, X), t, initial=0.0), 0.0)
+        new = lost_other / max(np.trapezoid(fire(Y, X), t), 1e-300)
         if abs(new - k_known) <= 1e-12 * abs(new):
             break
         k_known = new
-    k_other = lost_known / max(np.trapezoid(Y**q * np.maximum(X, 0) ** p, t), 1e-300)
+    k_other = lost_known / max(np.trapezoid(fire(X, Y), t), 1e-300)
     a, b = (k_known, k_other) if known == "blue" else (k_other, k_known)
     lost = {"blue": lost_known if known == "blue" else lost_other,
             "red": lost_other if known == "blue" else lost_known}

@@ -17,8 +17,9 @@ from numba import njit
 from scipy.optimize import least_squares
 from scipy.stats import f as f_dist
 
+from ..attrition.laws import AIMED, AREA, LOGARITHMIC
+from ..attrition.two_force import loss_rate, rates
 from ..errors import UserError
-from ..world.compile import AIMED, AREA, LOGARITHMIC
 from .data import BattleRecord
 
 LAWS: dict[str, tuple[float, float] | str | None] = {
@@ -94,15 +95,6 @@ def simulate_record(rec: BattleRecord, a: float, b: float, p: float, q: float,
 
 
 @njit(cache=True, error_model="numpy")
-def _rhs(x, z, a, b, p, q, pr, qr):
-    """Loss rates of blue and red: the rate law of `attrition.rates`, one force a side."""
-    x, z = max(x, 0.0), max(z, 0.0)
-    loss_b = b * z**q * x**p if x > 0 else 0.0
-    loss_r = a * x**qr * z**pr if z > 0 else 0.0
-    return loss_b, loss_r
-
-
-@njit(cache=True, error_model="numpy")
 def _integrate(t, b0, r0, reinf_b, reinf_r, a, b, p, q, pr, qr):
     n = t.shape[0]
     B, R = np.empty(n), np.empty(n)
@@ -114,10 +106,10 @@ def _integrate(t, b0, r0, reinf_b, reinf_r, a, b, p, q, pr, qr):
         h = dt / SUBSTEPS
         x, z, cb, cr = B[k - 1], R[k - 1], 0.0, 0.0
         for _ in range(SUBSTEPS):  # classical RK4: data steps are short against the dynamics
-            l1b, l1r = _rhs(x, z, a, b, p, q, pr, qr)
-            l2b, l2r = _rhs(x + h / 2 * (rb - l1b), z + h / 2 * (rr - l1r), a, b, p, q, pr, qr)
-            l3b, l3r = _rhs(x + h / 2 * (rb - l2b), z + h / 2 * (rr - l2r), a, b, p, q, pr, qr)
-            l4b, l4r = _rhs(x + h * (rb - l3b), z + h * (rr - l3r), a, b, p, q, pr, qr)
+            l1b, l1r = rates(x, z, a, b, p, q, pr, qr)
+            l2b, l2r = rates(x + h / 2 * (rb - l1b), z + h / 2 * (rr - l1r), a, b, p, q, pr, qr)
+            l3b, l3r = rates(x + h / 2 * (rb - l2b), z + h / 2 * (rr - l2r), a, b, p, q, pr, qr)
+            l4b, l4r = rates(x + h * (rb - l3b), z + h * (rr - l3r), a, b, p, q, pr, qr)
             db = (l1b + 2 * l2b + 2 * l3b + l4b) / 6
             dr = (l1r + 2 * l2r + 2 * l3r + l4r) / 6
             x += h * (rb - db)
@@ -297,8 +289,8 @@ def _engel_guess(rec: BattleRecord, p: float, q: float) -> np.ndarray:
 
     B, R = filled(rec.blue), filled(rec.red)
     lost_b, lost_r = rec.total_losses("blue"), rec.total_losses("red")
-    fire_on_r = np.trapezoid(np.maximum(B, 0) ** q * np.maximum(R, 0) ** p, t)
-    fire_on_b = np.trapezoid(np.maximum(R, 0) ** q * np.maximum(B, 0) ** p, t)
+    fire_on_r = np.trapezoid(loss_rate(R, B, 1.0, p, q), t)
+    fire_on_b = np.trapezoid(loss_rate(B, R, 1.0, p, q), t)
     a = max(lost_r, 1e-9) / max(fire_on_r, 1e-300)
     b = max(lost_b, 1e-9) / max(fire_on_b, 1e-300)
     return np.array([a, b])

@@ -1,17 +1,20 @@
-"""What one simulated battle produced: time series, events and a summary, as Arrow tables."""
+"""What one simulated battle produced, at any scale: time series per force, events, ledger,
+winner, end reason and the deciding breakpoint in one encoding, with scale-specific extra
+tables (tactical: `by_type`, `kills`, `snapshots`). Engines build it at the edge; the run
+folder, reports and experiments read only this."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from ..aggregate.state import N_EV, N_REC, REASON, WINNER, BattleState
-from ..events import END_REASONS, PRIORITY, Event, EventKind
-from ..world.compile import World
+from ..core.codes import DECIDED_BY_ANNIHILATION, DECIDED_BY_NONE, END_REASONS
+from ..core.events import Event
 
 LEDGER = ("initial", "arrived", "withdrawn", "lost", "final")
 
@@ -40,117 +43,77 @@ def side_summary(ledger: dict[str, dict[str, Any]],
     return out
 
 
+def _dict(codes: np.ndarray, names: tuple[str, ...]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(names))
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names of what the engine saw as indices, and facts for the summary."""
+
+    scenario: str
+    scale: str
+    solver: str
+    time_unit: str
+    side_ids: tuple[str, ...]
+    force_ids: tuple[str, ...]
+    force_side: np.ndarray
+    bp_ids: tuple[str, ...]
+    bp_side: np.ndarray
+
+
 @dataclass(frozen=True, eq=False)
 class Result:
-    world: World
-    state: BattleState
+    names: Names
     seed: int
     scenario_hash: str
-
-    # ---- recording ---------------------------------------------------------------------------
-    @cached_property
-    def times(self) -> np.ndarray:
-        return self.state.rec_t[: int(self.state.scal[N_REC])].copy()
-
-    @cached_property
-    def ledger(self) -> np.ndarray:
-        """(time, [arrived, withdrawn, lost], force) cumulative ledger at each recorded time."""
-        return self.state.rec_led[: int(self.state.scal[N_REC])].copy()
+    times: np.ndarray  # (T,) recorded times
+    x0: np.ndarray  # (F,) initial strength of each force
+    ledger: np.ndarray  # (T, 3, F) cumulative arrived, withdrawn, lost
+    events: list[Event]
+    winner_index: int  # -1: none
+    reason: int  # an END_REASONS key; -1 while running
+    deciding: int  # breakpoint index, DECIDED_BY_NONE or DECIDED_BY_ANNIHILATION
+    per_force: dict[str, np.ndarray] = field(default_factory=dict)  # more (T, F) series
+    facts: dict[str, Any] = field(default_factory=dict)  # more summary entries
+    extras: Callable[[], dict[str, pa.Table]] = field(default=dict)
 
     @cached_property
     def strength(self) -> np.ndarray:
         """(time, force) strength at each recorded time.
 
-        From the ledger, so initial + arrived - withdrawn - lost = strength exactly for the
-        whole-unit (stochastic) solvers; for continuous solvers a force emptied by a withdrawal
-        can leave a rounding residue of a few ulps, which is shown as zero.
+        From the ledger, so initial + arrived - withdrawn - lost = strength exactly for
+        whole-unit solvers; for continuous solvers a force emptied by a withdrawal can leave a
+        rounding residue of a few ulps, which is shown as zero.
         """
         led = self.ledger
-        return np.maximum(self.world.x0 + led[:, 0] - led[:, 1] - led[:, 2], 0.0)
+        return np.maximum(self.x0 + led[:, 0] - led[:, 1] - led[:, 2], 0.0)
 
     def timeseries(self) -> pa.Table:
         """Long table: one row per recorded time and force."""
-        w, n_t, F = self.world, len(self.times), self.world.n_forces
+        n = self.names
+        n_t, F = len(self.times), len(n.force_ids)
         led = self.ledger
-        force = pa.DictionaryArray.from_arrays(
-            pa.array(np.tile(np.arange(F, dtype=np.int32), n_t)), pa.array(w.force_ids))
-        side = pa.DictionaryArray.from_arrays(
-            pa.array(np.tile(w.force_side.astype(np.int32), n_t)), pa.array(w.side_ids))
-        return pa.table({
-            "t": np.repeat(self.times, F),
-            "side": side,
-            "force": force,
-            "strength": self.strength.reshape(-1),
-            "arrived": led[:, 0].reshape(-1),
-            "withdrawn": led[:, 1].reshape(-1),
-            "lost": led[:, 2].reshape(-1),
-        })
-
-    # ---- events ------------------------------------------------------------------------------
-    @cached_property
-    def events(self) -> list[Event]:
-        s, n = self.state, int(self.state.scal[N_EV])
-        kinds = s.ev_kind[:n]
-        order = np.lexsort((np.arange(n), PRIORITY[kinds], s.ev_t[:n]))
-        return [
-            self._event(seq, float(s.ev_t[i]), EventKind(int(kinds[i])), int(s.ev_subj[i]),
-                        float(s.ev_val[i]))
-            for seq, i in enumerate(order)
-        ]
-
-    def _event(self, seq: int, t: float, kind: EventKind, subj: int, val: float) -> Event:
-        w = self.world
-        K = EventKind
-        side: str | None = None
-        if kind in (K.reinforcement_arrived, K.reinforcement_began, K.withdrawal,
-                    K.withdrawal_began):
-            subject = w.tr_ids[subj]
-            force = w.force_ids[w.tr_force[subj]]
-            side = w.side_ids[w.force_side[w.tr_force[subj]]]
-            verb = {K.reinforcement_arrived: f"{val:,.0f} arrive to join {force}",
-                    K.reinforcement_began: f"{val:,.0f} begin arriving to join {force} until "
-                    f"t={w.tr_to[subj]:g}",
-                    K.withdrawal: f"{val:,.0f} withdraw from {force}",
-                    K.withdrawal_began: f"{val:,.0f} begin withdrawing from {force} until "
-                    f"t={w.tr_to[subj]:g}"}[kind]
-            message = f"{subject}: {verb}"
-        elif kind in (K.engagement_began, K.engagement_ended):
-            subject = w.eng_ids[subj]
-            message = f"engagement {subject} ({w.eng_law[subj]} law) " + (
-                "begins" if kind is K.engagement_began else "ends")
-        elif kind is K.force_annihilated:
-            subject, side = w.force_ids[subj], w.side_ids[w.force_side[subj]]
-            message = f"{subject} ({side}) is annihilated"
-        elif kind is K.breakpoint_reached:
-            subject, side = w.bp_ids[subj], w.side_ids[w.bp_side[subj]]
-            what = {0: f"strength below {val:.0%} of initial", 1: f"force ratio below {val:g}",
-                    2: f"time limit t={val:g}"}[int(w.bp_kind[subj])]
-            message = f"{side} reaches breakpoint {subject}: {what}"
-        elif kind is K.side_broke:
-            subject = side = w.side_ids[subj]
-            why = "no strength left in the field" if val < 0 else f"breakpoint {w.bp_ids[int(val)]}"
-            message = f"{side} breaks ({why})"
-        else:
-            subject = w.side_ids[subj] if subj >= 0 else ""
-            side = subject or None
-            reason = END_REASONS[int(val)]
-            message = {"time": "the battle ends at the clock's end with no side broken",
-                       "side_broke": f"the battle ends: {subject} wins",
-                       "mutual": "the battle ends with every side broken: a draw"}[reason]
-        return Event(t, int(PRIORITY[kind]), seq, kind, subject, side, val, message)
+        cols = {"t": np.repeat(self.times, F),
+                "side": _dict(np.tile(n.force_side, n_t), n.side_ids),
+                "force": _dict(np.tile(np.arange(F), n_t), n.force_ids),
+                "strength": self.strength.reshape(-1),
+                "arrived": led[:, 0].reshape(-1),
+                "withdrawn": led[:, 1].reshape(-1),
+                "lost": led[:, 2].reshape(-1)}
+        cols.update({k: v.reshape(-1) for k, v in self.per_force.items()})
+        return pa.table(cols)
 
     def events_table(self) -> pa.Table:
         return events_table(self.events)
 
     def extra_tables(self) -> dict[str, pa.Table]:
-        """Tables beyond time series and events (a tactical battle has some; this has none)."""
-        return {}
+        """Scale-specific tables beyond the time series and the events."""
+        return self.extras()
 
-    # ---- summary -----------------------------------------------------------------------------
     @property
     def winner(self) -> str | None:
-        k = int(self.state.scal[WINNER])
-        return self.world.side_ids[k] if k >= 0 else None
+        return self.names.side_ids[self.winner_index] if self.winner_index >= 0 else None
 
     @property
     def end_time(self) -> float:
@@ -158,39 +121,31 @@ class Result:
 
     @property
     def end_reason(self) -> str:
-        return END_REASONS[int(self.state.scal[REASON])]
+        return END_REASONS.get(self.reason, "running")
 
     @property
     def deciding_breakpoint(self) -> str | None:
-        broke = [e for e in self.events if e.kind is EventKind.side_broke]
-        if not broke:
+        d = self.deciding
+        if d == DECIDED_BY_NONE:
             return None
-        e = broke[0]
-        return "no strength left" if e.value < 0 else self.world.bp_ids[int(e.value)]
+        return "no strength left" if d == DECIDED_BY_ANNIHILATION else self.names.bp_ids[d]
 
     def final_ledger(self) -> dict[str, dict[str, Any]]:
         """Per force: initial, arrived, withdrawn, lost, final."""
-        led, x = self.ledger[-1], self.strength[-1]
+        n, led, x = self.names, self.ledger[-1], self.strength[-1]
         return {
-            f: {"side": self.world.side_ids[self.world.force_side[i]],
-                "initial": float(self.world.x0[i]), "arrived": float(led[0, i]),
-                "withdrawn": float(led[1, i]), "lost": float(led[2, i]), "final": float(x[i])}
-            for i, f in enumerate(self.world.force_ids)
+            f: {"side": n.side_ids[n.force_side[i]], "initial": float(self.x0[i]),
+                "arrived": float(led[0, i]), "withdrawn": float(led[1, i]),
+                "lost": float(led[2, i]), "final": float(x[i])}
+            for i, f in enumerate(n.force_ids)
         }
 
     def side_summary(self) -> dict[str, dict[str, float]]:
-        return side_summary(self.final_ledger(), self.world.side_ids)
+        return side_summary(self.final_ledger(), self.names.side_ids)
 
     def summary(self) -> dict:
-        return {
-            "scenario": self.world.name,
-            "seed": self.seed,
-            "solver": self.world.solver,
-            "time_unit": self.world.time_unit,
-            "winner": self.winner,
-            "end_time": self.end_time,
-            "end_reason": self.end_reason,
-            "deciding_breakpoint": self.deciding_breakpoint,
-            "sides": self.side_summary(),
-            "forces": self.final_ledger(),
-        }
+        n = self.names
+        return {"scenario": n.scenario, "seed": self.seed, "solver": n.solver,
+                "time_unit": n.time_unit, "winner": self.winner, "end_time": self.end_time,
+                "end_reason": self.end_reason, "deciding_breakpoint": self.deciding_breakpoint,
+                **self.facts, "sides": self.side_summary(), "forces": self.final_ledger()}

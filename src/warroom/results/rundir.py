@@ -12,7 +12,6 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,9 +19,6 @@ import pyarrow.parquet as pq
 from .._version import __version__
 from ..errors import UserError
 from .result import Result
-
-if TYPE_CHECKING:
-    from ..tactical.result import TacticalResult
 
 PARQUET = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
 
@@ -59,7 +55,7 @@ def commit(stage: Path, out: Path) -> None:
         shutil.rmtree(old) if old.is_dir() else old.unlink()
 
 
-def write_run(result: Result | TacticalResult, out: Path, *, scenario_path: str | None,
+def write_run(result: Result, out: Path, *, scenario_path: str | None,
               command: list[str], wall_time_s: float, force: bool = False) -> Path:
     from ..report.render import write_reports
 
@@ -73,11 +69,11 @@ def write_run(result: Result | TacticalResult, out: Path, *, scenario_path: str 
         write_json(
             {
                 "warroom_version": __version__,
-                "scenario": result.world.name,
+                "scenario": result.names.scenario,
                 "scenario_file": scenario_path,
                 "scenario_hash": result.scenario_hash,
                 "seed": result.seed,
-                "solver": result.world.solver,
+                "solver": result.names.solver,
                 "command": command,
                 "wall_time_s": round(wall_time_s, 6),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

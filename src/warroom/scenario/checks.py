@@ -5,19 +5,14 @@ They return (location, message) pairs; the loader attaches file, line and column
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
+from ..errors import did_you_mean
 from .model import Allocation, Law, Scenario, SolverName
 
 Loc = tuple[str | int, ...]
 
 STOCHASTIC = {SolverName.ctmc, SolverName.tau_leap}
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _unique(ids: list[tuple[Loc, str | None]], what: str) -> Iterator[tuple[Loc, str]]:

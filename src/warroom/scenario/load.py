@@ -16,8 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ..errors import Problem, ScenarioError
-from .checks import Loc, _dotted, check, did_you_mean
+from ..errors import Problem, ScenarioError, did_you_mean
+from .checks import Loc, _dotted, check
 from .model import Scenario
 from .tactical import TacticalScenario
 from .tactical_checks import check_tactical
@@ -76,7 +76,7 @@ def validate(data: Any, filename: str = "<scenario>", base: Path | None = None) 
     """Validate parsed YAML (or plain dicts) into a scenario, locating every problem."""
     model = model_for(data)
     try:
-        scenario = model.model_validate(_plain(data))
+        scenario = model.model_validate(plain(data))
     except ValidationError as e:
         problems = [_problem(data, filename, err) for err in e.errors()]
         raise ScenarioError(_count(problems, filename), _sorted(problems)) from None
@@ -106,11 +106,12 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
 
 
-def _plain(node: Any) -> Any:
+def plain(node: Any) -> Any:
+    """ruamel's tree as plain dicts, lists and scalars (what pydantic and JSON take)."""
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain(v) for v in node]
     return node
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .checks import Loc, _unique, did_you_mean
+from ..errors import did_you_mean
+from .checks import Loc, _unique
 from .tactical import OrderKind, TacticalScenario
 
 ROLES = ("infantry", "vehicle", "hover", "artillery", "drone", "mech", "monster", "officer",
@@ -104,9 +105,6 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
                 yield from _on_map(loc + ("orders", "route"), o.route, extent, "route point")
         for bi, bp in enumerate(side.breakpoints):
             ids.append((("sides", si, "breakpoints", bi, "id"), bp.id))
-            if bp.kind == "force_ratio":
-                yield ("sides", si, "breakpoints", bi, "kind"), (
-                    "a tactical battle takes breakpoints of kind 'strength' or 'time'")
     yield from _unique(ids, "")
     yield from _unique([(("terrain_classes", k, "id"), c.id)
                         for k, c in enumerate(sc.terrain_classes)], "terrain class")

@@ -37,9 +37,10 @@ def _binomial(n, p, u):
 def shoot(shooters, tgt, aim_x, aim_y, x, y, alive, etype, suppressed, ammo, t_class,
           t_armour, t_suppression, w_range, w_rate, w_acc, w_radius, w_damage, dt, elev,
           mcell, terrain, cover, bonus, u, cell, gw, gh, start, order, rec_s, rec_t, rec_w,
-          rec_d, shot_at, fired):
+          rec_d, shot_at, fired, force, f_fire):
     """Fire every shooter; write one record (shooter, target, weapon slot, damage) per damage
-    dealt. Returns the number of records, or -1 if the record arrays were too small."""
+    dealt. Returns the number of records, or -1 if the record arrays were too small. Each
+    force's fire modifier `f_fire` scales its hit probability."""
     n_rec = 0
     cap = rec_s.shape[0]
     n_slots = w_range.shape[1]
@@ -74,7 +75,8 @@ def shoot(shooters, tgt, aim_x, aim_y, x, y, alive, etype, suppressed, ammo, t_c
         if n_shots == 0:
             continue
         fired[e] = True
-        p = w_acc[te, w] * height_factor(elev, mcell, bonus, x[e], y[e], tx, ty)
+        p = (w_acc[te, w] * height_factor(elev, mcell, bonus, x[e], y[e], tx, ty)
+             * f_fire[force[e]])
         if suppressed[e]:
             p *= t_suppression[te]
         radius = w_radius[te, w]

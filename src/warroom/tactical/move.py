@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit, prange
 
 from ..terrain.los import cell_of
@@ -25,7 +26,7 @@ from .world import ADVANCE, HOLD, WITHDRAW
 def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn, f_order,
          f_to, f_halt, route_start, route_xy, waypoint, t_speed, t_mobility, t_suppression, dt,
          elev, mcell, terrain, cost, width, height, fields, f_field, route_field, side,
-         adv_fields, adv_index, blocked):
+         adv_fields, adv_index, blocked, f_move):
     n = live.shape[0]
     for k in prange(n):
         e = live[k]
@@ -60,7 +61,7 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
             fi = route_field[w]
         r, c = cell_of(elev, mcell, x[e], y[e])
         here = cost[terrain[r, c], t_mobility[te]]
-        step = t_speed[te] * dt / here
+        step = t_speed[te] * f_move[f] * dt / here
         if suppressed[e]:
             step *= t_suppression[te]
         dx, dy = gx - x[e], gy - y[e]
@@ -103,3 +104,23 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
         x_new[e], y_new[e] = nx, ny
         if order == WITHDRAW and math.hypot(gx - nx, gy - ny) == 0.0:
             waypoint[e] += 1
+
+
+def start_waypoints(x: np.ndarray, y: np.ndarray, route: np.ndarray) -> np.ndarray:
+    """Where entities at (x, y) join a withdrawal route: after the leg of the route nearest to
+    each, so that a force withdraws from where it stands along what is left of the route,
+    never back towards a first point it has already passed. Only one that stands before the
+    route's start (beyond its first point, away from the rest) goes to that point first."""
+    if len(route) < 2:
+        return np.zeros(len(x), np.int64)
+    a, b = route[:-1], route[1:]  # legs (L, 2)
+    ab = b - a
+    px = x[:, None] - a[None, :, 0]
+    py = y[:, None] - a[None, :, 1]
+    length2 = np.maximum((ab**2).sum(axis=1), 1e-300)
+    u = (px * ab[:, 0] + py * ab[:, 1]) / length2
+    uc = np.clip(u, 0.0, 1.0)
+    d2 = (px - uc * ab[:, 0]) ** 2 + (py - uc * ab[:, 1]) ** 2
+    leg = d2.argmin(axis=1)
+    before = (leg == 0) & (u[np.arange(len(x)), leg] <= 0.0)
+    return np.where(before, 0, leg + 1).astype(np.int64)

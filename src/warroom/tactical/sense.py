@@ -14,10 +14,12 @@ from ..terrain.los import cell_of, visible
 
 @njit(cache=True, error_model="numpy", parallel=True)
 def detect(s, seen, targets, x, y, etype, sensor_range, sensor_p, height, p_global, r_max,
-           p_max, flat, elev, mcell, terrain, conceal, cell, gw, gh, start, order, u):
+           p_max, flat, elev, mcell, terrain, conceal, cell, gw, gh, start, order, u, force,
+           f_detect):
     """Set seen[i] for every i in `targets` (living entities of other sides) as side s sees
     them. `start`/`order` bucket side s's living sensors; p_global is the best detect of a
-    sensor that covers the whole map (usable without a search on a flat map)."""
+    sensor that covers the whole map (usable without a search on a flat map). A sensor's
+    `detect` is scaled by its force's detection modifier `f_detect`."""
     n = targets.shape[0]
     for k in prange(n):
         i = targets[k]
@@ -33,7 +35,8 @@ def detect(s, seen, targets, x, y, etype, sensor_range, sensor_p, height, p_glob
                     for m in range(start[c], start[c + 1]):
                         j = order[m]
                         t = etype[j]
-                        if sensor_p[t] <= p:
+                        pj = sensor_p[t] * f_detect[force[j]]
+                        if pj <= p:
                             continue
                         dx = x[j] - x[i]
                         dy = y[j] - y[i]
@@ -41,7 +44,7 @@ def detect(s, seen, targets, x, y, etype, sensor_range, sensor_p, height, p_glob
                             continue
                         if flat or visible(elev, mcell, x[j], y[j], height[t], x[i], y[i],
                                            height[etype[i]]):
-                            p = sensor_p[t]
+                            p = pj
                     if p >= p_max:
                         break
                 if p >= p_max:

@@ -8,20 +8,30 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.codes import (  # noqa: F401  (re-exported for the tactical systems)
+    ADVANCE,
+    AREA,
+    BP_KINDS,
+    HOLD,
+    MANOEUVRES,
+    MOVE,
+    NEAREST,
+    PRIORITY,
+    RANDOM,
+    ROLES,
+    RULES,
+    TARGET_CLASSES,
+    UNRANKED,
+    WEAKEST,
+    WITHDRAW,
+)
 from ..rng import stream
 from ..scenario.tactical import OrderKind, Rule, TacticalScenario
 from ..terrain.classes import MOBILITY
 from ..terrain.raster import Raster, build_raster
-from ..world.compile import BP_KINDS
 
-ROLES = ("infantry", "vehicle", "hover", "artillery", "drone", "mech", "monster", "officer",
-         "sensor", "operator", "civilian")
-TARGET_CLASSES = ("soft", "armoured", "air", "structure", "monster")
-ORDERS = {OrderKind.hold: 0, OrderKind.advance: 1, OrderKind.move: 2, OrderKind.withdraw: 3}
-RULES = {Rule.nearest: 0, Rule.priority: 1, Rule.weakest: 2, Rule.random: 3, Rule.area: 4}
-HOLD, ADVANCE, MOVE, WITHDRAW = 0, 1, 2, 3
-NEAREST, PRIORITY, WEAKEST, RANDOM, AREA = 0, 1, 2, 3, 4
-UNRANKED = 1 << 20
+ORDERS = {k: MANOEUVRES[k.value] for k in OrderKind}
+RULE_CODES = {r: RULES[r.value] for r in Rule}
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,16 +88,21 @@ class TacticalWorld:
     bp_side: np.ndarray
     bp_kind: np.ndarray
     bp_value: np.ndarray
-    # entities, initial state
-    x0: np.ndarray
-    y0: np.ndarray
+    # deployments: an area box (x0, y0, x1, y1), else a point and a radius to scatter within
+    deploy_box: np.ndarray  # (F, 4), nan where the force deploys at a point
+    deploy_at: np.ndarray  # (F, 3): x, y, radius
+    # entities
     ent_force: np.ndarray  # int32
     ent_side: np.ndarray  # int8
     ent_type: np.ndarray  # int16
 
     @property
     def n(self) -> int:
-        return len(self.x0)
+        return len(self.ent_force)
+
+    @property
+    def n_sides(self) -> int:
+        return len(self.side_ids)
 
     @property
     def n_forces(self) -> int:
@@ -111,27 +126,48 @@ def _objective(o) -> list[float]:
     return [np.nan] * 4
 
 
-def deploy_positions(force, raster: Raster, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def deploy(w: TacticalWorld, seed: int, replication: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every entity's starting position: deployments inside their areas are drawn from the
+    replication's own stream, so each replication starts from its own placement."""
+    rng = stream(seed, replication, "deployment")
+    W, H = w.raster.extent
+    xs, ys = [], []
+    for f in range(w.n_forces):
+        n = int(w.force_count[f])
+        if not np.isnan(w.deploy_box[f, 0]):
+            x0, y0, x1, y1 = w.deploy_box[f]
+            x = rng.uniform(x0, x1, n)
+            y = rng.uniform(y0, y1, n)
+        else:
+            cx, cy, radius = w.deploy_at[f]
+            r = radius * np.sqrt(rng.random(n))
+            a = rng.uniform(0, 2 * np.pi, n)
+            x = cx + r * np.cos(a)
+            y = cy + r * np.sin(a)
+        # keep strictly inside the map: a point on the far edge would fall off the last cell
+        xs.append(np.clip(x, 0.0, np.nextafter(W, 0.0)))
+        ys.append(np.clip(y, 0.0, np.nextafter(H, 0.0)))
+    if not xs:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _deploy_box(force) -> list[float]:
+    if force.deploy.area is None:
+        return [np.nan] * 4
+    x0, y0, x1, y1 = force.deploy.area
+    return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+
+
+def _deploy_at(force) -> list[float]:
     d = force.deploy
-    n = force.count
-    if d.area is not None:
-        x0, y0, x1, y1 = d.area
-        x = rng.uniform(min(x0, x1), max(x0, x1), n)
-        y = rng.uniform(min(y0, y1), max(y0, y1), n)
-    else:
-        r = d.radius * np.sqrt(rng.random(n))
-        a = rng.uniform(0, 2 * np.pi, n)
-        x = d.at[0] + r * np.cos(a)
-        y = d.at[1] + r * np.sin(a)
-    W, H = raster.extent
-    # keep strictly inside the map: a point on the far edge would fall off the last cell
-    return (np.clip(x, 0.0, np.nextafter(W, 0.0)), np.clip(y, 0.0, np.nextafter(H, 0.0)))
+    return [d.at[0], d.at[1], d.radius] if d.at is not None else [np.nan] * 3
 
 
-def compile_tactical(sc: TacticalScenario, seed: int | None = None, replication: int = 0,
+def compile_tactical(sc: TacticalScenario, seed: int | None = None,
                      base: Path | None = None) -> TacticalWorld:
-    """The world of replication `replication`: deployments inside their areas are drawn from
-    that replication's stream, so each replication starts from its own placement."""
+    """The world every replication shares; each replication draws its own deployment
+    (`deploy`) when its state is reset."""
     seed = sc.seed if seed is None else seed
     raster = build_raster(sc.map, sc.terrain_classes, base or sc.base_dir)
     roles = ROLES + tuple(r for r in sc.roles if r not in ROLES)
@@ -167,8 +203,6 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None, replication:
         route_xy += f.orders.route or []
         route_start.append(len(route_xy))
     bps = [(si, bp) for si, s in enumerate(sc.sides) for bp in s.breakpoints]
-    rng = stream(seed, replication, "deployment")
-    xs, ys = zip(*(deploy_positions(f, raster, rng) for _, f in forces), strict=True)
     counts = np.array([f.count for _, f in forces], np.int64)
     ent_force = np.repeat(np.arange(F, dtype=np.int32), counts)
     ftype = np.array([types[f.type] for _, f in forces], np.int16)
@@ -200,7 +234,7 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None, replication:
         force_to=np.array([_objective(f.orders) for _, f in forces], float).reshape(F, 4),
         force_halt=np.array([f.orders.halt_to_fire for _, f in forces], bool),
         force_leave=np.array([f.orders.leave for _, f in forces], bool),
-        force_rule=np.array([RULES[f.targeting.rule] for _, f in forces], np.int64),
+        force_rule=np.array([RULE_CODES[f.targeting.rule] for _, f in forces], np.int64),
         force_spread=np.array([f.targeting.spread for _, f in forces], np.int64),
         force_rank=rank, route_start=np.array(route_start, np.int64),
         route_xy=np.array(route_xy, float).reshape(-1, 2),
@@ -208,6 +242,8 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None, replication:
         bp_side=np.array([si for si, _ in bps], np.int64),
         bp_kind=np.array([BP_KINDS[bp.kind] for _, bp in bps], np.int64),
         bp_value=np.array([bp.below if bp.kind != "time" else bp.at for _, bp in bps], float),
-        x0=np.concatenate(xs), y0=np.concatenate(ys), ent_force=ent_force,
+        deploy_box=np.array([_deploy_box(f) for _, f in forces], float).reshape(F, 4),
+        deploy_at=np.array([_deploy_at(f) for _, f in forces], float).reshape(F, 3),
+        ent_force=ent_force,
         ent_side=fside[ent_force], ent_type=ftype[ent_force],
     )

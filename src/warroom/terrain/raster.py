@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import did_you_mean
 from .classes import BUILTIN, MOBILITY
 from .noise import value_noise
 
@@ -127,8 +128,6 @@ def _terrain(spec, shape, elev, ids, base: Path) -> np.ndarray:
 
     def idx(name: str, where: tuple) -> int:
         if name not in index:
-            from ..scenario.checks import did_you_mean
-
             raise MapProblem(where, f"unknown terrain class '{name}'"
                              f"{did_you_mean(name, list(ids))}; expected one of {', '.join(ids)}")
         return index[name]
@@ -189,8 +188,6 @@ def _paint(spec, terrain, elev, ids, cell) -> None:
     yy, xx = (np.mgrid[0:H, 0:W] + 0.5) * cell
     for fi, f in enumerate(spec.features):
         if f.terrain is not None and f.terrain not in index:
-            from ..scenario.checks import did_you_mean
-
             raise MapProblem(("map", "features", fi, "terrain"), f"unknown terrain class "
                              f"'{f.terrain}'{did_you_mean(f.terrain, list(ids))}")
         if f.area is not None:

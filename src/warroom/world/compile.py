@@ -10,6 +10,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core.codes import (  # noqa: F401  (re-exported for the aggregate solvers)
+    ALLOC_FIXED,
+    ALLOC_NONE,
+    ALLOC_PRIORITY,
+    ALLOC_PROPORTIONAL,
+    BP_KINDS,
+    BP_RATIO,
+    BP_STRENGTH,
+    BP_TIME,
+)
 from ..scenario.model import Allocation, Law, Scenario
 
 # exponents (p on the target, q on the shooter) of dX/dt = -k * X^p * Y^q for each kind of fire
@@ -17,9 +27,6 @@ AIMED = (0.0, 1.0)
 AREA = (1.0, 1.0)
 LOGARITHMIC = (1.0, 0.0)
 
-ALLOC_PROPORTIONAL, ALLOC_FIXED, ALLOC_PRIORITY, ALLOC_NONE = 0, 1, 2, 3
-BP_STRENGTH, BP_RATIO, BP_TIME = 0, 1, 2
-BP_KINDS = {"strength": BP_STRENGTH, "force_ratio": BP_RATIO, "time": BP_TIME}
 
 
 @dataclass(frozen=True, eq=False)

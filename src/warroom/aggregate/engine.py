@@ -1,0 +1,174 @@
+"""The aggregate engine: forces as numbers under an attrition law, one of five solvers, behind
+the core's engine protocol (reset, advance to a time and pause, observe, apply an order)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..core.codes import ALLOC_NONE, ALLOC_PRIORITY, ALLOCATIONS, LOST, OBEY, UNRANKED, WITHDRAWN
+from ..core.engine import Forces, Observation, register
+from ..core.events import EventKind
+from ..core.orders import Order, OrderError, OrderKind
+from ..results.result import Result
+from ..rng import stream
+from ..world.compile import World
+from . import closed, ode, salvo
+from .driver import Advance, advance_python
+from .result import aggregate_result
+from .schedule import log, resolve
+from .state import (
+    ENDED,
+    N_EV,
+    PENDING,
+    BattleState,
+    T,
+    WorldArrays,
+    event_room,
+    new_state,
+    reserve_events,
+    world_arrays,
+)
+from .stochastic import CTMC, TAU_LEAP, advance_stochastic
+
+PYTHON: dict[str, Advance] = {"ode": ode.advance, "closed_form": closed.advance,
+                              "salvo": salvo.advance}
+STOCHASTIC = {"ctmc": CTMC, "tau_leap": TAU_LEAP}
+SOLVER_NAMES = (*PYTHON, *STOCHASTIC)
+K_ORDER = int(EventKind.order_given)
+K_REFUSED = int(EventKind.order_refused)
+K_ENG_ON = int(EventKind.engagement_began)
+K_ENG_OFF = int(EventKind.engagement_ended)
+
+
+@dataclass
+class AggregateState:
+    s: BattleState
+    w: WorldArrays
+    rng: np.random.Generator
+    seed: int
+    replication: int
+    cont: Any = None  # the python solver's continuation inside the current stretch
+
+
+@register("aggregate")
+class AggregateEngine:
+    scale = "aggregate"
+
+    def reset(self, world: World, seed: int, replication: int) -> AggregateState:
+        return AggregateState(new_state(world), world_arrays(world),
+                              stream(seed, replication, "attrition"), seed, replication)
+
+    def advance(self, world: World, state: AggregateState, until: float) -> None:
+        state.s = reserve_events(state.s, event_room(world))
+        if world.solver in STOCHASTIC:
+            advance_stochastic(state.w, state.s, state.rng, STOCHASTIC[world.solver],
+                               world.step, float(until))
+        else:
+            state.cont = advance_python(world, state.w, state.s, PYTHON[world.solver],
+                                        float(until), state.cont)
+
+    def time(self, state: AggregateState) -> float:
+        return float(state.s.scal[T])
+
+    def ended(self, state: AggregateState) -> bool:
+        return bool(state.s.scal[ENDED])
+
+    def n_sides(self, world: World) -> int:
+        return world.n_sides
+
+    def forces(self, world: World, state: AggregateState) -> Forces:
+        s = state.s
+        return Forces(world.x0, s.led, s.mod, s.commit & ~s.side_broken[world.force_side],
+                      world.force_side)
+
+    def log(self, world: World, state: AggregateState) -> tuple[np.ndarray, ...]:
+        s, n = state.s, int(state.s.scal[N_EV])
+        return s.ev_t[:n], s.ev_kind[:n], s.ev_subj[:n], s.ev_val[:n]
+
+    def observe(self, world: World, state: AggregateState, side: int) -> Observation:
+        s = state.s
+        x = np.maximum(world.x0 + s.led[0] - s.led[1] - s.led[2], 0.0)
+        return Observation(self.time(state), side, world.force_side, x, s.side_broken.copy(),
+                           self.ended(state), {"committed": s.commit.copy()})
+
+    def apply(self, world: World, state: AggregateState, order: Order) -> None:
+        s = state.s = reserve_events(state.s, event_room(world) + 4)
+        t = float(s.scal[T])
+        f = order.force
+        if order.kind in (OrderKind.engage, OrderKind.disengage):
+            if not 0 <= order.engagement < len(world.eng_ids):
+                raise OrderError(f"no engagement {order.engagement}")
+        elif not 0 <= f < world.n_forces:
+            raise OrderError(f"no force {f}")
+        elif s.mod[OBEY, f] < 0.5:
+            log(s, t, K_REFUSED, f, float(order.kind))
+            return
+        # the state changes: a drawn event time or an integration under way no longer holds
+        if isinstance(state.cont, ode.Stretch):
+            ode.settle(world, state.w, s, state.cont)
+        state.cont = None
+        s.scal[PENDING] = math.nan
+        kind = order.kind
+        if kind in (OrderKind.commit, OrderKind.hold_back):
+            s.commit[f] = kind is OrderKind.commit
+        elif kind in (OrderKind.engage, OrderKind.disengage):
+            e, on = order.engagement, kind is OrderKind.engage
+            s.eng_set[e] = int(on)
+            if bool(s.eng_on[e]) != on:
+                log(s, t, K_ENG_ON if on else K_ENG_OFF, e, 0.0)
+            s.eng_on[e] = on
+            return
+        elif kind is OrderKind.withdraw:
+            have = max(float(world.x0[f] + s.led[0, f] - s.led[WITHDRAWN, f] - s.led[LOST, f]),
+                       0.0)
+            take = have if order.amount is None else min(float(order.amount), have)
+            s.led[WITHDRAWN, f] += take
+            if take >= have:
+                s.force_alive[f] = False  # withdrawn, not annihilated
+            log(s, t, K_ORDER, f, float(kind))
+            resolve(state.w, s, t)
+            return
+        elif kind is OrderKind.allocate:
+            _allocate(world, s, f, order)
+        else:
+            raise OrderError(f"an aggregate battle takes no '{kind.name}' order")
+        log(s, t, K_ORDER, f, float(kind))
+
+    def result(self, world: World, state: AggregateState, scenario_hash: str = "") -> Result:
+        return aggregate_result(world, state.s, state.seed, scenario_hash)
+
+
+def _allocate(world: World, s: BattleState, f: int, order: Order) -> None:
+    if order.rule not in ALLOCATIONS:
+        raise OrderError(f"allocation rule '{order.rule}': expected one of "
+                         + ", ".join(ALLOCATIONS))
+    mine = np.flatnonzero(world.pair_shooter == f)
+    per_group = np.bincount(world.pair_group[mine])
+    rule = ALLOCATIONS[order.rule]
+    for i in mine:
+        if per_group[world.pair_group[i]] == 1:
+            continue  # a single target takes all the fire whatever the rule
+        tgt = int(world.pair_target[i])
+        if rule == ALLOCATIONS["proportional"]:
+            s.alloc[i] = rule if world.pair_p[i] == 0 else ALLOC_NONE
+        elif rule == ALLOC_PRIORITY:
+            s.alloc[i] = rule
+            s.rank[i] = int(order.weights.get(tgt, UNRANKED))
+        else:
+            s.alloc[i] = rule
+            s.share[i] = float(order.weights.get(tgt, 0.0))
+
+
+def solve(world: World, seed: int, replication: int = 0) -> BattleState:
+    """One whole battle with no controller: the state at its end."""
+    eng = AggregateEngine()
+    st = eng.reset(world, seed, replication)
+    eng.advance(world, st, math.inf)
+    return st.s
+
+
+__all__ = ["N_EV", "SOLVER_NAMES", "AggregateEngine", "AggregateState", "solve"]

@@ -1,0 +1,20 @@
+"""The core every scale shares: codes, the event log, side state and the breakpoint rule,
+orders, the engine protocol and `run`. It imports nothing else of warroom."""
+
+from .controllers import Scripted
+from .engine import (
+    ENGINES,
+    Controller,
+    Engine,
+    Forces,
+    Observation,
+    System,
+    advance_with,
+    engine_for,
+    register,
+    run,
+)
+from .orders import Order, OrderError, OrderKind
+
+__all__ = ["ENGINES", "Controller", "Engine", "Forces", "Observation", "Order", "OrderError",
+           "OrderKind", "Scripted", "System", "advance_with", "engine_for", "register", "run"]

@@ -1,0 +1,50 @@
+"""Orders a controller gives at run time, the same for every scale where they make sense.
+
+Aggregate: commit or hold back a force, open or close an engagement, withdraw (part of) a
+force, change a shooter's fire allocation. Tactical: hold, advance, move to a point or an area,
+withdraw along a route (and leave the field at its end), change a force's targeting. Forces and
+engagements are indices into the compiled world; names live in the scenario and the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class OrderKind(IntEnum):
+    commit = 0  # aggregate: the force joins the fight
+    hold_back = 1  # aggregate: the force stays out of it (it neither shoots nor is shot at)
+    engage = 2  # aggregate: open engagement `engagement`
+    disengage = 3  # aggregate: close engagement `engagement`
+    withdraw = 4  # aggregate: `amount` (all if None) leaves; tactical: follow `route`
+    allocate = 5  # aggregate: share the shooter's fire by `rule` (`weights` per target force)
+    hold = 6  # tactical: stay where you are
+    advance = 7  # tactical: close on the nearest seen enemy (or the objective)
+    move = 8  # tactical: go to `to` (a point) or `area`
+    target = 9  # tactical: pick targets by `rule`, preferring `priority` (roles or classes)
+
+
+@dataclass(frozen=True)
+class Order:
+    kind: OrderKind
+    force: int = -1
+    engagement: int = -1
+    amount: float | None = None
+    rule: str | None = None
+    weights: dict[int, float] = field(default_factory=dict)  # target force -> share or rank
+    to: tuple[float, float] | None = None
+    area: tuple[float, float, float, float] | None = None
+    route: tuple[tuple[float, float], ...] = ()
+    leave: bool = False
+    halt_to_fire: bool | None = None
+    priority: tuple[str, ...] = ()
+    spread: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, OrderKind):
+            object.__setattr__(self, "kind", OrderKind(self.kind))
+
+
+class OrderError(ValueError):
+    """An order the engine cannot carry out (unknown force, wrong scale, missing route)."""

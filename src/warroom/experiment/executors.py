@@ -1,0 +1,62 @@
+"""Where an experiment's tasks run: here, in local processes, or on a Dask cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
+
+from ..errors import UserError
+
+
+@contextmanager
+def executor_for(workers: int, cluster: str | None) -> Iterator[Executor | None]:
+    """None (run here), local processes, or a Dask client's executor; `cluster` is a scheduler
+    address or 'local' for a LocalCluster of `workers` processes."""
+    if cluster:
+        with _dask(workers, cluster) as ex:
+            yield ex
+        return
+    if workers <= 1:
+        yield None
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .tasks import worker_setup
+
+    # spawn, not fork: numba's threads do not survive a fork
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
+                               initializer=worker_setup)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _dask(workers: int, cluster: str) -> Iterator[Executor]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise UserError("--cluster needs Dask: pip install 'warroom[dask]'") from None
+    local = None
+    try:
+        if cluster == "local":
+            local = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+            client = Client(local)
+        else:
+            client = Client(cluster, timeout="5s")
+    except (OSError, TimeoutError) as e:
+        if local is not None:
+            local.close()
+        raise UserError(f"--cluster {cluster}: cannot reach the Dask scheduler ({e})") from None
+    try:
+        from .tasks import worker_setup
+
+        client.run(worker_setup)
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+        if local is not None:
+            local.close()

@@ -1,0 +1,70 @@
+"""Decoding the core's event log into `Event`s with messages, the same for every scale; an
+engine's decoder adds only the kinds its scale has of its own and its words for a few."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.codes import END_REASONS
+from ..core.events import PRIORITY, Event, EventKind
+from ..core.orders import OrderKind
+from .result import Names
+
+K = EventKind
+Special = Callable[[EventKind, int, float], tuple[str, str | None, str] | None]
+
+
+@dataclass(frozen=True)
+class Words:
+    """How a scale says a few things: 'is annihilated' or 'is wiped out'."""
+
+    wiped_out: str
+    strength_below: str  # formatted with the fraction, e.g. "strength below {:.0%} of initial"
+    nothing_left: str
+
+
+def decode(names: Names, bp_kind: np.ndarray, words: Words, special: Special,
+           log: tuple[np.ndarray, ...]) -> list[Event]:
+    """Events of the log (t, kind, subject, value) in (time, priority, sequence) order."""
+    t, kind, subj, val = log
+    order = np.lexsort((np.arange(len(t)), PRIORITY[kind], t))
+    out = []
+    for seq, i in enumerate(order):
+        k = EventKind(int(kind[i]))
+        s, v = int(subj[i]), float(val[i])
+        subject, side, message = special(k, s, v) or _common(names, bp_kind, words, k, s, v)
+        out.append(Event(float(t[i]), int(PRIORITY[k]), seq, k, subject, side, v, message))
+    return out
+
+
+def _common(n: Names, bp_kind: np.ndarray, words: Words, kind: EventKind, subj: int,
+            val: float) -> tuple[str, str | None, str]:
+    if kind in (K.force_annihilated, K.order_given, K.order_refused):
+        subject, side = n.force_ids[subj], n.side_ids[n.force_side[subj]]
+        if kind is K.force_annihilated:
+            return subject, side, f"{subject} ({side}) {words.wiped_out}"
+        verb = "is ordered to" if kind is K.order_given else "refuses the order to"
+        return subject, side, (f"{subject} ({side}) {verb} "
+                               f"{OrderKind(int(val)).name.replace('_', ' ')}")
+    if kind is K.breakpoint_reached:
+        subject = n.bp_ids[subj]
+        side = n.side_ids[n.bp_side[subj]]
+        what = {0: words.strength_below.format(val), 1: f"force ratio below {val:g}",
+                2: f"time limit t={val:g}"}[int(bp_kind[subj])]
+        return subject, side, f"{side} reaches breakpoint {subject}: {what}"
+    if kind is K.side_broke:
+        side = n.side_ids[subj]
+        why = words.nothing_left if val < 0 else f"breakpoint {n.bp_ids[int(val)]}"
+        return side, side, f"{side} breaks ({why})"
+    if kind is K.battle_ended:
+        subject = n.side_ids[subj] if subj >= 0 else ""
+        message = {"time": "the battle ends at the clock's end with no side broken",
+                   "side_broke": f"the battle ends: {subject} wins",
+                   "mutual": "the battle ends with every side broken: a draw"}[
+            END_REASONS[int(val)]]
+        return subject, subject or None, message
+    raise ValueError(f"no decoder for event kind {kind.name}")
+

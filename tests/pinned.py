@@ -1,0 +1,57 @@
+"""Outcomes of every bundled scenario, reduced to what must not change: used by
+test_pinned.py, and run as `python tests/pinned.py OUT.json` to write them (against any
+version of warroom on the path, so a redesign can be compared with the commit before it)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+ROOT = Path(".")  # the repository root, where tests and this script run
+SCENARIOS = [*sorted((ROOT / "scenarios").glob("*.yaml")), ROOT / "docs/examples/first_battle.yaml"]
+RUNS = [(None, 0), (1, 0), (2, 3)]  # (seed, replication)
+NEW_COLUMNS = {"timeseries": ["hp"]}  # columns the redesign added, not in the pinned digests
+
+
+def digest(table: pa.Table, skip: list[str]) -> str:
+    """A digest of a table's content (not of its Parquet bytes, which carry the writer's
+    version): column names, then each column's values."""
+    h = hashlib.sha256()
+    for name in table.column_names:
+        if name in skip:
+            continue
+        col = table.column(name).combine_chunks()
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        h.update(name.encode())
+        if pa.types.is_string(col.type):
+            h.update(json.dumps(col.to_pylist()).encode())
+        else:
+            h.update(np.ascontiguousarray(col.to_numpy(zero_copy_only=False)).tobytes())
+    return h.hexdigest()[:16]
+
+
+def outcomes() -> dict[str, dict]:
+    import warroom
+
+    out = {}
+    for path in SCENARIOS:
+        sc = warroom.load_scenario(path)
+        for seed, rep in RUNS:
+            r = warroom.simulate(sc, seed=seed, replication=rep)
+            tables = {"timeseries": r.timeseries(), "events": r.events_table(),
+                      **r.extra_tables()}
+            out[f"{path.stem}/{seed}/{rep}"] = {
+                "winner": r.winner, "end_time": r.end_time, "end_reason": r.end_reason,
+                "deciding": r.deciding_breakpoint, "ledger": r.final_ledger(),
+                **{k: digest(t, NEW_COLUMNS.get(k, [])) for k, t in tables.items()}}
+    return out
+
+
+if __name__ == "__main__":
+    Path(sys.argv[1]).write_text(json.dumps(outcomes(), indent=1, sort_keys=True) + "\n")

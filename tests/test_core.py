@@ -1,0 +1,327 @@
+"""The core every scale shares: pause and resume, orders at run time, per-force modifiers,
+the conformance suite on every engine, and the one breakpoint rule with three and late sides."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import pytest
+
+import warroom
+from helpers import duel
+from tactical_helpers import scenario as tactical
+from tactical_helpers import soldier
+from warroom.core import ENGINES, Order, OrderKind, Scripted, run
+from warroom.core.codes import FIRE
+from warroom.core.testing import check_engine
+from warroom.scenario import validate
+from warroom.simulate import compile_scenario
+
+RIDGE = "scenarios/ridge_road.yaml"
+
+
+def _tables(result):
+    tabs = {"timeseries": result.timeseries(), "events": result.events_table(),
+            **result.extra_tables()}
+    return {k: v.to_pydict() for k, v in tabs.items()}
+
+
+def _in_pieces(sc, pieces, seed=5, replication=2):
+    world, engine = compile_scenario(sc, seed)
+    st = engine.reset(world, seed, replication)
+    for until in [*np.linspace(world.t0, world.t_end, pieces + 1)[1:-1], math.inf]:
+        engine.advance(world, st, float(until))
+    return _tables(engine.result(world, st))
+
+
+def _aggregate(solver):
+    if solver == "salvo":
+        return warroom.load_scenario("scenarios/missile_fleets.yaml")
+    if solver == "closed_form":
+        return duel(1000, 800, 0.02, 0.03, law="square", solver="closed_form", end=60,
+                    sides=[{"id": "blue", "forces": [{"id": "x", "strength": 1000}],
+                            "breakpoints": [{"kind": "strength", "below": 0.3}]},
+                           {"id": "red", "forces": [{"id": "y", "strength": 800}]}])
+    data = warroom.load_scenario("scenarios/hill_defence.yaml").model_dump(
+        mode="json", by_alias=True, exclude_none=True)
+    data["engagements"][0]["solver"] = solver
+    return validate(data)
+
+
+@pytest.mark.parametrize("solver", ["ode", "closed_form", "salvo", "ctmc", "tau_leap"])
+def test_advancing_in_pieces_is_one_advance(solver):
+    sc = _aggregate(solver)
+    one = _in_pieces(sc, 1)
+    assert one["events"]["kind"][-1] == "battle_ended"
+    for pieces in (2, 7):
+        assert _in_pieces(sc, pieces) == one, f"{pieces} pieces changed the {solver} battle"
+
+
+def test_a_tactical_battle_in_pieces_is_one_advance():
+    sc = warroom.load_scenario(RIDGE)
+    one = _in_pieces(sc, 1, seed=22, replication=0)
+    for pieces in (2, 7):
+        assert _in_pieces(sc, pieces, seed=22, replication=0) == one
+
+
+def _small_tactical():
+    gun = {"id": "gun", "range": 80, "rate": 0.5, "accuracy": 0.3, "damage": {"soft": 1}}
+    types = [soldier(speed=2.0, weapons=[gun])]
+    blue = [{"id": "line", "type": "soldier", "count": 12, "deploy": {"area": [20, 40, 40, 60]},
+             "orders": {"kind": "hold"}}]
+    red = [{"id": "assault", "type": "soldier", "count": 12,
+            "deploy": {"area": [140, 40, 160, 60]}, "orders": {"kind": "advance"}}]
+    return tactical(types, blue, red, size=(40, 20), cell=5.0, end=120)
+
+
+def test_every_registered_engine_conforms():
+    worlds = {"aggregate": [_aggregate(s) for s in ("ode", "ctmc", "tau_leap", "salvo")],
+              "tactical": [_small_tactical()]}
+    assert set(ENGINES) == set(worlds)
+    for scale, scenarios in worlds.items():
+        for sc in scenarios:
+            world, engine = compile_scenario(sc)
+            assert engine.scale == scale
+            check_engine(engine, world)
+
+
+# ---- orders at run time -----------------------------------------------------------------
+def _reserve_battle():
+    """Blue's line (400) faces red (600) while blue's reserve (300) waits behind it. Square
+    law: held back, the line is destroyed and blue (300 < 350) breaks; committed at once,
+    700 v 600 leaves blue near 470 when red falls below 300 and breaks."""
+    data = {"version": 1, "name": "reserve", "seed": 1,
+            "clock": {"start": 0, "end": 40, "step": 0.5, "unit": "hour"},
+            "sides": [{"id": "blue", "forces": [{"id": "line", "strength": 400},
+                                                {"id": "reserve", "strength": 300}],
+                       "breakpoints": [{"kind": "strength", "below": 0.5}]},
+                      {"id": "red", "forces": [{"id": "attack", "strength": 600}],
+                       "breakpoints": [{"kind": "strength", "below": 0.5}]}],
+            "engagements": [{"id": "field", "law": "square", "solver": "ctmc",
+                             "fire": [{"shooter": "line", "target": "attack", "rate": 0.05},
+                                      {"shooter": "reserve", "target": "attack", "rate": 0.05},
+                                      {"shooter": "attack", "target": "line", "rate": 0.05},
+                                      {"shooter": "attack", "target": "reserve",
+                                       "rate": 0.05}]}]}
+    return validate(data)
+
+
+def _reserve_runs(commit_at, n=40):
+    sc = _reserve_battle()
+    world, engine = compile_scenario(sc)
+    reserve = world.force_ids.index("reserve")
+    out = []
+    for i in range(n):
+        orders = [(0.0, Order(OrderKind.hold_back, force=reserve))]
+        if commit_at is not None:
+            orders.append((commit_at, Order(OrderKind.commit, force=reserve)))
+        st = run(engine, world, [Scripted(0, orders)], seed=7, replication=i)
+        out.append(engine.result(world, st))
+    return out, reserve
+
+
+def test_a_reserve_committed_at_t_fights_from_t_and_turns_the_battle():
+    committed, reserve = _reserve_runs(1.0)
+    held, _ = _reserve_runs(None)
+    for r in committed:
+        ts = r.timeseries().to_pandas()
+        mine = ts[ts.force == "reserve"]
+        assert (mine[mine.t <= 1.0].lost == 0).all()  # not before T
+        assert mine.lost.iloc[-1] > 0  # and from T it fights
+        given = [e for e in r.events if e.kind.name == "order_given"]
+        assert [e.t for e in given] == [0.0, 1.0]
+    for r in held:
+        assert r.final_ledger()["reserve"]["lost"] == 0
+    p_commit = np.mean([r.winner == "blue" for r in committed])
+    p_held = np.mean([r.winner == "blue" for r in held])
+    lost_c = np.array([r.side_summary()["red"]["lost"] for r in committed])
+    lost_h = np.array([r.side_summary()["red"]["lost"] for r in held])
+    se = math.sqrt(lost_c.var(ddof=1) / len(lost_c) + lost_h.var(ddof=1) / len(lost_h))
+    assert lost_c.mean() - lost_h.mean() > 3 * max(se, 1e-9)
+    assert p_commit > 0.9 and p_held == 0.0
+
+
+def _held_then_advance(advance_at):
+    gun = {"id": "gun", "range": 30, "rate": 1.0, "accuracy": 0.5, "damage": {"soft": 1}}
+    types = [soldier(speed=2.0, weapons=[gun]), soldier("post")]
+    blue = [{"id": "raid", "type": "soldier", "count": 8, "deploy": {"area": [10, 40, 20, 60]},
+             "orders": {"kind": "hold"}}]
+    red = [{"id": "posts", "type": "post", "count": 8, "deploy": {"area": [170, 40, 190, 60]},
+            "orders": {"kind": "hold"}}]
+    sc = tactical(types, blue, red, size=(40, 20), cell=5.0, end=150)
+    world, engine = compile_scenario(sc)
+    orders = [] if advance_at is None else [(advance_at, Order(OrderKind.advance, force=0))]
+    return world, engine, orders
+
+
+def test_a_held_force_told_to_advance_moves_from_t_and_wins():
+    world, engine, orders = _held_then_advance(20.0)
+    st = engine.reset(world, 3, 0)
+    x_start = st.x.copy()
+    ctl = Scripted(0, orders)
+    from warroom.core import advance_with
+
+    advance_with(engine, world, st, [ctl], 20.0)
+    assert st.t == 20.0 and np.array_equal(st.x, x_start)  # not before T
+    advance_with(engine, world, st, [ctl], 21.0)
+    raid = world.ent_force == 0
+    assert (st.x[raid] > x_start[raid]).all()  # from T on
+    kills = []
+    for advance_at in (20.0, None):
+        world, engine, orders = _held_then_advance(advance_at)
+        k = [engine.result(world, run(engine, world, [Scripted(0, orders)], 3, i))
+             .side_summary()["red"]["lost"] for i in range(12)]
+        kills.append(np.array(k))
+    se = math.sqrt(kills[0].var(ddof=1) / 12 + kills[1].var(ddof=1) / 12)
+    assert kills[1].sum() == 0  # out of range, holding, nobody is hit
+    assert kills[0].mean() > 3 * max(se, 1e-9)
+
+
+def test_a_withdrawal_starts_from_where_the_force_stands():
+    """The route's first point lies towards the enemy: the force must not drive to it."""
+    gun = {"id": "gun", "range": 20, "rate": 0.5, "accuracy": 0.3, "damage": {"soft": 1}}
+    types = [soldier(speed=2.0, weapons=[gun])]
+    blue = [{"id": "main", "type": "soldier", "count": 6, "deploy": {"area": [95, 45, 105, 55]},
+             "orders": {"kind": "withdraw", "route": [[150, 50], [100, 50], [10, 50]]}}]
+    red = [{"id": "attack", "type": "soldier", "count": 6,
+            "deploy": {"area": [180, 45, 190, 55]}, "orders": {"kind": "hold"}}]
+    sc = tactical(types, blue, red, size=(40, 20), cell=5.0, end=10)
+    world, engine = compile_scenario(sc)
+    st = engine.reset(world, 1, 0)
+    x0 = st.x.copy()
+    engine.advance(world, st, 10.0)
+    assert (st.x[world.ent_force == 0] < x0[world.ent_force == 0]).all()  # west, away
+
+
+# ---- modifiers ---------------------------------------------------------------------------
+def test_halving_fire_halves_the_kill_rate_exactly_under_the_ode():
+    from warroom.attrition.rates import rates_at
+
+    sc = duel(1000, 800, 0.02, 0.03, end=20)
+    world, _ = compile_scenario(sc)
+    x = np.array([900.0, 700.0])
+    full = rates_at(world, x, np.ones(1, bool))
+    half = rates_at(world, x, np.ones(1, bool), fire=np.array([0.5, 1.0]))
+    assert half[0] == full[0] / 2 and half[1] == full[1]
+    # a whole battle with x's modifier at one half is the battle with x's rate halved
+    halved = warroom.simulate(sc, systems=[_Start(0)])
+    slower = warroom.simulate(duel(1000, 800, 0.01, 0.03, end=20))
+    assert halved.timeseries().equals(slower.timeseries())
+
+
+class _Start:
+    """Sets a force's fire modifier to one half before the first advance."""
+
+    priority = 0
+    period = math.inf
+
+    def __init__(self, force):
+        self.force = force
+
+    def update(self, t, dt, forces):
+        forces.modifiers[FIRE, self.force] = 0.5
+
+
+def test_halving_fire_halves_a_tactical_kill_rate():
+    """One rifleman against a crowd it cannot run out of: one shot a second, every hit kills,
+    so kills in 200 s are Binomial(200, p); with p = 0.6 and p = 0.3 over 10 replications the
+    means differ from 120 and 60 by at most 4 standard errors (sqrt(200 p (1-p) / 10))."""
+    gun = {"id": "gun", "range": 500, "rate": 1.0, "accuracy": 0.6, "damage": {"soft": 1}}
+    types = [soldier(weapons=[gun]), soldier("dummy")]
+    blue = [{"id": "rifle", "type": "soldier", "count": 1, "deploy": {"at": [10, 50]},
+             "orders": {"kind": "hold"}}]
+    red = [{"id": "crowd", "type": "dummy", "count": 600, "deploy": {"area": [60, 10, 90, 90]},
+            "orders": {"kind": "hold"}}]
+    sc = tactical(types, blue, red, end=200)
+    means = []
+    for systems in ((), (_Start(0),)):
+        kills = [warroom.simulate(sc, seed=4, replication=i, systems=systems)
+                 .side_summary()["red"]["lost"] for i in range(10)]
+        means.append(np.mean(kills))
+    for m, p in zip(means, (0.6, 0.3), strict=True):
+        assert abs(m - 200 * p) < 4 * math.sqrt(200 * p * (1 - p) / 10)
+
+
+# ---- three sides and late sides ----------------------------------------------------------
+def _three_sides(third_breaks_at=5.0, third_strength=500, arrives=None):
+    forces_c = {"id": "c", "strength": third_strength}
+    if arrives is not None:
+        forces_c["reinforcements"] = [{"at": arrives, "amount": 500}]
+    def engagement(u, v):
+        return {"id": u + v, "law": "linear", "solver": "ode",
+                "fire": [{"shooter": u, "target": v, "rate": 0.00005},
+                         {"shooter": v, "target": u, "rate": 0.00005}]}
+
+    spent = [{"kind": "strength", "below": 0.3}]
+    sides = [{"id": "alpha", "forces": [{"id": "a", "strength": 1000}], "breakpoints": spent},
+             {"id": "beta", "forces": [{"id": "b", "strength": 800}], "breakpoints": spent},
+             {"id": "gamma", "forces": [forces_c],
+              "breakpoints": ([{"id": "gamma-quits", "kind": "time", "at": third_breaks_at}]
+                              if third_breaks_at is not None else [])}]
+    data = {"version": 1, "name": "three", "seed": 1,
+            "clock": {"start": 0, "end": 60, "step": 0.5, "unit": "day"},
+            "sides": sides,
+            "engagements": [engagement("a", "b"), engagement("a", "c"), engagement("b", "c")]}
+    return validate(copy.deepcopy(data))
+
+
+def test_a_side_that_broke_stops_losing_and_the_others_fight_on():
+    r = warroom.simulate(_three_sides())
+    ts = r.timeseries().to_pandas()
+    gamma = ts[ts.force == "c"]
+    at_break = gamma[gamma.t == 5.0].lost.iloc[0]
+    assert at_break > 0 and (gamma[gamma.t >= 5.0].lost == at_break).all()
+    beta_after = ts[(ts.force == "b") & (ts.t > 5.0)].lost
+    assert beta_after.iloc[-1] > beta_after.iloc[0]  # alpha and beta fight on
+    assert r.winner == "alpha" and r.end_reason == "side_broke"
+    assert r.end_time > 5.0
+    assert [e.subject for e in r.events if e.kind.name == "side_broke"] == ["gamma", "beta"]
+
+
+def test_a_side_that_starts_empty_does_not_break_before_it_arrives():
+    r = warroom.simulate(_three_sides(third_breaks_at=None, third_strength=0, arrives=10.0))
+    broke = {e.subject: e.t for e in r.events if e.kind.name == "side_broke"}
+    assert "gamma" not in broke or broke["gamma"] > 10.0
+    ts = r.timeseries().to_pandas()
+    assert ts[(ts.force == "c") & (ts.t > 10.0)].lost.max() > 0  # it arrived and fought
+
+
+def _tactical_three(late=False):
+    gun = {"id": "gun", "range": 300, "rate": 0.5, "accuracy": 0.2, "damage": {"soft": 1}}
+    types = [soldier(weapons=[gun])]
+    sides = [{"id": "blue", "forces": [{"id": "b", "type": "soldier", "count": 30,
+                                        "deploy": {"area": [10, 10, 40, 40]},
+                                        "orders": {"kind": "hold"}}]},
+             {"id": "red", "forces": [{"id": "r", "type": "soldier", "count": 20,
+                                       "deploy": {"area": [160, 10, 190, 40]},
+                                       "orders": {"kind": "hold"}}]},
+             {"id": "green", "forces": [{"id": "g", "type": "soldier", "count": 20,
+                                         "deploy": {"area": [80, 160, 120, 190]},
+                                         "orders": {"kind": "hold"},
+                                         **({"arrive": 30.0} if late else {})}],
+              "breakpoints": [] if late else [{"id": "green-quits", "kind": "time", "at": 10}]}]
+    data = tactical(types, sides[0]["forces"], sides[1]["forces"], size=(40, 40), cell=5.0,
+                    end=400).model_dump(
+        mode="json", by_alias=True, exclude_none=True)
+    data["sides"] = sides
+    return validate(data)
+
+
+def test_a_tactical_side_that_broke_stops_losing():
+    r = warroom.simulate(_tactical_three(), seed=2)
+    ts = r.timeseries().to_pandas()
+    green = ts[ts.force == "g"]
+    at_break = green[green.t == 10.0].lost.iloc[0]
+    assert (green[green.t >= 10.0].lost == at_break).all()
+    assert r.winner == "blue" and r.end_time > 10.0
+    assert [e.subject for e in r.events if e.kind.name == "side_broke"][0] == "green"
+
+
+def test_a_late_tactical_side_does_not_break_before_it_arrives():
+    r = warroom.simulate(_tactical_three(late=True), seed=2)
+    broke = {e.subject: e.t for e in r.events if e.kind.name == "side_broke"}
+    assert broke.get("green", math.inf) > 30.0
+    arrived = [e.t for e in r.events if e.kind.name == "reinforcement_arrived"]
+    assert arrived and arrived[0] == pytest.approx(30.0)
