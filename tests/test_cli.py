@@ -128,7 +128,7 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 1945 and len(manifest["scenario_hash"]) == 64
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 2  # self-contained
+    assert html.count("data:image/png;base64,") == 3  # self-contained: strength, ledger, exchange
     assert "japan breaks" in html
     assert not list(tmp_path.glob(".*partial*"))
 

@@ -20,8 +20,15 @@ def test_scenario_format_reference_is_generated_from_the_schema():
 
 @pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.stem)
 def test_python_blocks_in_docs_run(page):
+    namespace: dict = {}  # a page's blocks build on each other, as a reader runs them
     for block in re.findall(r"```python\n(.*?)```", page.read_text(), re.S):
-        exec(compile(block, str(page), "exec"), {})
+        exec(compile(block, str(page), "exec"), namespace)
+
+
+def test_the_worked_mechanic_in_the_architecture_page_is_its_example_file():
+    blocks = re.findall(r"```python\n(.*?)```", (DOCS / "architecture.md").read_text(), re.S)
+    code = (DOCS / "examples" / "fatigue.py").read_text()
+    assert blocks[0].strip() in code  # the file adds only its docstring
 
 
 def test_tutorial_example_checks_and_runs(tmp_path):

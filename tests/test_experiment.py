@@ -235,3 +235,25 @@ def test_differences_name_changed_fields_by_dotted_path():
         "sides.a.forces.x.strength: 5 -> 6",
         "sides.a.forces.y: (absent) -> {'id': 'y', 'strength': 1}",
         "clock: {'end': 10} -> (absent)", "notes.1: 2 -> 3"]
+
+
+@pytest.mark.parametrize("path", [HILL, Path("scenarios/ridge_road.yaml")],
+                         ids=["ctmc", "tactical"])
+def test_tables_and_summary_give_figures_per_force(path):
+    """Per force (lost, withdrawn, final) beside per side, batched or not, equal to the
+    ledger of the same replication run alone."""
+    sc = warroom.load_scenario(path)
+    res = experiment(sc, 3, seed=5)
+    rows = res.replications.to_pylist()
+    for i, row in enumerate(rows):
+        alone = warroom.simulate(sc, seed=5, replication=i)
+        for force, led in alone.final_ledger().items():
+            assert [row[f"{k}_{force}"] for k in ("lost", "withdrawn", "final")] == [
+                led["lost"], led["withdrawn"], led["final"]]
+        for side, led in alone.side_summary().items():
+            assert row[f"withdrawn_{side}"] == led["withdrawn"]
+    forces = res.summary["points"][0]["forces"]
+    assert set(forces) == set(alone.final_ledger())
+    some = next(iter(forces))
+    assert forces[some]["lost"]["mean"] == pytest.approx(
+        sum(r[f"lost_{some}"] for r in rows) / 3)

@@ -15,7 +15,7 @@ from .stochastic import CTMC, TAU_LEAP, _outcome, run_stochastic
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _batch(w, s, gen, view, flags, layout, words, method, tau, n_sides, grid, final, lost,
-           end_time, winner, reason, deciding, series):
+           withdrawn, end_time, winner, reason, deciding, series):
     F = w.x0.shape[0]
     for r in range(words.shape[0]):
         seed_slot(view, words[r], layout)
@@ -26,6 +26,7 @@ def _batch(w, s, gen, view, flags, layout, words, method, tau, n_sides, grid, fi
         _outcome(w, s, r, final, end_time, winner, reason)
         for f in range(F):
             lost[r, f] = s.rec_led[n_rec - 1, LOST, f]
+            withdrawn[r, f] = s.rec_led[n_rec - 1, WITHDRAWN, f]
         deciding[r] = int(s.scal[DECIDING])
         j = 0
         for g in range(grid.shape[0]):
@@ -43,13 +44,14 @@ def batch_outcomes(world: World, seed: int, start: int, stop: int,
                    grid: np.ndarray) -> dict[str, np.ndarray]:
     """Replications start..stop-1 of a ctmc or tau_leap world."""
     n, F, S = stop - start, world.n_forces, len(world.side_ids)
-    out = {"final": np.zeros((n, F)), "lost": np.zeros((n, F)), "end_time": np.zeros(n),
+    out = {"final": np.zeros((n, F)), "lost": np.zeros((n, F)),
+           "withdrawn": np.zeros((n, F)), "end_time": np.zeros(n),
            "winner": np.zeros(n, np.int64), "reason": np.zeros(n, np.int64),
            "deciding": np.zeros(n, np.int64), "series": np.zeros((n, S, len(grid)))}
     slot = Slot()
     method = CTMC if world.solver == "ctmc" else TAU_LEAP
     _batch(world_arrays(world), new_state(world), slot.gen, slot.view, slot.flags, slot.layout,
            child_words(seed, start, stop, "attrition"), method, world.step, S, grid,
-           out["final"], out["lost"], out["end_time"], out["winner"], out["reason"],
-           out["deciding"], out["series"])
+           out["final"], out["lost"], out["withdrawn"], out["end_time"], out["winner"],
+           out["reason"], out["deciding"], out["series"])
     return out

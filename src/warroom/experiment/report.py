@@ -30,6 +30,15 @@ def summary_rows(summary: dict, sides: list[str]) -> list[list[str]]:
     return rows
 
 
+def force_rows(point: dict) -> list[list[str]]:
+    """Each force's mean lost, withdrawn and final strength: a force that got away apart from
+    one destroyed."""
+    rows = [["force", "lost", "withdrawn", "final"]]
+    for f, v in point.get("forces", {}).items():
+        rows.append([f] + [f"{v[k]['mean']:,.1f}" for k in ("lost", "withdrawn", "final")])
+    return rows
+
+
 def _histograms(df, sides: list[str]) -> bytes:
     fig, axes = plt.subplots(1, len(sides) + 1, figsize=(4 * (len(sides) + 1), 3.2))
     for k, s in enumerate(sides):
@@ -105,6 +114,8 @@ def write_report(out: Path, summary: dict, rows: pa.Table, series: pa.Table, uni
                      ", ".join(f"{k}: {v}" for k, v in p["end_reasons"].items()),
                      ", ".join(f"{k}: {v}" for k, v in p["deciding"].items())])
     sections.append(("How battles ended", "table", ends))
+    sections.append(("Per force (first point): mean lost, withdrawn and final", "table",
+                     force_rows(summary["points"][0])))
     write_pages(out, f"Experiment: {summary['scenario']} ({summary['kind']})", sections,
                 images)
 

@@ -95,6 +95,7 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
         validate(d, f"<scenario with {p}>" if p else "<scenario>", base=base)
         texts.append(json.dumps(d))
     sides = tuple(s.id for s in sc.sides)
+    forces = tuple(f.id for s in sc.sides for f in s.forces)  # the columns of every point
     base_s = str(base or Path("."))
     manifest = {"kind": kind, "scenario": sc.name, "scenario_hash": scenario_hash(sc),
                 "seed": seed, "n": n, "points": points, "labels": labels, "sides": list(sides),
@@ -132,13 +133,13 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
             try:
                 for k, a, b in tasks:
                     keep(k, a, b, run_task(texts[k], base_s, seed, k, a, b, sides,
-                                           columns[k]))
+                                           columns[k], forces))
             finally:
                 numba.set_num_threads(threads)
         else:
             futures: dict[Future, tuple[int, int, int]] = {
                 executor.submit(run_task, texts[k], base_s, seed, k, a, b, sides,
-                                columns[k]): (k, a, b)
+                                columns[k], forces): (k, a, b)
                 for k, a, b in tasks}
             try:
                 for f in as_completed(futures):

@@ -20,6 +20,9 @@ def _stats(x: np.ndarray) -> dict[str, float]:
 def summarise(rows: pa.Table, points: list[dict], sides: tuple[str, ...],
               manifest: dict) -> dict:
     df = rows.to_pandas()
+    # every force has lost_, withdrawn_ and final_ columns beside its side's
+    forces = [c[len("withdrawn_"):] for c in df.columns
+              if c.startswith("withdrawn_") and c[len("withdrawn_"):] not in sides]
     out = {"scenario": manifest["scenario"], "scenario_hash": manifest["scenario_hash"],
            "seed": manifest["seed"], "n": manifest["n"], "kind": manifest["kind"],
            "points": []}
@@ -35,7 +38,10 @@ def summarise(rows: pa.Table, points: list[dict], sides: tuple[str, ...],
         out["points"].append({
             "point": k, "parameters": params, "n": n, "wins": wins,
             "losses": {s: _stats(d[f"lost_{s}"].to_numpy(float)) for s in sides},
+            "withdrawn": {s: _stats(d[f"withdrawn_{s}"].to_numpy(float)) for s in sides},
             "final": {s: _stats(d[f"final_{s}"].to_numpy(float)) for s in sides},
+            "forces": {f: {what: _stats(d[f"{what}_{f}"].to_numpy(float))
+                           for what in ("lost", "withdrawn", "final")} for f in forces},
             "duration": _stats(d["duration"].to_numpy(float)),
             "end_reasons": {str(k2): int(v) for k2, v in d["end_reason"].value_counts().items()},
             "deciding": {str(k2): int(v) for k2, v in

@@ -44,10 +44,13 @@ def worker_setup() -> None:
 
 
 def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
-             sides: tuple[str, ...], params: dict | None = None) -> tuple[pa.Table, pa.Table]:
+             sides: tuple[str, ...], params: dict | None = None,
+             forces: tuple[str, ...] = ()) -> tuple[pa.Table, pa.Table]:
     """Replications start..stop-1 of the scenario `text` (JSON, overrides applied): one row
-    each, with the point's parameter values, and each side's strength on a fixed time grid."""
-    rows, series = _run_task(text, base, seed, point, start, stop, sides)
+    each, with the point's parameter values, and each side's strength on a fixed time grid.
+    `forces` names the per-force columns of every point (a force an ablation removed has
+    NaN there)."""
+    rows, series = _run_task(text, base, seed, point, start, stop, sides, forces)
     for path, value in (params or {}).items():
         if path == "__remove__":
             rows = rows.append_column("removed", pa.array([",".join(value)] * rows.num_rows,
@@ -60,7 +63,7 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
 
 
 def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
-              sides: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
+              sides: tuple[str, ...], forces: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
     from ..core import run
 
     sc = _scenario(text, base)
@@ -68,18 +71,15 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
     digest = scenario_hash(sc)
     t0, t1 = float(sc.clock.start), float(sc.clock.end)
     grid = np.linspace(t0, t1, GRID_POINTS)
-    batched = _batched(sc, seed, point, start, stop, grid, sides)
+    batched = _batched(world, seed, point, start, stop, grid, sides, forces)
     if batched is not None:
         return batched
     rows: dict[str, list[Any]] = {k: [] for k in (
         "point", "replication", "seed", "winner", "end_reason", "deciding", "duration")}
-    for s in sides:
-        rows[f"lost_{s}"] = []
-        rows[f"final_{s}"] = []
     series = []
+    ledgers = []
     for i in range(start, stop):
         r = engine.result(world, run(engine, world, (), seed, i), digest)
-        summ = r.side_summary()
         rows["point"].append(point)
         rows["replication"].append(i)
         rows["seed"].append(seed)
@@ -87,10 +87,10 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
         rows["end_reason"].append(r.end_reason)
         rows["deciding"].append(r.deciding_breakpoint)
         rows["duration"].append(r.end_time - t0)
-        for s in sides:
-            rows[f"lost_{s}"].append(summ[s]["lost"])
-            rows[f"final_{s}"].append(summ[s]["final"])
+        ledgers.append([[led[k] for k in LEDGER_COLUMNS] for led in r.final_ledger().values()])
         series.append(_on_grid(r, grid, sides))
+    led = np.array(ledgers, float).reshape(len(ledgers), world.n_forces, 3)
+    _ledger_columns(rows, sides, forces, world.force_ids, world.force_side, led)
     strength = np.stack(series) if series else np.zeros((0, len(sides), GRID_POINTS))
     return _tables(rows, strength, point, start, stop, sides, grid)
 
@@ -114,20 +114,33 @@ def _tables(rows: dict[str, list[Any]], strength: np.ndarray, point: int, start:
     return table, ser
 
 
-def _batched(sc, seed: int, point: int, start: int, stop: int, grid: np.ndarray,
-             sides: tuple[str, ...]) -> tuple[pa.Table, pa.Table] | None:
+LEDGER_COLUMNS = ("lost", "withdrawn", "final")
+
+
+def _ledger_columns(rows: dict[str, list[Any]], sides: tuple[str, ...],
+                    forces: tuple[str, ...], force_ids: tuple[str, ...], force_side: np.ndarray,
+                    led: np.ndarray) -> None:
+    """lost_, withdrawn_ and final_ columns per side and per force (ids are unique across
+    sides and forces) from the (replication, force, [lost, withdrawn, final]) ledgers."""
+    for k, s in enumerate(sides):
+        mine = force_side == k
+        for j, what in enumerate(LEDGER_COLUMNS):
+            rows[f"{what}_{s}"] = led[:, mine, j].sum(axis=1).tolist()
+    for f in forces or force_ids:
+        i = force_ids.index(f) if f in force_ids else -1
+        for j, what in enumerate(LEDGER_COLUMNS):
+            rows[f"{what}_{f}"] = (led[:, i, j] if i >= 0 else np.full(len(led), np.nan)).tolist()
+
+
+def _batched(world, seed: int, point: int, start: int, stop: int, grid: np.ndarray,
+             sides: tuple[str, ...], forces: tuple[str, ...]) -> tuple[pa.Table, pa.Table] | None:
     """The compiled batch loop, where the scenario allows it (a stochastic aggregate battle):
     the same numbers as one simulate() per replication, without a Python loop."""
     from ..aggregate.registry import STOCHASTIC
     from ..events import END_REASONS
     from ..rngfast import fast_streams_available
-    from ..scenario import Scenario
-    from ..world import compile_world
 
-    if not isinstance(sc, Scenario) or not fast_streams_available():
-        return None
-    world = compile_world(sc, seed)
-    if world.solver not in STOCHASTIC:
+    if world.solver not in STOCHASTIC or not fast_streams_available():
         return None
     from ..aggregate.batch import batch_outcomes
 
@@ -140,10 +153,8 @@ def _batched(sc, seed: int, point: int, start: int, stop: int, grid: np.ndarray,
         "deciding": [None if k == -1 else "no strength left" if k < 0 else world.bp_ids[k]
                      for k in out["deciding"].tolist()],
         "duration": (out["end_time"] - world.t0).tolist()}
-    for k, s in enumerate(sides):
-        mine = world.force_side == k
-        rows[f"lost_{s}"] = out["lost"][:, mine].sum(axis=1).tolist()
-        rows[f"final_{s}"] = out["final"][:, mine].sum(axis=1).tolist()
+    led = np.stack([out["lost"], out["withdrawn"], out["final"]], axis=2)
+    _ledger_columns(rows, sides, forces, world.force_ids, world.force_side, led)
     return _tables(rows, out["series"], point, start, stop, sides, grid)
 
 

@@ -45,6 +45,27 @@ def strength_figure(ts: pd.DataFrame, unit: str) -> bytes:
     return _png(fig)
 
 
+def ledger_figure(ts: pd.DataFrame, unit: str) -> bytes:
+    """Per side, what it lost and what left the field (withdrawn, evacuated) apart, over time:
+    a force that got away is not a force destroyed."""
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    per = ts.groupby(["t", "side"], sort=False)[["lost", "withdrawn"]].sum()
+    for si, side in enumerate(dict.fromkeys(ts["side"])):
+        part = per.xs(side, level="side")
+        color = COLORS[si % len(COLORS)]
+        ax.plot(part.index, part["lost"], "-", color=color, label=f"{side}: lost")
+        if (part["withdrawn"] > 0).any():
+            ax.plot(part.index, part["withdrawn"], "--", color=color,
+                    label=f"{side}: withdrawn")
+    ax.set_xlabel(f"time ({unit}s)")
+    ax.set_ylabel("cumulative")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("Lost and withdrawn, by side")
+    return _png(fig)
+
+
 def exchange_figure(ts: pd.DataFrame, unit: str) -> bytes:
     """Enemy losses per own loss, over time, for each side."""
     fig, ax = plt.subplots(figsize=(8, 3.4))

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ..errors import UserError
-from .figures import exchange_figure, strength_figure
+from .figures import exchange_figure, ledger_figure, strength_figure
 from .narrative import narrative
 from .page import write_pages
 
@@ -46,7 +46,8 @@ def _loss_table(summary: dict) -> list[list[str]]:
 def write_reports(run: Path) -> None:
     ts, ev, summary, manifest = load_run(run)
     unit = summary["time_unit"]
-    figs = {"strength.png": strength_figure(ts, unit), "exchange.png": exchange_figure(ts, unit)}
+    figs = {"strength.png": strength_figure(ts, unit), "ledger.png": ledger_figure(ts, unit),
+            "exchange.png": exchange_figure(ts, unit)}
     events = [["t", "event"]] + [[f"{r.t:g}", r.message] for r in ev.itertuples()]
     facts = [["", ""], ["scenario", summary["scenario"]], ["seed", str(manifest["seed"])],
              ["solver", summary["solver"]], ["scenario hash", manifest["scenario_hash"]],
@@ -54,6 +55,7 @@ def write_reports(run: Path) -> None:
     sections: list = [
         ("", "text", narrative(summary, ev)),
         ("Strength over time", "image", "strength.png"),
+        ("Lost and withdrawn", "image", "ledger.png"),
         ("Exchange ratio", "image", "exchange.png"),
         ("Losses", "table", _loss_table(summary)),
     ]
