@@ -33,6 +33,7 @@ import argparse
 import os
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -123,12 +124,19 @@ def stage(tmp: Path, label: str, root: Path, src: Path) -> tuple[Path, dict[str,
 
 def run(label: str, cmd: list[str], root: Path, env: dict[str, str]) -> tuple[str, float]:
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    # a session of its own, so that an interrupted run takes the bench's pool workers with it
+    p = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, start_new_session=True)
+    try:
+        out, err = p.communicate()
+    except BaseException:
+        os.killpg(p.pid, signal.SIGKILL)
+        raise
     took = time.perf_counter() - t0
     if p.returncode:
-        tail = "\n".join((p.stdout + p.stderr).strip().splitlines()[-20:])
+        tail = "\n".join((out + err).strip().splitlines()[-20:])
         sys.exit(f"{label}: {shlex.join(cmd)} exited with {p.returncode}\n{tail}")
-    return p.stdout, took
+    return out, took
 
 
 def fmt(v: float) -> str:
@@ -173,6 +181,8 @@ def main() -> None:
     ap.add_argument("--mc-args", default="", help='passed to lanchester_mc.py, e.g. "--reps 1000"')
     ap.add_argument("--exp-args", default="", help='passed to experiments.py, e.g. "--tac-n 24"')
     a = ap.parse_args()
+    # SIGTERM (timeout, kill) as an exception, so that the worktrees are removed all the same
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     benches = ["experiments"] if a.experiments else a.benches
     extra = {"front": a.front_args, "mc": a.mc_args, "experiments": a.exp_args}
     if not (SHARED / "peers").is_dir():
@@ -197,9 +207,10 @@ def main() -> None:
             staged = {t: stage(tmp, t, *trees[t]) for t in TREES}
             for b in benches:  # untimed, so that no round pays for numba's compilation
                 for t in TREES:
-                    run(t, [sys.executable, str(staged[t][0] / SCRIPTS[b]), *WARMUP[b]],
-                        trees[t][0], staged[t][1])
-            print(f"warm-up done in {time.perf_counter() - t_start:.0f} s", file=sys.stderr)
+                    _, took = run(t, [sys.executable, str(staged[t][0] / SCRIPTS[b]),
+                                      *WARMUP[b]], trees[t][0], staged[t][1])
+                    print(f"warm-up {t:6} {SCRIPTS[b]}: {took:.1f} s", file=sys.stderr,
+                          flush=True)
             cmds = {(b, t): [sys.executable, str(staged[t][0] / SCRIPTS[b]),
                              *shlex.split(extra[b])] for b in benches for t in TREES}
             got: dict[str, dict[str, list]] = {b: {t: [] for t in TREES} for b in benches}

@@ -325,3 +325,17 @@ def test_a_late_tactical_side_does_not_break_before_it_arrives():
     assert broke.get("green", math.inf) > 30.0
     arrived = [e.t for e in r.events if e.kind.name == "reinforcement_arrived"]
     assert arrived and arrived[0] == pytest.approx(30.0)
+
+
+def test_the_order_queue_takes_items_by_time_priority_then_sequence():
+    from warroom.core import Queue
+
+    q: Queue[str] = Queue()
+    for t, item, prio in [(2.0, "c", 0), (1.0, "b", 1), (1.0, "a", 0), (1.0, "a2", 0)]:
+        q.push(t, item, prio)
+    assert q.next_time() == 1.0
+    assert q.pop_due(1.0) == ["a", "a2", "b"] and q.pop_due(1.5) == []
+    q.push(1.5, "pushed while running")
+    assert q.pop_due(5.0) == ["pushed while running", "c"] and q.next_time() == math.inf
+    with pytest.raises(ValueError):
+        q.push(math.nan, "never")

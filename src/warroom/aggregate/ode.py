@@ -20,8 +20,8 @@ from scipy.integrate import DOP853
 from scipy.optimize import brentq
 
 from ..attrition.rates import pair_rates
-from ..core.codes import FIRE
-from ..world.compile import BP_RATIO, BP_STRENGTH, World
+from ..core.codes import BP_RATIO, BP_STRENGTH, FIRE
+from ..world.compile import World
 from .schedule import EPS_T, record_grid_at, resolve
 from .state import ARRIVED, ENDED, LOST, WITHDRAWN, BattleState, T, WorldArrays
 

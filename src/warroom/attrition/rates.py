@@ -12,16 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..world.compile import ALLOC_FIXED, ALLOC_NONE, ALLOC_PRIORITY, ALLOC_PROPORTIONAL
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _pow(x: float, e: float) -> float:
-    if e == 0.0:
-        return 1.0
-    if e == 1.0:
-        return x
-    return x**e
+from ..core.codes import ALLOC_FIXED, ALLOC_NONE, ALLOC_PRIORITY, ALLOC_PROPORTIONAL
+from .two_force import rate
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -78,7 +70,7 @@ def pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
         elif a == ALLOC_PRIORITY:
             g = pair_group[i]
             w = 1.0 / nbest[g] if rank[i] == best[g] else 0.0
-        r = k[i] * w * fire[s] * _pow(x[s], q[i]) * _pow(x[t], p[i])
+        r = rate(x[t], x[s], k[i] * w * fire[s], p[i], q[i])
         out[i] = r
         total += r
     return total

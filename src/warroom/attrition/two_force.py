@@ -3,8 +3,8 @@
     dX/dt = -b * Y**q * X**p,    dY/dt = -a * X**q' * Y**p'
 
 `loss_rate` is a numba ufunc so that the same compiled formula serves NumPy arrays (Engel's
-integrals) and scalar calls inside jitted integrators. It is `attrition.rates.pair_rates` for one
-pair with allocation weight 1, in the same order of operations, so the two agree to the bit.
+integrals) and scalar calls inside jitted integrators; `rate` is the same formula as a scalar
+kernel, which `attrition.rates.pair_rates` calls for every fire pair.
 """
 
 from __future__ import annotations
@@ -22,13 +22,18 @@ def _pow(x: float, e: float) -> float:
     return x**e
 
 
-@vectorize([float64(float64, float64, float64, float64, float64)], cache=True, nopython=True)
-def loss_rate(target, shooter, k, p, q):
+def _rate(target, shooter, k, p, q):
     """Targets lost per unit time to `shooter`: k * shooter**q * target**p; none once either
     side is gone (so logarithmic losses stop with the enemy, as in the engine)."""
     if target <= 0.0 or shooter <= 0.0:
         return 0.0
     return k * _pow(shooter, q) * _pow(target, p)
+
+
+# one formula, compiled twice: a scalar kernel for the engine's fire pairs and a ufunc
+rate = njit(cache=True, nogil=True, error_model="numpy", inline="always")(_rate)
+loss_rate = vectorize([float64(float64, float64, float64, float64, float64)], cache=True,
+                      nopython=True)(_rate)
 
 
 @njit(cache=True, nogil=True, inline="always")

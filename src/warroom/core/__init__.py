@@ -15,6 +15,8 @@ from .engine import (
     run,
 )
 from .orders import Order, OrderError, OrderKind
+from .queue import Queue
 
 __all__ = ["ENGINES", "Controller", "Engine", "Forces", "Observation", "Order", "OrderError",
-           "OrderKind", "Scripted", "System", "advance_with", "engine_for", "register", "run"]
+           "OrderKind", "Queue", "Scripted", "System", "advance_with", "engine_for", "register",
+           "run"]

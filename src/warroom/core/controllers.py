@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 from .engine import Observation
 from .orders import Order
+from .queue import Queue
 
 
 class Scripted:
@@ -14,15 +14,12 @@ class Scripted:
 
     def __init__(self, side: int, orders: Iterable[tuple[float, Order]]):
         self.side = side
-        self.orders = sorted(orders, key=lambda to: to[0])
-        self.next = 0
+        self.queue: Queue[Order] = Queue()
+        for t, order in orders:
+            self.queue.push(float(t), order)
 
     def wake(self, t: float) -> float:
-        return self.orders[self.next][0] if self.next < len(self.orders) else math.inf
+        return self.queue.next_time()
 
     def decide(self, t: float, obs: Observation) -> list[Order]:
-        due = []
-        while self.next < len(self.orders) and self.orders[self.next][0] <= t:
-            due.append(self.orders[self.next][1])
-            self.next += 1
-        return due
+        return self.queue.pop_due(t)

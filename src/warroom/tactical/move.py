@@ -18,8 +18,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..core.codes import ADVANCE, HOLD, WITHDRAW
 from ..terrain.los import cell_of
-from .world import ADVANCE, HOLD, WITHDRAW
 
 
 @njit(cache=True, error_model="numpy", parallel=True)

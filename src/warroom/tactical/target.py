@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from ..core.codes import AREA, NEAREST, PRIORITY, RANDOM, WEAKEST
 from ..terrain.los import visible
-from .world import AREA, NEAREST, PRIORITY, RANDOM, WEAKEST
 
 CHUNKS = 256
 

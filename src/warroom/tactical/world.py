@@ -8,23 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.codes import (  # noqa: F401  (re-exported for the tactical systems)
-    ADVANCE,
-    AREA,
-    BP_KINDS,
-    HOLD,
-    MANOEUVRES,
-    MOVE,
-    NEAREST,
-    PRIORITY,
-    RANDOM,
-    ROLES,
-    RULES,
-    TARGET_CLASSES,
-    UNRANKED,
-    WEAKEST,
-    WITHDRAW,
-)
+from ..core.codes import BP_KINDS, MANOEUVRES, ROLES, RULES, TARGET_CLASSES, UNRANKED
 from ..rng import stream
 from ..scenario.tactical import OrderKind, Rule, TacticalScenario
 from ..terrain.classes import MOBILITY

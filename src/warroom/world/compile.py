@@ -10,23 +10,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.codes import (  # noqa: F401  (re-exported for the aggregate solvers)
+from ..attrition.laws import AIMED, AREA, LOGARITHMIC
+from ..core.codes import (
     ALLOC_FIXED,
     ALLOC_NONE,
     ALLOC_PRIORITY,
     ALLOC_PROPORTIONAL,
     BP_KINDS,
-    BP_RATIO,
-    BP_STRENGTH,
     BP_TIME,
 )
 from ..scenario.model import Allocation, Law, Scenario
-
-# exponents (p on the target, q on the shooter) of dX/dt = -k * X^p * Y^q for each kind of fire
-AIMED = (0.0, 1.0)
-AREA = (1.0, 1.0)
-LOGARITHMIC = (1.0, 0.0)
-
 
 
 @dataclass(frozen=True, eq=False)
