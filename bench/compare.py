@@ -19,11 +19,15 @@ themselves; warroom is imported from the tree's src (PYTHONPATH, checked before 
 a numba cache of its own (NUMBA_CACHE_DIR), and the working directory is the tree's root (for
 scenarios/). The before tree is a temporary `git worktree` of --before-rev unless --before names
 one; the after tree is this checkout, uncommitted edits included, unless --after or --after-rev
-says otherwise. A small untimed run of each bench per tree first fills the numba caches. Nothing
-is written outside a temporary directory, which is removed at the end (worktrees too).
+says otherwise. A small untimed run of each bench per tree first fills the numba caches, so
+that no round pays for compilation. Nothing is written outside a temporary directory, removed
+at the end with the worktrees, except the caches where --numba-cache names a folder to keep
+them in for the next invocation (of use only for trees given by path: a worktree's path is new
+each time, and numba keys its caches by source path).
 
-Usage: python bench/compare.py [--before-rev ad871cc | --before PATH] [--after PATH] [--rounds 5]
-           [--benches front mc] [--front-args="--sizes 1000 10000"] [--mc-args="--reps 2000"]
+Usage: python bench/compare.py [--before-rev ad871cc | --before PATH] [--after PATH | --after-rev
+           REV] [--rounds 5] [--benches front mc] [--front-args="--sizes 1000 10000"]
+           [--mc-args="--reps 2000"] [--numba-cache DIR]
        python bench/compare.py --experiments [--rounds 3] [--exp-args="--tac-n 24 --agg-n 5000"]
 """
 
@@ -45,9 +49,13 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"  # the bench scripts look for parents[1].parent / "shared"
 SCRIPTS = {"front": "front.py", "mc": "lanchester_mc.py", "experiments": "experiments.py"}
 TREES = ("before", "after")
-# the smallest runs that load every kernel a bench uses, to fill each tree's numba cache
-WARMUP = {"front": ["--worker", "1000", "--steps", "2"], "mc": ["--reps", "20", "--repeat", "1"],
-          "experiments": ["--agg-n", "8", "--tac-n", "2", "--repeat", "1"]}
+# the smallest runs that load every kernel a bench uses, to fill each tree's numba cache; for
+# experiments in this process only, as its pool's two workers would compile side by side
+WARMUP = {"front": ["{script}", "--worker", "1000", "--steps", "2"],
+          "mc": ["{script}", "--reps", "20", "--repeat", "1"],
+          "experiments": ["-c", "import warroom; from warroom.experiment import experiment as e\n"
+                          "for n in 'hill_defence', 'ridge_road':\n"
+                          "    e(warroom.load_scenario(f'scenarios/{n}.yaml'), 2, seed=9)"]}
 
 
 def tables(text: str) -> list[list[dict[str, str]]]:
@@ -105,7 +113,8 @@ def describe(root: Path, rev: str | None) -> str:
     return f"{head.stdout.strip() or '?'}{' + uncommitted changes' if dirty else ''} ({where})"
 
 
-def stage(tmp: Path, label: str, root: Path, src: Path) -> tuple[Path, dict[str, str]]:
+def stage(tmp: Path, label: str, root: Path, src: Path,
+          cache: Path) -> tuple[Path, dict[str, str]]:
     """Copy the tree's bench scripts to tmp/label/repo/bench beside a link tmp/label/shared, and
     return that bench folder and the environment its runs get."""
     bench = tmp / label / "repo" / "bench"
@@ -113,7 +122,7 @@ def stage(tmp: Path, label: str, root: Path, src: Path) -> tuple[Path, dict[str,
     for f in (root / "bench").glob("*.py"):
         shutil.copy2(f, bench / f.name)  # a copy, not a link: the scripts resolve __file__
     (tmp / label / "shared").symlink_to(SHARED)
-    env = {**os.environ, "PYTHONPATH": str(src), "NUMBA_CACHE_DIR": str(tmp / label / "numba")}
+    env = {**os.environ, "PYTHONPATH": str(src), "NUMBA_CACHE_DIR": str(cache / label)}
     probe = subprocess.run([sys.executable, "-c", "import warroom; print(warroom.__file__)"],
                            cwd=root, env=env, capture_output=True, text=True)
     got = Path(probe.stdout.strip() or ".").resolve()
@@ -151,12 +160,10 @@ def report(bench: str, cmd: str, got: dict[str, list[dict[str, float]]]) -> None
     names = dict.fromkeys(k for t in TREES for r in got[t] for k in r)
     for name in names:
         vals = {t: [r[name] for r in got[t] if name in r] for t in TREES}
-        cells, med = [], {}
-        for t in TREES:
-            v = vals[t]
-            med[t] = statistics.median(v) if v else None
-            cells.append(f"{fmt(med[t])} ({fmt(min(v))}-{fmt(max(v))})" if v else "-")
-        if med["before"] is None or med["after"] is None:
+        med = {t: statistics.median(v) for t, v in vals.items() if v}
+        cells = [f"{fmt(med[t])} ({fmt(min(vals[t]))}-{fmt(max(vals[t]))})" if t in med else "-"
+                 for t in TREES]
+        if len(med) < 2:
             ratio, verdict = "-", "n/a (missing in one tree)"
         else:
             ratio = f"{med['after'] / med['before']:.3f}"
@@ -180,6 +187,9 @@ def main() -> None:
     ap.add_argument("--front-args", default="", help='passed to front.py, e.g. "--sizes 1000"')
     ap.add_argument("--mc-args", default="", help='passed to lanchester_mc.py, e.g. "--reps 1000"')
     ap.add_argument("--exp-args", default="", help='passed to experiments.py, e.g. "--tac-n 24"')
+    ap.add_argument("--numba-cache", type=Path,
+                    help="keep the numba caches in DIR/before and DIR/after for the next run "
+                    "(safe: numba keys them by source path and stamp); default: a temporary one")
     a = ap.parse_args()
     # SIGTERM (timeout, kill) as an exception, so that the worktrees are removed all the same
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -204,11 +214,13 @@ def main() -> None:
                     worktrees.append(path)
                 trees[t] = tree_paths(path)
                 names[t] = describe(trees[t][0], rev)
-            staged = {t: stage(tmp, t, *trees[t]) for t in TREES}
+            staged = {t: stage(tmp, t, *trees[t], a.numba_cache or tmp / "numba") for t in TREES}
             for b in benches:  # untimed, so that no round pays for numba's compilation
                 for t in TREES:
-                    _, took = run(t, [sys.executable, str(staged[t][0] / SCRIPTS[b]),
-                                      *WARMUP[b]], trees[t][0], staged[t][1])
+                    script = str(staged[t][0] / SCRIPTS[b])
+                    _, took = run(t, [sys.executable, *(script if x == "{script}" else x
+                                                        for x in WARMUP[b])],
+                                  trees[t][0], staged[t][1])
                     print(f"warm-up {t:6} {SCRIPTS[b]}: {took:.1f} s", file=sys.stderr,
                           flush=True)
             cmds = {(b, t): [sys.executable, str(staged[t][0] / SCRIPTS[b]),

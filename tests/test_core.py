@@ -339,3 +339,130 @@ def test_the_order_queue_takes_items_by_time_priority_then_sequence():
     assert q.pop_due(5.0) == ["pushed while running", "c"] and q.next_time() == math.inf
     with pytest.raises(ValueError):
         q.push(math.nan, "never")
+
+
+# ---- changes during a pause: orders and mechanics --------------------------------------
+class _CeaseFire:
+    """From t = 5 on, every force's fire modifier is 0: nobody hits anyone any more."""
+
+    priority, period = 0, 5.0
+
+    def update(self, t, dt, forces):
+        if t >= 5.0:
+            forces.modifiers[FIRE] = 0.0
+
+
+@pytest.mark.parametrize("solver", ["ode", "closed_form", "salvo", "ctmc", "tau_leap"])
+def test_a_mechanic_that_stops_all_fire_stops_all_losses(solver):
+    sc = _aggregate(solver)
+    world, engine = compile_scenario(sc)
+    if world.t_end <= 5.0:
+        sc = duel(1000, 800, 0.02, 0.03, solver=solver, end=30, step=1.0,
+                  **({"engagement": {"law": "salvo"}} if solver == "salvo" else {}))
+        world, engine = compile_scenario(sc)
+    from warroom.core import Systems, advance_with
+
+    states = []
+    for pieces in (1, 3):
+        st = engine.reset(world, 1, 0)
+        systems = Systems([_CeaseFire()])
+        for until in [*np.linspace(world.t0, world.t_end, pieces + 1)[1:-1], math.inf]:
+            advance_with(engine, world, st, [], float(until), systems)
+        states.append(engine.result(world, st))
+    r = states[0]
+    ts = r.timeseries().to_pandas()
+    after = ts[ts.t >= 5.0].groupby("force").lost
+    assert (after.max() == after.min()).all(), "losses went on after the cease-fire"
+    assert r.timeseries().equals(states[1].timeseries())
+
+
+@pytest.mark.parametrize("solver", ["ode", "closed_form", "ctmc", "tau_leap"])
+def test_an_order_is_recorded_from_its_time_not_before(solver):
+    sc = duel(1000, 800, 0.002, 0.003, solver=solver, end=20, step=1.0)
+    world, engine = compile_scenario(sc)
+    orders = [(5.5, Order(OrderKind.withdraw, force=0, amount=100.0))]
+    r = engine.result(world, run(engine, world, [Scripted(0, orders)], 1, 0))
+    ts = r.timeseries().to_pandas()
+    x = ts[ts.force == "x"]
+    assert (x[x.t < 5.5].withdrawn == 0).all() and x.withdrawn.iloc[-1] == 100.0
+    given = [e.t for e in r.events if e.kind.name == "order_given"]
+    assert given == [5.5] if solver != "tau_leap" else given == [6.0]  # its next step
+
+
+def test_a_withdrawal_under_the_closed_form_takes_the_men_out_of_the_fight():
+    """Square law: y's losses follow x's numbers, so withdrawing half of x halves them; the
+    closed form must agree with the ODE after the order as before it."""
+    finals = {}
+    for solver in ("ode", "closed_form"):
+        sc = duel(1000, 800, 0.002, 0.003, solver=solver, end=3, step=0.5)
+        world, engine = compile_scenario(sc)
+        orders = [(1.0, Order(OrderKind.withdraw, force=0, amount=500.0))]
+        r = engine.result(world, run(engine, world, [Scripted(0, orders)], 1, 0))
+        finals[solver] = r.final_ledger()
+    for f in ("x", "y"):
+        for k in ("lost", "withdrawn", "final"):
+            assert finals["closed_form"][f][k] == pytest.approx(finals["ode"][f][k], rel=1e-7)
+
+
+def test_orders_that_cannot_be_carried_out_are_refused_before_anything_changes():
+    from warroom.core import OrderError
+
+    sc = _reserve_battle()
+    world, engine = compile_scenario(sc)
+    st = engine.reset(world, 1, 0)
+    before = st.s.led.copy()
+    attack = world.force_ids.index("attack")
+    line = world.force_ids.index("line")
+    for bad in (Order(OrderKind.withdraw, force=line, amount=-5.0),
+                Order(OrderKind.withdraw, force=line, amount=math.inf),
+                Order(OrderKind.allocate, force=attack, rule="fixed"),
+                Order(OrderKind.allocate, force=attack, rule="fixed", weights={attack: 1.0}),
+                Order(OrderKind.allocate, force=attack, rule="sideways"),
+                Order(OrderKind.advance, force=line),
+                Order(OrderKind.commit, force=99)):
+        with pytest.raises(OrderError):
+            engine.apply(world, st, bad)
+    assert np.array_equal(st.s.led, before) and engine.log(world, st)[0].size == 0
+    engine.apply(world, st, Order(OrderKind.withdraw, force=line, amount=10.5))
+    assert st.s.led[1, line] == 10.0  # a stochastic battle withdraws whole men
+
+
+def test_repeated_tactical_orders_reuse_the_travel_cost_fields():
+    sc = warroom.load_scenario(RIDGE)
+    world, engine = compile_scenario(sc)
+    st = engine.reset(world, 22, 0)
+    engine.advance(world, st, 10.0)
+    for _ in range(5):
+        engine.apply(world, st, Order(OrderKind.move, force=0, to=(600.0, 500.0)))
+    once = len(st.orders.fields)
+    engine.apply(world, st, Order(OrderKind.move, force=0, to=(600.0, 500.0)))
+    assert len(st.orders.fields) == once
+    from warroom.core import OrderError
+
+    rank = st.orders.rank.copy()
+    with pytest.raises(OrderError):
+        engine.apply(world, st, Order(OrderKind.target, force=0, priority=("infantry", "ufo")))
+    assert np.array_equal(st.orders.rank, rank)  # refused before anything changed
+
+
+def test_the_deciding_breakpoint_is_the_one_that_ended_the_battle():
+    r = warroom.simulate(_three_sides())
+    assert r.deciding_breakpoint == "beta-strength-1"  # gamma's time limit came first
+
+
+def test_a_late_force_does_not_count_in_its_side_strength_before_it_arrives():
+    """A side of 20 present and 20 due at t = 50 with a breakpoint below 0.6: with no fire it
+    must not break; the reference is what the side has at the start, at both scales."""
+    types = [soldier()]
+    blue = [{"id": "here", "type": "soldier", "count": 20, "deploy": {"area": [10, 10, 30, 30]},
+             "orders": {"kind": "hold"}},
+            {"id": "later", "type": "soldier", "count": 20, "arrive": 50.0,
+             "deploy": {"area": [10, 10, 30, 30]}, "orders": {"kind": "hold"}}]
+    red = [{"id": "r", "type": "soldier", "count": 5, "deploy": {"area": [60, 60, 80, 80]},
+            "orders": {"kind": "hold"}}]
+    sc = tactical(types, blue, red, end=80,
+                  sides=[{"id": "blue", "forces": blue,
+                          "breakpoints": [{"kind": "strength", "below": 0.6}]},
+                         {"id": "red", "forces": red}])
+    r = warroom.simulate(sc)
+    assert r.end_reason == "time" and r.winner is None

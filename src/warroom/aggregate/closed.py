@@ -13,9 +13,9 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..attrition.closed_form import STATES
-from ..core.codes import BP_RATIO, BP_STRENGTH, FIRE
+from ..core.codes import ARRIVED, BP_RATIO, BP_STRENGTH, WITHDRAWN
 from ..world.compile import World
-from .schedule import EPS_T, record_grid_at, resolve
+from .schedule import EPS_T, prepare, record_grid_at, resolve
 from .state import LOST, BattleState, T, WorldArrays
 
 SCAN = 4096
@@ -38,15 +38,15 @@ class Stretch:
     bp_of: list[int | None]
 
 
-def _stretch(world: World, s: BattleState, a: float, b: float) -> Stretch:
-    ix, iy, ka, kb = coefficients(world)
-    ka, kb = ka * s.mod[FIRE, ix], kb * s.mod[FIRE, iy]
-    fights = s.commit[[ix, iy]].all() and not s.side_broken.any()
-    if not fights:
-        ka = kb = 0.0
+def _stretch(world: World, w: WorldArrays, s: BattleState, a: float, b: float) -> Stretch:
+    ix, iy, _, _ = coefficients(world)
+    prepare(w, s)
+    both = s.fights[ix] and s.fights[iy]
+    ka = float(s.keff[world.pair_shooter == ix].sum()) if both else 0.0
+    kb = float(s.keff[world.pair_shooter == iy].sum()) if both else 0.0
     state = STATES[world.eng_law[0]]
-    xa = world.x0[ix] - s.led[LOST, ix]
-    ya = world.x0[iy] - s.led[LOST, iy]
+    xa = _present(world, s, ix) - s.led[LOST, ix]
+    ya = _present(world, s, iy) - s.led[LOST, iy]
 
     def at(t):
         return state(np.asarray(t, dtype=float) - a, xa, ya, ka, kb)
@@ -58,7 +58,7 @@ def _stretch(world: World, s: BattleState, a: float, b: float) -> Stretch:
         if s.bp_done[bi] or k not in (BP_STRENGTH, BP_RATIO):
             continue
         own = 0 if sd == 0 else 1
-        conds.append(_strength_gap(at, own, v * world.side_x0[sd]) if k == BP_STRENGTH
+        conds.append(_strength_gap(at, own, v * s.side_ref[sd]) if k == BP_STRENGTH
                      else _ratio_gap(at, own, v))
         bp_of.append(bi)
     ts = np.linspace(a, b, SCAN + 1)
@@ -80,9 +80,11 @@ def advance(world: World, w: WorldArrays, s: BattleState, b: float, until: float
             cont: Stretch | None) -> Stretch | None:
     ix, iy, _, _ = coefficients(world)
     a = float(s.scal[T])
-    st = cont if cont is not None else _stretch(world, s, a, b)
-    stop = min(st.te, until)
-    pts = world.grid[(world.grid > a + EPS_T) & (world.grid < st.te - EPS_T) & (world.grid <= stop)]
+    st = cont if cont is not None else _stretch(world, w, s, a, b)
+    # recording times from the pause on (those already recorded are skipped), strictly before
+    # a pause: the state there may yet change
+    g = world.grid
+    pts = g[(g > a - EPS_T) & (g < st.te - EPS_T) & ((g < until) | (until >= st.te))]
     for ti in pts:
         _set(world, s, ix, iy, *st.at(ti))
         record_grid_at(w, s, ti)
@@ -95,7 +97,7 @@ def advance(world: World, w: WorldArrays, s: BattleState, b: float, until: float
     for ci in st.fired:
         if ci < 2:  # annihilation: make the zero exact
             f = ix if ci == 0 else iy
-            s.led[LOST, f] = world.x0[f]
+            s.led[LOST, f] = _present(world, s, f)
         else:
             s.bp_force[st.bp_of[ci]] = True
     s.scal[T] = st.te
@@ -112,6 +114,13 @@ def _ratio_gap(at, own: int, ratio: float) -> Callable[[Any], Any]:
     return lambda t: at(t)[own] - ratio * at(t)[1 - own]
 
 
+def _present(world: World, s: BattleState, f: int) -> float:
+    """What force f has before this stretch's losses: initial, arrived, less withdrawn."""
+    return float(world.x0[f] + s.led[ARRIVED, f] - s.led[WITHDRAWN, f])
+
+
 def _set(world, s, ix, iy, x, y):
-    s.led[LOST, ix] = world.x0[ix] - x
-    s.led[LOST, iy] = world.x0[iy] - y
+    """Charge the trajectory's losses since the stretch began to the ledger (an order may
+    have withdrawn part of a force: that is not a loss)."""
+    s.led[LOST, ix] = _present(world, s, ix) - x
+    s.led[LOST, iy] = _present(world, s, iy) - y

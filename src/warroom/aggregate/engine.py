@@ -9,20 +9,22 @@ from typing import Any
 
 import numpy as np
 
-from ..core.codes import ALLOC_NONE, ALLOC_PRIORITY, ALLOCATIONS, LOST, OBEY, UNRANKED, WITHDRAWN
-from ..core.engine import Forces, Observation, register
+from ..core.codes import ALLOC_FIXED, ALLOC_PRIORITY, ALLOCATIONS, LOST, OBEY, UNRANKED, WITHDRAWN
+from ..core.engine import Forces, Observation, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError, OrderKind
+from ..core.sides import fighting
 from ..results.result import Result
 from ..rng import stream
-from ..world.compile import World
+from ..world.compile import World, alloc_code
 from . import closed, ode, salvo
 from .driver import Advance, advance_python
 from .result import aggregate_result
-from .schedule import log, resolve
+from .schedule import log, record_grid_at, record_grid_before, resolve
 from .state import (
     ENDED,
     N_EV,
+    NEXT_STOP,
     PENDING,
     BattleState,
     T,
@@ -63,6 +65,8 @@ class AggregateEngine:
                               stream(seed, replication, "attrition"), seed, replication)
 
     def advance(self, world: World, state: AggregateState, until: float) -> None:
+        if self.ended(state):
+            return
         state.s = reserve_events(state.s, event_room(world))
         if world.solver in STOCHASTIC:
             advance_stochastic(state.w, state.s, state.rng, STOCHASTIC[world.solver],
@@ -82,8 +86,9 @@ class AggregateEngine:
 
     def forces(self, world: World, state: AggregateState) -> Forces:
         s = state.s
-        return Forces(world.x0, s.led, s.mod, s.commit & ~s.side_broken[world.force_side],
-                      world.force_side)
+        fights = fighting(s.commit, s.side_broken, world.force_side, np.zeros(world.n_forces, bool))
+        return Forces(read_only(world.x0), read_only(s.led), s.mod, read_only(fights),
+                      read_only(world.force_side))
 
     def log(self, world: World, state: AggregateState) -> tuple[np.ndarray, ...]:
         s, n = state.s, int(state.s.scal[N_EV])
@@ -92,74 +97,114 @@ class AggregateEngine:
     def observe(self, world: World, state: AggregateState, side: int) -> Observation:
         s = state.s
         x = np.maximum(world.x0 + s.led[0] - s.led[1] - s.led[2], 0.0)
-        return Observation(self.time(state), side, world.force_side, x, s.side_broken.copy(),
-                           self.ended(state), {"committed": s.commit.copy()})
+        return Observation(self.time(state), side, world.force_side.copy(), x,
+                           s.side_broken.copy(), self.ended(state), {"committed": s.commit.copy()})
+
+    def changed(self, world: World, state: AggregateState) -> None:
+        """A mechanic changed the modifiers: what the solver drew or integrated ahead under
+        the old ones no longer holds."""
+        _before_change(world, state)
+        _after_change(world, state)
 
     def apply(self, world: World, state: AggregateState, order: Order) -> None:
+        _check(world, order)
         s = state.s = reserve_events(state.s, event_room(world) + 4)
-        t = float(s.scal[T])
-        f = order.force
-        if order.kind in (OrderKind.engage, OrderKind.disengage):
-            if not 0 <= order.engagement < len(world.eng_ids):
-                raise OrderError(f"no engagement {order.engagement}")
-        elif not 0 <= f < world.n_forces:
-            raise OrderError(f"no force {f}")
-        elif s.mod[OBEY, f] < 0.5:
-            log(s, t, K_REFUSED, f, float(order.kind))
+        t, f, kind = float(s.scal[T]), order.force, order.kind
+        if kind not in (OrderKind.engage, OrderKind.disengage) and s.mod[OBEY, f] < 0.5:
+            log(s, t, K_REFUSED, f, float(kind))
             return
-        # the state changes: a drawn event time or an integration under way no longer holds
-        if isinstance(state.cont, ode.Stretch):
-            ode.settle(world, state.w, s, state.cont)
-        state.cont = None
-        s.scal[PENDING] = math.nan
-        kind = order.kind
+        _before_change(world, state)
         if kind in (OrderKind.commit, OrderKind.hold_back):
             s.commit[f] = kind is OrderKind.commit
+            log(s, t, K_ORDER, f, float(kind))
         elif kind in (OrderKind.engage, OrderKind.disengage):
             e, on = order.engagement, kind is OrderKind.engage
             s.eng_set[e] = int(on)
             if bool(s.eng_on[e]) != on:
                 log(s, t, K_ENG_ON if on else K_ENG_OFF, e, 0.0)
             s.eng_on[e] = on
-            return
         elif kind is OrderKind.withdraw:
             have = max(float(world.x0[f] + s.led[0, f] - s.led[WITHDRAWN, f] - s.led[LOST, f]),
                        0.0)
             take = have if order.amount is None else min(float(order.amount), have)
+            if world.solver in STOCHASTIC:
+                take = float(np.floor(take))  # whole units
             s.led[WITHDRAWN, f] += take
             if take >= have:
                 s.force_alive[f] = False  # withdrawn, not annihilated
             log(s, t, K_ORDER, f, float(kind))
             resolve(state.w, s, t)
-            return
-        elif kind is OrderKind.allocate:
-            _allocate(world, s, f, order)
         else:
-            raise OrderError(f"an aggregate battle takes no '{kind.name}' order")
-        log(s, t, K_ORDER, f, float(kind))
+            _allocate(world, s, f, order)
+            log(s, t, K_ORDER, f, float(kind))
+        _after_change(world, state)
 
     def result(self, world: World, state: AggregateState, scenario_hash: str = "") -> Result:
         return aggregate_result(world, state.s, state.seed, scenario_hash)
 
 
+def _check(world: World, order: Order) -> None:
+    """Refuse an order the engine cannot carry out, before anything changes."""
+    kind, f = order.kind, order.force
+    if kind in (OrderKind.engage, OrderKind.disengage):
+        if not 0 <= order.engagement < len(world.eng_ids):
+            raise OrderError(f"no engagement {order.engagement}")
+        return
+    if kind not in (OrderKind.commit, OrderKind.hold_back, OrderKind.withdraw,
+                    OrderKind.allocate):
+        raise OrderError(f"an aggregate battle takes no '{kind.name}' order")
+    if not 0 <= f < world.n_forces:
+        raise OrderError(f"no force {f}")
+    if kind is OrderKind.withdraw and order.amount is not None and not (
+            math.isfinite(order.amount) and order.amount >= 0):
+        raise OrderError(f"withdraw: expected an amount >= 0, found {order.amount}")
+    if kind is OrderKind.allocate:
+        if order.rule not in ALLOCATIONS:
+            raise OrderError(f"allocation rule '{order.rule}': expected one of "
+                             + ", ".join(ALLOCATIONS))
+        targets = set(world.pair_target[world.pair_shooter == f].tolist())
+        stray = sorted(set(order.weights) - targets)
+        if stray:
+            raise OrderError(f"allocate: {world.force_ids[f]} does not fire at force(s) "
+                             f"{stray}")
+        if order.rule == "fixed" and not any(
+                math.isfinite(v) and v > 0 for v in order.weights.values()):
+            raise OrderError("allocate: a fixed allocation needs a share > 0 for at least one "
+                             "target")
+        if any(not math.isfinite(v) or v < 0 for v in order.weights.values()):
+            raise OrderError("allocate: shares and ranks must be finite and >= 0")
+
+
+def _before_change(world: World, state: AggregateState) -> None:
+    """Record what happened before the change, with the state as it was."""
+    s = state.s
+    if isinstance(state.cont, ode.Stretch):
+        ode.settle(world, state.w, s, state.cont)
+    record_grid_before(state.w, s, s.scal[T])
+
+
+def _after_change(world: World, state: AggregateState) -> None:
+    """A drawn event time or an integration under way no longer holds; the recording time at
+    this instant, if it is one, shows the changed state (a stop due now records it itself)."""
+    s = state.s
+    state.cont = None
+    s.scal[PENDING] = math.nan
+    k = int(s.scal[NEXT_STOP])
+    if k >= len(world.stops) or world.stops[k] > s.scal[T]:
+        record_grid_at(state.w, s, s.scal[T])
+
+
 def _allocate(world: World, s: BattleState, f: int, order: Order) -> None:
-    if order.rule not in ALLOCATIONS:
-        raise OrderError(f"allocation rule '{order.rule}': expected one of "
-                         + ", ".join(ALLOCATIONS))
     mine = np.flatnonzero(world.pair_shooter == f)
     per_group = np.bincount(world.pair_group[mine])
-    rule = ALLOCATIONS[order.rule]
     for i in mine:
         if per_group[world.pair_group[i]] == 1:
             continue  # a single target takes all the fire whatever the rule
         tgt = int(world.pair_target[i])
-        if rule == ALLOCATIONS["proportional"]:
-            s.alloc[i] = rule if world.pair_p[i] == 0 else ALLOC_NONE
-        elif rule == ALLOC_PRIORITY:
-            s.alloc[i] = rule
+        s.alloc[i] = alloc_code(str(order.rule), world.pair_p[i])
+        if s.alloc[i] == ALLOC_PRIORITY:
             s.rank[i] = int(order.weights.get(tgt, UNRANKED))
-        else:
-            s.alloc[i] = rule
+        elif s.alloc[i] == ALLOC_FIXED:
             s.share[i] = float(order.weights.get(tgt, 0.0))
 
 

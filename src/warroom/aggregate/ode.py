@@ -20,9 +20,9 @@ from scipy.integrate import DOP853
 from scipy.optimize import brentq
 
 from ..attrition.rates import pair_rates
-from ..core.codes import BP_RATIO, BP_STRENGTH, FIRE
+from ..core.codes import BP_RATIO, BP_STRENGTH
 from ..world.compile import World
-from .schedule import EPS_T, record_grid_at, resolve
+from .schedule import EPS_T, prepare, record_grid_at, resolve
 from .state import ARRIVED, ENDED, LOST, WITHDRAWN, BattleState, T, WorldArrays
 
 RTOL, ATOL = 1e-11, 1e-9
@@ -80,8 +80,8 @@ def _start(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -> 
     x0 = world.x0
     arr, wd = _transfer_rates(world, s, t)
     eng_on = s.eng_on.copy()
-    fights = s.commit & ~s.side_broken[world.force_side]
-    fire = s.mod[FIRE].copy()
+    prepare(w, s)
+    fights, keff = s.fights.copy(), s.keff.copy()
     alloc, share, rank = s.alloc.copy(), s.share.copy(), s.rank.copy()
 
     def xs(y):
@@ -89,8 +89,8 @@ def _start(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -> 
 
     def rhs(_t, y):
         x = np.maximum(xs(y), 0.0) * fights
-        pair_rates(x, eng_on, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, w.pair_k,
-                   w.pair_p, w.pair_q, alloc, share, rank, fire, s.den, s.best, s.nbest, s.rbuf)
+        pair_rates(x, eng_on, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, keff,
+                   w.pair_p, w.pair_q, alloc, share, rank, s.den, s.best, s.nbest, s.rbuf)
         lost = np.bincount(w.pair_target, weights=s.rbuf, minlength=F)
         return np.concatenate([arr, wd, lost])
 
@@ -154,13 +154,14 @@ def _run(world: World, w: WorldArrays, s: BattleState, st: Stretch, b: float,
 
 
 def settle(world: World, w: WorldArrays, s: BattleState, st: Stretch | None) -> None:
-    """Before an order changes a paused battle: record the recording times the waiting step
-    passed before the pause (the state at the pause is already set)."""
+    """Before an order or a mechanic changes a paused battle: record the recording times the
+    waiting step passed before the pause (the state at the pause is already set; a recording
+    time at the pause itself shows the changed state)."""
     if st is None or st.step is None:
         return
     until = float(s.scal[T])
     F = world.n_forces
-    i_new = int(np.searchsorted(st.t_eval, until, side="right"))
+    i_new = int(np.searchsorted(st.t_eval, until, side="left"))
     pts = st.t_eval[st.t_eval_i:i_new]
     if len(pts):
         for ti, yi in zip(pts, st.step(pts).T, strict=True):
@@ -218,7 +219,7 @@ def _events(world: World, s: BattleState, xs):
         v = world.bp_value[bi]
         if k == BP_STRENGTH:
             events.append(partial(_above_strength, xs=xs, mine=side == sd,
-                                  level=v * world.side_x0[sd]))
+                                  level=v * s.side_ref[sd]))
         else:
             events.append(partial(_above_ratio, xs=xs, mine=side == sd,
                                   others=(side != sd) & ~s.side_broken[side], v=v))

@@ -9,9 +9,15 @@ import numpy as np
 
 from ..attrition.rates import pair_rates
 from ..attrition.salvo import salvo_losses
-from ..core.codes import FIRE
 from ..world.compile import World
-from .schedule import EPS_T, newly_crossed, record_grid_before, resolve
+from .schedule import (
+    EPS_T,
+    fighting_strengths,
+    newly_crossed,
+    prepare,
+    record_grid_before,
+    resolve,
+)
 from .state import ENDED, LOST, BattleState, T, WorldArrays
 
 
@@ -33,13 +39,13 @@ def advance(world: World, w: WorldArrays, s: BattleState, b: float, until: float
     share of its salvo, which is how `pair_rates` hands it to `salvo_losses`."""
     a = float(s.scal[T])
     end = min(b, until)
-    fights = s.commit & ~s.side_broken[world.force_side]
+    x = np.zeros(world.n_forces)
     for ts, firing in salvo_times(world, s.eng_on, a, end).items():
         record_grid_before(w, s, ts)
-        x = np.maximum(world.x0 + s.led[0] - s.led[1] - s.led[2], 0.0) * fights
-        pair_rates(x, firing, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, w.pair_k,
-                   w.pair_p, w.pair_q, s.alloc, s.share, s.rank, s.mod[FIRE], s.den, s.best,
-                   s.nbest, s.rbuf)
+        prepare(w, s)  # a side that broke at the last salvo no longer fires or is fired on
+        fighting_strengths(w, s, x)
+        pair_rates(x, firing, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, s.keff,
+                   w.pair_p, w.pair_q, s.alloc, s.share, s.rank, s.den, s.best, s.nbest, s.rbuf)
         s.led[LOST] += salvo_losses(
             x, world.force_side, world.pair_shooter, world.pair_target, s.rbuf,
             world.sv_offensive, world.sv_defensive, world.sv_staying,

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..attrition.rates import effective_k
+from ..core.codes import FIRE
 from ..core.events import EventKind, log_event
-from ..core.sides import EPS_T, crossed
+from ..core.sides import EPS_T, crossed, fighting
 from ..core.sides import finish as core_finish
 from ..core.sides import resolve as core_resolve
 from .state import (
@@ -22,6 +24,7 @@ from .state import (
     N_EV,
     N_REC,
     NEXT_GRID,
+    NEXT_STOP,
     PENDING,
     REASON,
     WINNER,
@@ -87,10 +90,26 @@ def record_grid_at(w, s, t):
         s.scal[NEXT_GRID] = g + 1
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def prepare(w, s):
+    """What a stretch of fire reads and only orders, mechanics and broken sides change: who
+    fights, and each fire pair's coefficient times its shooter's fire modifier."""
+    fighting(s.commit, s.side_broken, w.force_side, s.fights)
+    effective_k(w.pair_k, w.pair_shooter, s.mod[FIRE], s.keff)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def fighting_strengths(w, s, x):
+    """Strengths as the fire law sees them: 0 for a force that is not fighting."""
+    for f in range(w.x0.shape[0]):
+        x[f] = max(strength(w, s, f), 0.0) if s.fights[f] else 0.0
+    return x
+
+
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def newly_crossed(w, s, t):
     """Flag forces just annihilated and breakpoints just reached; return how many."""
-    return crossed(t, w.x0, s.led, w.force_side, w.side_x0, w.side_due, s.force_alive,
+    return crossed(t, w.x0, s.led, w.force_side, s.side_ref, w.side_due, s.force_alive,
                    s.side_broken, w.bp_side, w.bp_kind, w.bp_value, s.bp_done, s.bp_force,
                    s.side_tot, s.flag_f, s.flag_b)
 
@@ -98,7 +117,7 @@ def newly_crossed(w, s, t):
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def resolve(w, s, t):
     """The core's rule: log what the state has crossed, break sides, end the battle."""
-    return core_resolve(t, w.x0, s.led, w.force_side, w.side_x0, w.side_due, s.force_alive,
+    return core_resolve(t, w.x0, s.led, w.force_side, s.side_ref, w.side_due, s.force_alive,
                         s.side_broken, w.bp_side, w.bp_kind, w.bp_value, s.bp_done,
                         s.bp_force, s.side_tot, s.flag_f, s.flag_b, s.ev_t, s.ev_kind,
                         s.ev_subj, s.ev_val, s.scal[N_EV:N_EV + 1], s.scal[ENDED:DECIDING + 1])
@@ -148,6 +167,34 @@ def finish(w, s, t):
     record(w, s, t)
 
 
+ADVANCE, PAUSE, DONE = 0, 1, 2
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def at_stops(w, s, until):
+    """Process every scheduled stop the state has reached, then say what comes next: ADVANCE
+    (fight on towards the next stop), PAUSE (the state is at `until`) or DONE (the battle is
+    over and closed). Every solver's loop is this, around its own stretch of fighting."""
+    n = w.stops.shape[0]
+    while s.scal[ENDED] == 0.0:
+        k = int(s.scal[NEXT_STOP])
+        if k >= n:
+            break
+        if s.scal[T] >= w.stops[k]:
+            t = w.stops[k]
+            record_grid_before(w, s, t)
+            s.scal[T] = t
+            process_stop(w, s, t, k == n - 1)
+            record_grid_at(w, s, t)
+            s.scal[NEXT_STOP] = k + 1
+            if k == n - 1:
+                break
+            continue
+        return PAUSE if s.scal[T] >= until else ADVANCE
+    finish(w, s, s.scal[T])
+    return DONE
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def reset(w, s):
     """Return a used state to the start of a battle, so batches reuse its arrays."""
@@ -159,6 +206,7 @@ def reset(w, s):
     s.share[:] = w.pair_share
     s.rank[:] = w.pair_rank
     s.eng_set[:] = -1
+    s.side_ref[:] = w.side_x0
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

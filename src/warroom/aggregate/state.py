@@ -30,7 +30,7 @@ BattleState = namedtuple(
     "BattleState",
     "led scal eng_on tr_done bp_done side_broken force_alive rec_t rec_led "
     "ev_t ev_kind ev_subj ev_val den best nbest rbuf side_tot hz flag_f flag_b bp_force "
-    "mod commit alloc share rank eng_set",
+    "mod commit alloc share rank eng_set keff fights side_ref",
 )
 
 # slots of BattleState.scal; ENDED..DECIDING are the core's verdict, N_EV the log's count
@@ -79,7 +79,8 @@ def new_state(w: World) -> BattleState:
         side_tot=np.zeros(S), hz=np.zeros(F), flag_f=np.zeros(F, np.bool_),
         flag_b=np.zeros(B, np.bool_), bp_force=np.zeros(B, np.bool_), mod=new_modifiers(F),
         commit=np.ones(F, np.bool_), alloc=w.pair_alloc.copy(), share=w.pair_share.copy(),
-        rank=w.pair_rank.copy(), eng_set=np.full(E, -1, np.int64),
+        rank=w.pair_rank.copy(), eng_set=np.full(E, -1, np.int64), keff=w.pair_k.copy(),
+        fights=w.x0 == w.x0, side_ref=w.side_x0.copy(),
     )
 
 

@@ -21,15 +21,15 @@ import numpy as np
 from numba import njit
 
 from ..attrition.rates import pair_rates
-from ..core.codes import FIRE
 from .schedule import (
+    ADVANCE,
     EPS_T,
     _record_grid,
+    at_stops,
     crossed,
-    finish,
+    fighting_strengths,
     newly_crossed,
-    process_stop,
-    record_grid_at,
+    prepare,
     record_grid_before,
     reset,
     resolve,
@@ -93,10 +93,12 @@ def _between(w, s, rng, method, t, tn, tau, x, until):
     """Stochastic attrition from t until tn, the end of the battle or a pause at `until`;
     True if it ended or paused (s.scal[PAUSED] tells which)."""
     while True:
+        prepare(w, s)  # a side may have broken: it no longer fights
+        fighting_strengths(w, s, x)
         arrays = (x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group, w.pair_shooter,
-                  w.pair_target, w.pair_k, w.pair_p, w.pair_q, s.alloc, s.share, s.rank,
-                  s.mod[FIRE], s.commit, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side,
-                  w.side_x0, w.side_due, s.force_alive, s.side_broken, w.bp_side, w.bp_kind,
+                  w.pair_target, s.keff, w.pair_p, w.pair_q, s.alloc, s.share, s.rank,
+                  s.fights, s.den, s.best, s.nbest, s.rbuf, s.hz, w.force_side,
+                  s.side_ref, w.side_due, s.force_alive, s.side_broken, w.bp_side, w.bp_kind,
                   w.bp_value, s.bp_done, s.bp_force, s.side_tot, s.flag_f, s.flag_b, w.grid,
                   s.scal, s.rec_t, s.rec_led)
         if method == CTMC:
@@ -115,44 +117,40 @@ def _between(w, s, rng, method, t, tn, tau, x, until):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _fighting(x, x0, led, commit, side_broken, force_side):
-    """Strengths as the fire law sees them: 0 for forces held back or on a broken side."""
-    for f in range(x0.shape[0]):
-        x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
-        if not commit[f] or side_broken[force_side[f]]:
-            x[f] = 0.0
+def _idle(t, tn, until, scal):
+    """No fire: time runs on to tn, or to a pause at `until` before it."""
+    if until < tn:
+        scal[PAUSED] = 1.0
+        return max(t, until)
+    return t
 
 
 # The event loop takes every array as an argument: numba then keeps reference counting out of
 # the loop, which matters at one iteration per simulated casualty.
 @njit(cache=True, nogil=True, error_model="numpy")
 def _gillespie(rng, t, tn, tau, until, x, x0, led, eng_on, pair_eng, pair_group, shooter,
-               target, k, p, q, alloc, share, rank, fire, commit, den, best, nbest, rbuf, hz,
-               force_side, side_x0, due, force_alive, side_broken, bp_side, bp_kind, bp_value,
+               target, k, p, q, alloc, share, rank, fights, den, best, nbest, rbuf, hz,
+               force_side, side_ref, due, force_alive, side_broken, bp_side, bp_kind, bp_value,
                bp_done, bp_force, side_tot, flag_f, flag_b, grid, scal, rec_t, rec_led):
     """Gillespie events from t until the next would fall at or after tn, or at or after
     `until` (then the drawn time waits in scal[PENDING]). tau and hz are unused: the
-    signature is shared with `_binomial_steps`."""
+    signature is shared with `_binomial_steps`. `x` holds the fighting strengths and `k`
+    the fire pairs' effective coefficients (`prepare`)."""
     P = k.shape[0]
-    _fighting(x, x0, led, commit, side_broken, force_side)
+    lim = min(tn, until)
+    total = pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc, share,
+                       rank, den, best, nbest, rbuf)
+    pending = scal[PENDING]  # an event time drawn before a pause
+    scal[PENDING] = np.nan
+    if total <= 0.0:  # nothing can happen (a drawn time no longer holds either)
+        return _idle(t, tn, until, scal), False
+    t_ev = pending if pending == pending else t + rng.standard_exponential() / total
     while True:
-        total = pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
-                           share, rank, fire, den, best, nbest, rbuf)
-        if scal[PENDING] == scal[PENDING]:  # drawn before a pause
-            t_ev = scal[PENDING]
-            scal[PENDING] = np.nan
-        elif total <= 0.0:
-            if tn > until:
+        if t_ev >= lim:
+            if until < tn:
+                scal[PENDING] = t_ev
                 scal[PAUSED] = 1.0
                 return max(t, until), False
-            return t, False
-        else:
-            t_ev = t + rng.standard_exponential() / total
-        if t_ev >= until and until < tn:
-            scal[PENDING] = t_ev
-            scal[PAUSED] = 1.0
-            return max(t, until), False
-        if t_ev >= tn:
             return t, False
         t = t_ev
         g = int(scal[NEXT_GRID])
@@ -172,15 +170,20 @@ def _gillespie(rng, t, tn, tau, until, x, x0, led, eng_on, pair_eng, pair_group,
         x[tj] = max(x[tj] - 1.0, 0.0)  # only the target changed
         # without breakpoints only an annihilation can end anything: skip the full check
         if (bp_side.shape[0] > 0 or x[tj] <= 0.0) and crossed(
-                t, x0, led, force_side, side_x0, due, force_alive, side_broken, bp_side,
+                t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_side,
                 bp_kind, bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
             return t, True
+        total = pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
+                           share, rank, den, best, nbest, rbuf)
+        if total <= 0.0:
+            return _idle(t, tn, until, scal), False
+        t_ev = t + rng.standard_exponential() / total
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _binomial_steps(rng, t, tn, tau, until, x, x0, led, eng_on, pair_eng, pair_group, shooter,
-                    target, k, p, q, alloc, share, rank, fire, commit, den, best, nbest, rbuf,
-                    hz, force_side, side_x0, due, force_alive, side_broken, bp_side, bp_kind,
+                    target, k, p, q, alloc, share, rank, fights, den, best, nbest, rbuf,
+                    hz, force_side, side_ref, due, force_alive, side_broken, bp_side, bp_kind,
                     bp_value, bp_done, bp_force, side_tot, flag_f, flag_b, grid, scal, rec_t,
                     rec_led):
     """Binomial steps of at most tau from t to tn, landing on every grid time; a pause at
@@ -195,11 +198,13 @@ def _binomial_steps(rng, t, tn, tau, until, x, x0, led, eng_on, pair_eng, pair_g
         if g < grid.shape[0] and t + EPS_T < grid[g] < t_next:
             t_next = grid[g]
         h = t_next - t
-        _fighting(x, x0, led, commit, side_broken, force_side)
         for f in range(F):
+            x[f] = max(x0[f] + led[ARRIVED, f] - led[WITHDRAWN, f] - led[LOST, f], 0.0)
+            if not fights[f]:
+                x[f] = 0.0
             hz[f] = 0.0
         pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc, share,
-                   rank, fire, den, best, nbest, rbuf)
+                   rank, den, best, nbest, rbuf)
         for i in range(k.shape[0]):
             hz[target[i]] += rbuf[i]
         for f in range(F):
@@ -211,7 +216,7 @@ def _binomial_steps(rng, t, tn, tau, until, x, x0, led, eng_on, pair_eng, pair_g
         g = int(scal[NEXT_GRID])
         if g < grid.shape[0] and grid[g] < t + EPS_T * max(1.0, abs(t)):
             _record_grid(grid, scal, rec_t, rec_led, led, t + 2 * EPS_T * max(1.0, abs(t)))
-        if crossed(t, x0, led, force_side, side_x0, due, force_alive, side_broken, bp_side,
+        if crossed(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_side,
                    bp_kind, bp_value, bp_done, bp_force, side_tot, flag_f, flag_b) > 0:
             return t, True
     return tn, False
@@ -239,32 +244,15 @@ def _advance(w, s, rng, method, tau, a, b, x, until):
 @njit(cache=True, nogil=True, error_model="numpy")
 def advance_stochastic(w, s, rng, method, tau, until):
     """Advance from the state's time to `until` (or the battle's end): scheduled stops, then
-    stochastic attrition between them. Stop k is processed once the state reaches it."""
+    stochastic attrition between them."""
     x = np.zeros(w.x0.shape[0])
-    n = w.stops.shape[0]
     s.scal[PAUSED] = 0.0
-    while s.scal[ENDED] == 0.0:
-        k = int(s.scal[NEXT_STOP])
-        if k >= n:
-            break
-        if s.scal[T] >= w.stops[k]:
-            t = w.stops[k]
-            last = k == n - 1
-            record_grid_before(w, s, t)
-            s.scal[T] = t
-            process_stop(w, s, t, last)
-            record_grid_at(w, s, t)
-            s.scal[NEXT_STOP] = k + 1
-            if last:
-                break
-            continue
-        if s.scal[T] >= until:
-            return
-        if _advance(w, s, rng, method, tau, s.scal[T], w.stops[k], x, until) and (
+    while at_stops(w, s, until) == ADVANCE:
+        b = w.stops[int(s.scal[NEXT_STOP])]
+        if _advance(w, s, rng, method, tau, s.scal[T], b, x, until) and (
                 s.scal[PAUSED] != 0.0):
             s.scal[PAUSED] = 0.0
             return
-    finish(w, s, s.scal[T])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

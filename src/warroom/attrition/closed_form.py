@@ -15,6 +15,9 @@ import numpy as np
 
 
 def square_state(t, x0: float, y0: float, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    if a == 0.0 or b == 0.0:  # one side does not fire (a modifier, an order): the other's
+        t = np.asarray(t, dtype=float)  # numbers stay, so its losses are linear in time
+        return x0 - b * y0 * t, y0 - a * x0 * t
     g = math.sqrt(a * b)
     ch, sh = np.cosh(g * np.asarray(t)), np.sinh(g * np.asarray(t))
     x = x0 * ch - math.sqrt(b / a) * y0 * sh
@@ -39,6 +42,8 @@ def square_annihilation(x0: float, y0: float, a: float, b: float) -> tuple[str, 
 
 def linear_state(t, x0: float, y0: float, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(t, dtype=float)
+    if a == 0.0 or b == 0.0:  # one side does not fire: the other decays at a constant rate
+        return x0 * np.exp(-b * y0 * t), y0 * np.exp(-a * x0 * t)
     c = a * x0 - b * y0  # invariant; dX/dt = -X (a X - c)
     if c == 0.0:
         x = x0 / (1.0 + a * x0 * t)

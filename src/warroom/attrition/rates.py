@@ -1,6 +1,6 @@
 """Loss rates of every (shooter, target) fire pair: the one place the Lanchester family lives.
 
-rate = k * w * m * S**q * T**p, where m is the shooter's fire modifier, S the shooter force's
+rate = k * m * w * S**q * T**p, where m is the shooter's fire modifier, S the shooter force's
 strength, T the target's, (p, q) the law's exponents (square: 0, 1; linear: 1, 1; logarithmic:
 1, 0; Helmbold/Bracken: free) and w the share of the shooter's fire that the allocation rule
 sends to this target. With one force per side w = 1 and the textbook laws come back exactly.
@@ -18,11 +18,11 @@ from .two_force import rate
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc, share, rank,
-               fire, den, best, nbest, out):
+               den, best, nbest, out):
     """Fill `out` with each pair's loss rate (targets removed per unit time) at strengths `x`.
 
-    `fire` is each force's fire-effectiveness modifier (1: as compiled). Forces that are not
-    fighting (held back, or on a broken side) come in with strength 0.
+    `k` is each pair's coefficient times its shooter's fire modifier (`effective_k`). Forces
+    that are not fighting (held back, or on a broken side) come in with strength 0.
 
     `den`, `best` and `nbest` are scratch arrays with one slot per fire group, passed in so that
     the hot loop allocates nothing. Returns the total rate.
@@ -70,10 +70,19 @@ def pair_rates(x, eng_on, pair_eng, pair_group, shooter, target, k, p, q, alloc,
         elif a == ALLOC_PRIORITY:
             g = pair_group[i]
             w = 1.0 / nbest[g] if rank[i] == best[g] else 0.0
-        r = rate(x[t], x[s], k[i] * w * fire[s], p[i], q[i])
+        r = rate(x[t], x[s], k[i] * w, p[i], q[i])
         out[i] = r
         total += r
     return total
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def effective_k(k, shooter, fire, out):
+    """Each pair's coefficient times its shooter's fire modifier, once per stretch of
+    constant modifiers, so the per-casualty loop pays nothing for them."""
+    for i in range(k.shape[0]):
+        out[i] = k[i] * fire[shooter[i]]
+    return out
 
 
 def scratch(world) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -91,8 +100,8 @@ def rates_at(world, x: np.ndarray, eng_on: np.ndarray,
              fire: np.ndarray | None = None) -> np.ndarray:
     """Per-pair loss rates at strengths `x` (convenience for tests and reports)."""
     den, best, nbest, out = scratch(world)
-    fire = np.ones(len(x)) if fire is None else fire
+    k = world.pair_k if fire is None else world.pair_k * fire[world.pair_shooter]
     pair_rates(np.maximum(x, 0.0), eng_on, world.pair_eng, world.pair_group, world.pair_shooter,
-               world.pair_target, world.pair_k, world.pair_p, world.pair_q, world.pair_alloc,
-               world.pair_share, world.pair_rank, fire, den, best, nbest, out)
+               world.pair_target, k, world.pair_p, world.pair_q, world.pair_alloc,
+               world.pair_share, world.pair_rank, den, best, nbest, out)
     return out

@@ -22,18 +22,19 @@ def _pow(x: float, e: float) -> float:
     return x**e
 
 
-def _rate(target, shooter, k, p, q):
-    """Targets lost per unit time to `shooter`: k * shooter**q * target**p; none once either
-    side is gone (so logarithmic losses stop with the enemy, as in the engine)."""
-    if target <= 0.0 or shooter <= 0.0:
-        return 0.0
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def rate(target, shooter, k, p, q):
+    """Targets lost per unit time to `shooter`: k * shooter**q * target**p (both present)."""
     return k * _pow(shooter, q) * _pow(target, p)
 
 
-# one formula, compiled twice: a scalar kernel for the engine's fire pairs and a ufunc
-rate = njit(cache=True, nogil=True, error_model="numpy", inline="always")(_rate)
-loss_rate = vectorize([float64(float64, float64, float64, float64, float64)], cache=True,
-                      nopython=True)(_rate)
+@vectorize([float64(float64, float64, float64, float64, float64)], cache=True, nopython=True)
+def loss_rate(target, shooter, k, p, q):
+    """`rate`, and none once either side is gone (so logarithmic losses stop with the enemy,
+    as in the engine)."""
+    if target <= 0.0 or shooter <= 0.0:
+        return 0.0
+    return rate(target, shooter, k, p, q)
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -9,6 +9,7 @@ from .engine import (
     Forces,
     Observation,
     System,
+    Systems,
     advance_with,
     engine_for,
     register,
@@ -18,5 +19,5 @@ from .orders import Order, OrderError, OrderKind
 from .queue import Queue
 
 __all__ = ["ENGINES", "Controller", "Engine", "Forces", "Observation", "Order", "OrderError",
-           "OrderKind", "Queue", "Scripted", "System", "advance_with", "engine_for", "register",
-           "run"]
+           "OrderKind", "Queue", "Scripted", "System", "Systems", "advance_with", "engine_for",
+           "register", "run"]

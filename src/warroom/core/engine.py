@@ -47,8 +47,8 @@ class Observation:
 @dataclass(frozen=True, eq=False)
 class Forces:
     """Per-force state that mechanics read and change, the same at every scale: the ledger
-    (arrived, withdrawn, lost), the modifiers (fire, movement, detection, obey) and which
-    forces are fighting now. The arrays are the engine's own: writing them acts."""
+    (arrived, withdrawn, lost) and which forces are fighting now, read only; the modifiers
+    (fire, movement, detection, obey), the engine's own array: writing them acts."""
 
     x0: np.ndarray
     ledger: np.ndarray  # (3, F)
@@ -61,6 +61,13 @@ class Forces:
         return self.x0 + self.ledger[0] - self.ledger[1] - self.ledger[2]
 
 
+def read_only(a: np.ndarray) -> np.ndarray:
+    """A view of an engine's array that a mechanic or a controller cannot write through."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
 class Engine(Protocol[W_in, S]):
     scale: str
 
@@ -68,12 +75,19 @@ class Engine(Protocol[W_in, S]):
     def advance(self, world: W_in, state: S, until: float) -> None: ...
     def observe(self, world: W_in, state: S, side: int) -> Observation: ...
     def apply(self, world: W_in, state: S, order: Order) -> None: ...
+    def changed(self, world: W_in, state: S) -> None:
+        """Systems changed the modifiers: drop whatever was drawn or integrated ahead."""
+        ...
     def time(self, state: S) -> float: ...
     def ended(self, state: S) -> bool: ...
     def forces(self, world: W_in, state: S) -> Forces: ...
     def n_sides(self, world: W_in) -> int: ...
     def log(self, world: W_in, state: S) -> tuple[np.ndarray, ...]:
         """The events logged so far, in logged order: (t, kind, subject, value) arrays."""
+        ...
+
+    def result(self, world: W_in, state: S, scenario_hash: str = "") -> Any:
+        """The battle so far as a `warroom.Result` (built outside the core, at the edge)."""
         ...
 
 
@@ -116,9 +130,40 @@ def engine_for(scale: str) -> Engine[Any, Any]:
     return ENGINES[scale]()
 
 
+class Systems:
+    """Systems in their explicit order (priority, then as listed), with their schedule: each
+    runs when the battle starts and then every `period`. The schedule lives here, so a battle
+    advanced in pieces (several `advance_with` calls) runs its systems when one call would."""
+
+    def __init__(self, systems: Sequence[System] = ()):
+        self.items = sorted(systems, key=lambda s: s.priority)
+        self.next: list[float] | None = None
+        self.last: list[float] = []
+
+    def next_time(self) -> float:
+        """When a system is next due: at once if they have not started, never if none."""
+        if not self.items:
+            return math.inf
+        return min(self.next) if self.next is not None else -math.inf
+
+    def run_due(self, t: float, forces: Forces) -> bool:
+        """Run the systems due at t; True if they changed a modifier."""
+        if self.next is None:
+            self.next, self.last = [t] * len(self.items), [t] * len(self.items)
+        due = [k for k, tk in enumerate(self.next) if tk <= t]
+        if not due:
+            return False
+        before = forces.modifiers.copy()
+        for k in due:
+            self.items[k].update(t, t - self.last[k], forces)
+            self.last[k] = t
+            self.next[k] = t + self.items[k].period
+        return not np.array_equal(before, forces.modifiers)
+
+
 def run(engine: Engine[W, S], world: W, controllers: Sequence[Controller] = (),
         seed: int = 0, replication: int = 0, until: float = math.inf,
-        systems: Sequence[System] = ()) -> S:
+        systems: Sequence[System] | Systems = ()) -> S:
     """One battle from reset to `until` (or its end), with controllers and systems."""
     state = engine.reset(world, seed, replication)
     advance_with(engine, world, state, controllers, until, systems)
@@ -126,20 +171,18 @@ def run(engine: Engine[W, S], world: W, controllers: Sequence[Controller] = (),
 
 
 def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence[Controller],
-                 until: float, systems: Sequence[System] = ()) -> None:
-    """Advance `state` to `until` waking controllers and systems on the way."""
+                 until: float, systems: Sequence[System] | Systems = ()) -> None:
+    """Advance `state` to `until` waking controllers and systems on the way. Give the same
+    `Systems` to every call when advancing in pieces. The engine hears of a change only when
+    the systems changed a modifier, so a system that changes nothing leaves the battle as it
+    was."""
+    sched = systems if isinstance(systems, Systems) else Systems(systems)
     t = engine.time(state)
     wakes = [c.wake(t) for c in controllers]
-    ordered = sorted(systems, key=lambda s: s.priority)
-    sys_next = [t] * len(ordered)  # every system runs at the start, then every period
-    sys_last = [t] * len(ordered)
     while not engine.ended(state):
         t = engine.time(state)
-        for k, sy in enumerate(ordered):
-            if sys_next[k] <= t:
-                sy.update(t, t - sys_last[k], engine.forces(world, state))
-                sys_last[k] = t
-                sys_next[k] = t + sy.period
+        if sched.next_time() <= t and sched.run_due(t, engine.forces(world, state)):
+            engine.changed(world, state)
         for k, c in enumerate(controllers):
             if wakes[k] <= t:
                 for order in c.decide(t, engine.observe(world, state, c.side)):
@@ -147,4 +190,4 @@ def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence
                 wakes[k] = c.wake(math.nextafter(t, math.inf))
         if t >= until:
             return
-        engine.advance(world, state, min([until, *wakes, *sys_next]))
+        engine.advance(world, state, min([until, *wakes, sched.next_time()]))

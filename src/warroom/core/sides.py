@@ -5,8 +5,10 @@ force. A side *waits* while it has no strength and more is still due to arrive (
 last time anything of it arrives); a waiting side is not judged, so defectors-to-be and a relief
 force that comes later do not break before they arrive. A broken side stops fighting (the
 engines no longer let it shoot or be shot at) and the battle ends once at most one side is
-unbroken. Breakpoints: strength below a fraction of `side_ref`, force ratio below a value
-against the unbroken enemies, and time.
+unbroken; the breakpoint that decided it is the one that broke the last side to break.
+Breakpoints: strength below a fraction of the side's reference strength `side_ref` (its initial
+strength; for a side that starts empty, its strength when it is first judged with any), force
+ratio below a value against the unbroken enemies, and time.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .codes import (
     BP_STRENGTH,
     BP_TIME,
     DECIDED_BY_ANNIHILATION,
+    DECIDED_BY_NONE,
     END_BROKE,
     END_MUTUAL,
     END_TIME,
@@ -72,6 +75,9 @@ def crossed(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
         flag_f[f] = force_alive[f] and x <= 0.0
         if flag_f[f]:
             count += 1
+    for k in range(S):
+        if side_ref[k] <= 0.0:  # a side that started empty is measured from its arrival
+            side_ref[k] = side_tot[k]
     for b in range(bp_side.shape[0]):
         flag_b[b] = False
         side = bp_side[b]
@@ -102,13 +108,15 @@ def crossed(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _break(t, b, side, broke_now, verdict, bp_value, ev_t, ev_kind, ev_subj, ev_val, count):
+def _break(t, b, side, broke_now, bp_value, ev_t, ev_kind, ev_subj, ev_val, count):
+    """Log breakpoint b reached; break its side unless it broke already. Returns whether it
+    broke the side now."""
     log_event(ev_t, ev_kind, ev_subj, ev_val, count, t, K_BREAKPOINT, b, bp_value[b])
-    if not broke_now[side]:
-        broke_now[side] = True
-        log_event(ev_t, ev_kind, ev_subj, ev_val, count, t, K_SIDE_BROKE, side, b)
-        if verdict[DECIDING] == -1.0:
-            verdict[DECIDING] = b
+    if broke_now[side]:
+        return False
+    broke_now[side] = True
+    log_event(ev_t, ev_kind, ev_subj, ev_val, count, t, K_SIDE_BROKE, side, b)
+    return True
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -127,12 +135,14 @@ def resolve(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
             force_alive[f] = True
     S = side_tot.shape[0]
     broke_now = side_broken.copy()
+    decided = DECIDED_BY_NONE  # what broke the first side to break at this instant
     # a time limit is reached before anything else at its instant
     for b in range(bp_side.shape[0]):
         if flag_b[b] and bp_kind[b] == BP_TIME:
             bp_done[b] = True
-            _break(t, b, bp_side[b], broke_now, verdict, bp_value, ev_t, ev_kind, ev_subj,
-                   ev_val, count)
+            if _break(t, b, bp_side[b], broke_now, bp_value, ev_t, ev_kind, ev_subj, ev_val,
+                      count) and decided == DECIDED_BY_NONE:
+                decided = b
     timed_out = broke_now.copy()  # sides that reached a time limit are not judged further
     for b in range(bp_side.shape[0]):
         if flag_b[b] and bp_kind[b] != BP_TIME:
@@ -140,14 +150,15 @@ def resolve(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
                 flag_b[b] = False
                 continue
             bp_done[b] = True
-            _break(t, b, bp_side[b], broke_now, verdict, bp_value, ev_t, ev_kind, ev_subj,
-                   ev_val, count)
+            if _break(t, b, bp_side[b], broke_now, bp_value, ev_t, ev_kind, ev_subj, ev_val,
+                      count) and decided == DECIDED_BY_NONE:
+                decided = b
     for k in range(S):
         if not broke_now[k] and side_tot[k] <= 0.0 and not t < due[k]:
             broke_now[k] = True
             log_event(ev_t, ev_kind, ev_subj, ev_val, count, t, K_SIDE_BROKE, k, -1.0)
-            if verdict[DECIDING] == -1.0:
-                verdict[DECIDING] = DECIDED_BY_ANNIHILATION
+            if decided == DECIDED_BY_NONE:
+                decided = DECIDED_BY_ANNIHILATION
     n_new = 0
     for k in range(S):
         if broke_now[k] and not side_broken[k]:
@@ -163,6 +174,7 @@ def resolve(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
         verdict[ENDED] = 1.0
         verdict[WINNER] = last
         verdict[REASON] = END_BROKE if left == 1 else END_MUTUAL
+        verdict[DECIDING] = decided
         log_event(ev_t, ev_kind, ev_subj, ev_val, count, t, K_END, last, verdict[REASON])
     return n_new
 
@@ -177,9 +189,12 @@ def finish(t, ev_t, ev_kind, ev_subj, ev_val, count, verdict):
         log_event(ev_t, ev_kind, ev_subj, ev_val, count, t, K_END, -1, END_TIME)
 
 
-def fighting(side_broken: np.ndarray, force_side: np.ndarray, committed: np.ndarray) -> np.ndarray:
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def fighting(committed, side_broken, force_side, out):
     """Forces that shoot and can be shot at: committed, on an unbroken side."""
-    return committed & ~side_broken[force_side]
+    for f in range(out.shape[0]):
+        out[f] = committed[f] and not side_broken[force_side[f]]
+    return out
 
 
 __all__ = ["DECIDING", "ENDED", "EPS_T", "FIRE", "REASON", "WINNER", "crossed", "finish",

@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.codes import ARRIVED, DETECTION, FIRE, LOST, MOVEMENT, OBEY, WITHDRAWN
-from ..core.engine import Forces, Observation, register
+from ..core.engine import Forces, Observation, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError
-from ..core.sides import finish, resolve
+from ..core.sides import fighting, finish, resolve
 from ..results.result import Result
 from .fire import apply_damage, shoot
 from .grid import build_grid, nearest_all
@@ -105,8 +105,10 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
     shot_at = np.zeros(w.n, bool)
     mk = 0
     if len(shooters):
-        everyone = build_grid(st.x, st.y, live, W, H, sw.cell) if sw.has_area \
-            else own[0]  # only area effects search all entities by position
+        # only area effects search all fighting entities by position (a broken side has left
+        # the fight: no blast reaches it either)
+        fighting_ = live[~st.broken[w.ent_side[live]]]
+        everyone = build_grid(st.x, st.y, fighting_, W, H, sw.cell) if sw.has_area else own[0]
         mk = _fire(w, st, shooters, everyone, fired, shot_at)
     x_new, y_new = st.x.copy(), st.y.copy()
     blocked = np.zeros(w.n, bool)
@@ -234,7 +236,7 @@ def _bookkeeping(w: TacticalWorld, st: TacticalState, mobility_kills: int) -> No
     log = st.log
     log.reserve(w.n_forces + 2 * len(w.bp_ids) + 2 * S + 4)
     B = len(w.bp_ids)
-    resolve(st.t, st.x0, st.led, sw.force_side, sw.side_ref, due, st.force_alive, st.broken,
+    resolve(st.t, st.x0, st.led, sw.force_side, st.side_ref, due, st.force_alive, st.broken,
             w.bp_side, w.bp_kind, w.bp_value, st.bp_done, np.zeros(B, bool), np.zeros(S),
             np.zeros(w.n_forces, bool), np.zeros(B, bool), log.t, log.kind, log.subj, log.val,
             log.count, st.verdict)
@@ -300,8 +302,14 @@ class TacticalEngine:
         return world.n_sides
 
     def forces(self, world: TacticalWorld, state: TacticalState) -> Forces:
-        return Forces(state.x0, state.led, state.mod, ~state.broken[world.force_side],
-                      world.force_side)
+        sw = static(world)
+        fights = fighting(np.ones(world.n_forces, bool), state.broken, sw.force_side,
+                          np.zeros(world.n_forces, bool))
+        return Forces(read_only(state.x0), read_only(state.led), state.mod, read_only(fights),
+                      read_only(sw.force_side))
+
+    def changed(self, world: TacticalWorld, state: TacticalState) -> None:
+        """Nothing to drop: every tick reads the modifiers afresh."""
 
     def log(self, world: TacticalWorld, state: TacticalState) -> tuple[np.ndarray, ...]:
         g, n = state.log, state.log.n

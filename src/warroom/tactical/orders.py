@@ -3,6 +3,8 @@ the core (hold, advance, move, withdraw along a route and leave, change targetin
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..core.codes import ADVANCE, HOLD, MOVE, RULES, UNRANKED, WITHDRAW
@@ -14,12 +16,14 @@ MANOEUVRE_OF = {OrderKind.hold: HOLD, OrderKind.advance: ADVANCE, OrderKind.move
 
 
 class FieldCache:
-    """Travel-cost fields by (mobility kind, goal box), computed once each."""
+    """Travel-cost fields by (mobility kind, goal box), computed once each per world and
+    shared by its replications (fields depend on the ground and the goal only)."""
 
     def __init__(self, w: TacticalWorld):
         self.w = w
         self.index: dict[tuple, int] = {}
         self.fields: list[np.ndarray] = []
+        self._stack: np.ndarray | None = None
 
     def get(self, mob: int, goal: tuple[float, float, float, float]) -> int:
         """The field's index; -1 where a straight line is already the quickest way (the
@@ -37,8 +41,21 @@ class FieldCache:
         return self.index[key]
 
     def stacked(self) -> np.ndarray:
-        H, W = self.w.raster.shape
-        return np.stack(self.fields) if self.fields else np.zeros((0, H, W))
+        """All the fields so far, as the movement kernel reads them; stacked again only when
+        a new one was added."""
+        if self._stack is None or len(self._stack) != len(self.fields):
+            H, W = self.w.raster.shape
+            self._stack = np.stack(self.fields) if self.fields else np.zeros((0, H, W))
+        return self._stack
+
+
+_CACHES: weakref.WeakKeyDictionary[TacticalWorld, FieldCache] = weakref.WeakKeyDictionary()
+
+
+def field_cache(w: TacticalWorld) -> FieldCache:
+    if w not in _CACHES:
+        _CACHES[w] = FieldCache(w)
+    return _CACHES[w]
 
 
 def compiled_orders(w: TacticalWorld):
@@ -46,7 +63,7 @@ def compiled_orders(w: TacticalWorld):
     advance's fallback, each point of a withdrawal route) whose ground is uneven."""
     from .state import Orders
 
-    cache = FieldCache(w)
+    cache = field_cache(w)
     mob = w.type_mobility[w.force_type]
     f_field = np.full(w.n_forces, -1, np.int64)
     route_field = np.full(len(w.route_xy), -1, np.int64)
@@ -64,26 +81,23 @@ def compiled_orders(w: TacticalWorld):
 
 
 def give(w: TacticalWorld, st, order: Order) -> None:
-    """Carry out `order` for its force in state `st` (the order is valid for this scale)."""
+    """Carry out `order` for its force in state `st`; an order that cannot be carried out is
+    refused (OrderError) before anything changes."""
     from .move import start_waypoints
 
     o, f = st.orders, order.force
-    mob = int(w.type_mobility[w.force_type[f]])
     if order.kind is OrderKind.target:
+        cols = [_rank_column(w, name) for name in order.priority]
+        if order.rule is not None and order.rule not in RULES:
+            raise OrderError(f"targeting rule '{order.rule}': expected one of "
+                             + ", ".join(RULES))
+        if order.spread is not None and not 1 <= order.spread <= 16:
+            raise OrderError(f"targeting spread: expected 1 to 16, found {order.spread}")
         if order.rule is not None:
-            if order.rule not in RULES:
-                raise OrderError(f"targeting rule '{order.rule}': expected one of "
-                                 + ", ".join(RULES))
             o.rule[f] = RULES[order.rule]
-        if order.priority:
+        if cols:
             o.rank[f] = UNRANKED
-            for k, name in enumerate(order.priority):
-                if name in w.role_ids:
-                    col = w.role_ids.index(name)
-                elif name in w.class_ids:
-                    col = len(w.role_ids) + w.class_ids.index(name)
-                else:
-                    raise OrderError(f"'{name}' is neither a role nor a target class")
+            for k, col in enumerate(cols):
                 o.rank[f, col] = min(o.rank[f, col], k)
         if order.spread is not None:
             o.spread[f] = int(order.spread)
@@ -97,14 +111,19 @@ def give(w: TacticalWorld, st, order: Order) -> None:
         raise OrderError("a move needs a point `to` or an `area`")
     if order.leave and kind != WITHDRAW:
         raise OrderError("`leave` ends a withdrawal route; only a withdrawal takes it")
-    cache = FieldCache(w)
-    cache.fields = list(o.fields)
+    route = np.asarray(order.route, float).reshape(-1, 2)
     box = _box(order)
+    W, H = w.raster.extent
+    points = route if box is None else np.vstack([route, [box[:2], box[2:]]])
+    if not (np.isfinite(points).all() and (points >= 0).all() and (points[:, 0] <= W).all()
+            and (points[:, 1] <= H).all()):
+        raise OrderError(f"an order's points must lie on the map (x 0..{W:g}, y 0..{H:g})")
+    cache = field_cache(w)
+    mob = int(w.type_mobility[w.force_type[f]])
     if box is not None:
         o.to[f] = box
         o.f_field[f] = cache.get(mob, box)
     if kind == WITHDRAW:
-        route = np.asarray(order.route, float).reshape(-1, 2)
         a, b = o.route_start[f], o.route_start[f + 1]
         fields = [cache.get(mob, (float(px), float(py), float(px), float(py)))
                   for px, py in route]
@@ -119,6 +138,14 @@ def give(w: TacticalWorld, st, order: Order) -> None:
         o.halt[f] = order.halt_to_fire
     o.kind[f] = kind
     o.fields = cache.stacked()
+
+
+def _rank_column(w: TacticalWorld, name: str) -> int:
+    if name in w.role_ids:
+        return w.role_ids.index(name)
+    if name in w.class_ids:
+        return len(w.role_ids) + w.class_ids.index(name)
+    raise OrderError(f"'{name}' is neither a role nor a target class")
 
 
 def _box(order: Order) -> tuple[float, float, float, float] | None:

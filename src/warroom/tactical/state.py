@@ -81,6 +81,7 @@ class TacticalState:
     led: np.ndarray  # (3, F) arrived, withdrawn, lost
     mod: np.ndarray  # (4, F) fire, movement, detection, obey
     force_alive: np.ndarray
+    side_ref: np.ndarray  # the core's reference strength per side
     bp_done: np.ndarray
     broken: np.ndarray
     contact: np.ndarray
@@ -129,7 +130,7 @@ class Static:
     has_area: bool
     no_conceal: bool
     type_key: np.ndarray
-    side_ref: np.ndarray  # entities per side over the battle (breakpoints are fractions of it)
+    side_ref: np.ndarray  # entities per side at the start (strength breakpoints are fractions)
     x0: np.ndarray  # entities per force present at the start
     force_side: np.ndarray  # int64, as the core's rule takes it
     orders: Orders
@@ -155,7 +156,8 @@ def static(w: TacticalWorld) -> Static:
             wmax=w.w_range.max(axis=1), has_area=bool((w.w_radius > 0).any()),
             no_conceal=bool((r.concealment[np.unique(r.terrain)] == 0).all()),
             type_key=w.ent_side.astype(np.int64) * w.n_types + w.ent_type,
-            side_ref=np.bincount(w.ent_side, minlength=S).astype(float),
+            side_ref=np.bincount(w.force_side, weights=np.where(
+                w.force_arrive > w.t0, 0, w.force_count), minlength=S).astype(float),
             x0=np.where(w.force_arrive > w.t0, 0, w.force_count).astype(np.float64),
             force_side=w.force_side.astype(np.int64),
             orders=compiled_orders(w), graphs={})
@@ -189,7 +191,7 @@ def new_state(w: TacticalWorld, seed: int, replication: int, record: bool = True
         aim_x=np.full(n, np.nan), aim_y=np.full(n, np.nan), dmg=np.zeros(n),
         kills=np.zeros((S, w.n_types, w.n_types)), seen=np.zeros((S, n), bool),
         orders=orders, x0=st.x0.copy(), led=np.zeros((3, F)), mod=new_modifiers(F),
-        force_alive=st.x0 > 0, bp_done=np.zeros(len(w.bp_ids), bool),
+        force_alive=st.x0 > 0, side_ref=st.side_ref.copy(), bp_done=np.zeros(len(w.bp_ids), bool),
         broken=np.zeros(S, bool), contact=np.zeros(S, bool),
         verdict=new_verdict(), log=EventLog(16 + 4 * F + 4 * S), rec=Recording(),
         record=record, t=w.t0, adv_fields=np.zeros((0, *w.raster.shape)),

@@ -11,15 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..attrition.laws import AIMED, AREA, LOGARITHMIC
-from ..core.codes import (
-    ALLOC_FIXED,
-    ALLOC_NONE,
-    ALLOC_PRIORITY,
-    ALLOC_PROPORTIONAL,
-    BP_KINDS,
-    BP_TIME,
-)
-from ..scenario.model import Allocation, Law, Scenario
+from ..core.codes import ALLOC_NONE, ALLOC_PROPORTIONAL, ALLOCATIONS, BP_KINDS, BP_TIME
+from ..scenario.model import Law, Scenario
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,6 +93,13 @@ def _exponents(law: Law, shooter_side: str, area_fire_by: str | None, p, q) -> t
     return (0.0, 0.0)  # salvo: pairs only carry the targeting weights (k = 1)
 
 
+def alloc_code(rule: str, p: float) -> int:
+    """The allocation rule of a fire pair whose target exponent is p: area fire (p > 0) is
+    already in proportion to the target's numbers, so 'proportional' needs no weights."""
+    code = ALLOCATIONS[rule]
+    return ALLOC_NONE if code == ALLOC_PROPORTIONAL and p != 0 else code
+
+
 def make_grid(t0: float, t_end: float, step: float) -> np.ndarray:
     n = int(np.floor((t_end - t0) / step + 1e-9))
     grid = t0 + step * np.arange(n + 1)
@@ -154,11 +154,7 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         for fr in fire:
             si_, ti_ = force_index[fr.shooter], force_index[fr.target]
             p, q = _exponents(e.law, side_ids[side_of[fr.shooter]], e.area_fire_by, e.p, e.q)
-            alloc = {
-                Allocation.proportional: ALLOC_PROPORTIONAL if p == 0 else ALLOC_NONE,
-                Allocation.fixed: ALLOC_FIXED,
-                Allocation.priority: ALLOC_PRIORITY,
-            }[e.allocation]
+            alloc = alloc_code(e.allocation.value, p)
             g = groups.setdefault((ei, si_), len(groups))
             rate = 1.0 if e.law is Law.salvo else fr.rate
             pairs.append((ei, g, si_, ti_, rate, p, q, alloc, fr.share or 0.0, fr.priority or 0))
