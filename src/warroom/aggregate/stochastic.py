@@ -85,6 +85,7 @@ def _crossed(w, s, t):
     if newly_crossed(w, s, t) > 0:
         s.scal[T] = t
         resolve(w, s, t)
+        prepare(w, s)
     return s.scal[ENDED] != 0.0
 
 
@@ -93,7 +94,6 @@ def _between(w, s, rng, method, t, tn, tau, x, until):
     """Stochastic attrition from t until tn, the end of the battle or a pause at `until`;
     True if it ended or paused (s.scal[PAUSED] tells which)."""
     while True:
-        prepare(w, s)  # a side may have broken: it no longer fights
         fighting_strengths(w, s, x)
         arrays = (x, w.x0, s.led, s.eng_on, w.pair_eng, w.pair_group, w.pair_shooter,
                   w.pair_target, s.keff, w.pair_p, w.pair_q, s.alloc, s.share, s.rank,
@@ -112,6 +112,7 @@ def _between(w, s, rng, method, t, tn, tau, x, until):
             return False
         s.scal[T] = t
         resolve(w, s, t)
+        prepare(w, s)  # a side may have broken: it no longer fights
         if s.scal[ENDED] != 0.0:
             return True
 
@@ -248,6 +249,7 @@ def advance_stochastic(w, s, rng, method, tau, until):
     x = np.zeros(w.x0.shape[0])
     s.scal[PAUSED] = 0.0
     while at_stops(w, s, until) == ADVANCE:
+        prepare(w, s)  # orders, mechanics and the stop may have changed who fights and how
         b = w.stops[int(s.scal[NEXT_STOP])]
         if _advance(w, s, rng, method, tau, s.scal[T], b, x, until) and (
                 s.scal[PAUSED] != 0.0):

@@ -75,18 +75,14 @@ def crossed(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
         flag_f[f] = force_alive[f] and x <= 0.0
         if flag_f[f]:
             count += 1
-    for k in range(S):
-        if side_ref[k] <= 0.0:  # a side that started empty is measured from its arrival
-            side_ref[k] = side_tot[k]
     for b in range(bp_side.shape[0]):
         flag_b[b] = False
         side = bp_side[b]
-        if bp_done[b] or side_broken[side]:
-            continue
         kind = bp_kind[b]
-        if kind == BP_TIME:
-            flag_b[b] = bp_value[b] <= t + EPS_T * max(1.0, abs(t))
-        elif side_tot[side] <= 0.0 and t < due[side]:
+        # time limits are judged by `resolve` alone: they fall on the engines' stops and ticks
+        if bp_done[b] or side_broken[side] or kind == BP_TIME:
+            continue
+        if side_tot[side] <= 0.0 and t < due[side]:
             bp_force[b] = False  # waiting to arrive: not judged
         elif bp_force[b]:  # a solver located the crossing itself (an ODE event root)
             bp_force[b] = False
@@ -127,6 +123,13 @@ def resolve(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
     one side is unbroken. Returns how many sides broke now."""
     crossed(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_side, bp_kind,
             bp_value, bp_done, bp_force, side_tot, flag_f, flag_b)
+    for b in range(bp_side.shape[0]):
+        if (bp_kind[b] == BP_TIME and not bp_done[b] and not side_broken[bp_side[b]]
+                and bp_value[b] <= t + EPS_T * max(1.0, abs(t))):
+            flag_b[b] = True
+    for k in range(side_tot.shape[0]):
+        if side_ref[k] <= 0.0:  # a side that started empty is measured from its arrival
+            side_ref[k] = side_tot[k]
     for f in range(x0.shape[0]):
         if flag_f[f]:
             force_alive[f] = False

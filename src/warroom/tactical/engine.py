@@ -25,7 +25,7 @@ from .move import move
 from .orders import give
 from .result import tactical_result
 from .sense import detect
-from .state import TacticalState, new_state, static
+from .state import Static, TacticalState, new_state, static
 from .target import select
 from .world import TacticalWorld
 
@@ -34,9 +34,9 @@ ADVANCE_REFRESH = 5  # ticks between recomputations of the fields that lead an a
 K = EventKind
 
 
-def _enemy_grid(w: TacticalWorld, st: TacticalState, s: int, own):
+def _enemy_grid(w: TacticalWorld, sw: Static, st: TacticalState, s: int, own):
     """The grid of the enemies side s sees this tick (own[k]: side k's active entities)."""
-    r, sw = w.raster, static(w)
+    r = w.raster
     W, H = r.extent
     mine = own[s].order
     others = [g for k, g in enumerate(own) if k != s]
@@ -80,7 +80,7 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
     own = [build_grid(st.x, st.y, active[w.ent_side[active] == s], W, H, sw.cell)
            for s in range(S)]
     active = np.concatenate([g.order for g in own])
-    grids = [_enemy_grid(w, st, s, own) for s in range(S)]
+    grids = [_enemy_grid(w, sw, st, s, own) for s in range(S)]
     box = np.zeros((S, 4))
     for s in range(S):
         if grids[s].order.size:
@@ -109,7 +109,7 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
         # the fight: no blast reaches it either)
         fighting_ = live[~st.broken[w.ent_side[live]]]
         everyone = build_grid(st.x, st.y, fighting_, W, H, sw.cell) if sw.has_area else own[0]
-        mk = _fire(w, st, shooters, everyone, fired, shot_at)
+        mk = _fire(w, sw, st, shooters, everyone, fired, shot_at)
     x_new, y_new = st.x.copy(), st.y.copy()
     blocked = np.zeros(w.n, bool)
     move(active, st.x, st.y, x_new, y_new, w.ent_type, w.ent_force, st.immobile, st.suppressed,
@@ -125,7 +125,7 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
     st.suppressed = shot_at & st.alive
     st.tick += 1
     st.t = w.t0 + st.tick * w.dt
-    _bookkeeping(w, st, mk)
+    _bookkeeping(w, sw, st, mk)
     return not st.verdict[0]
 
 
@@ -168,12 +168,13 @@ def _advance_fields(w: TacticalWorld, st: TacticalState, blocked, grids) -> None
     st.adv_tick = st.tick + 1
 
 
-def _fire(w: TacticalWorld, st: TacticalState, shooters, everyone, fired, shot_at) -> int:
+def _fire(w: TacticalWorld, sw: Static, st: TacticalState, shooters, everyone, fired,
+          shot_at) -> int:
     r = w.raster
     rng = st.rng["attrition"]
     u = rng.random(2 * len(shooters))
     cap = max(len(shooters), 16)
-    has_area = static(w).has_area
+    has_area = sw.has_area
     ammo0 = st.ammo.copy() if has_area else st.ammo
     while True:
         rec = (np.empty(cap, np.int64), np.empty(cap, np.int64), np.empty(cap, np.int64),
@@ -225,9 +226,8 @@ def _leave(w: TacticalWorld, st: TacticalState) -> None:
         st.log.append(st.t, K.withdrawal, int(k), float(counts[k]))
 
 
-def _bookkeeping(w: TacticalWorld, st: TacticalState, mobility_kills: int) -> None:
+def _bookkeeping(w: TacticalWorld, sw: Static, st: TacticalState, mobility_kills: int) -> None:
     """The ledger from the living, then the core's breakpoint and end-of-battle rule."""
-    sw = static(w)
     S = w.n_sides
     alive_f = np.bincount(w.ent_force[st.alive], minlength=w.n_forces)
     st.led[LOST] = st.x0 + st.led[ARRIVED] - st.led[WITHDRAWN] - alive_f
@@ -235,11 +235,10 @@ def _bookkeeping(w: TacticalWorld, st: TacticalState, mobility_kills: int) -> No
     due = np.where(waiting > 0, np.inf, -np.inf)
     log = st.log
     log.reserve(w.n_forces + 2 * len(w.bp_ids) + 2 * S + 4)
-    B = len(w.bp_ids)
+    bp_force, side_tot, flag_f, flag_b = st.scratch
     resolve(st.t, st.x0, st.led, sw.force_side, st.side_ref, due, st.force_alive, st.broken,
-            w.bp_side, w.bp_kind, w.bp_value, st.bp_done, np.zeros(B, bool), np.zeros(S),
-            np.zeros(w.n_forces, bool), np.zeros(B, bool), log.t, log.kind, log.subj, log.val,
-            log.count, st.verdict)
+            w.bp_side, w.bp_kind, w.bp_value, st.bp_done, bp_force, side_tot, flag_f, flag_b,
+            log.t, log.kind, log.subj, log.val, log.count, st.verdict)
     if mobility_kills:
         log.append(st.t, K.mobility_kills, -1, float(mobility_kills))
     done = st.verdict[0] or st.t >= w.t_end - 1e-9 * max(abs(w.t_end), 1.0)
@@ -247,11 +246,11 @@ def _bookkeeping(w: TacticalWorld, st: TacticalState, mobility_kills: int) -> No
         finish(st.t, log.t, log.kind, log.subj, log.val, log.count, st.verdict)
     if st.record:
         k = w.snapshot_every
-        record(w, st, snapshot=bool(done) or (k > 0 and st.tick % k == 0))
+        record(w, sw, st, snapshot=bool(done) or (k > 0 and st.tick % k == 0))
 
 
-def record(w: TacticalWorld, st: TacticalState, snapshot: bool) -> None:
-    rec, sw = st.rec, static(w)
+def record(w: TacticalWorld, sw: Static, st: TacticalState, snapshot: bool) -> None:
+    rec = st.rec
     S, T = w.n_sides, w.n_types
     rec.times.append(st.t)
     rec.alive.append(np.rint(st.alive_f).astype(np.int64))
@@ -284,7 +283,7 @@ class TacticalEngine:
     def reset(self, world: TacticalWorld, seed: int, replication: int) -> TacticalState:
         st = new_state(world, seed, replication, self.record_)
         if st.record:
-            record(world, st, snapshot=world.snapshot_every > 0)
+            record(world, static(world), st, snapshot=world.snapshot_every > 0)
         return st
 
     def advance(self, world: TacticalWorld, state: TacticalState, until: float) -> None:

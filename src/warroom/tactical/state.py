@@ -88,6 +88,7 @@ class TacticalState:
     verdict: np.ndarray
     log: EventLog
     rec: Recording
+    scratch: tuple[np.ndarray, ...]  # the core rule's work arrays, allocated once
     record: bool = True
     t: float = 0.0
     tick: int = 0
@@ -194,5 +195,7 @@ def new_state(w: TacticalWorld, seed: int, replication: int, record: bool = True
         force_alive=st.x0 > 0, side_ref=st.side_ref.copy(), bp_done=np.zeros(len(w.bp_ids), bool),
         broken=np.zeros(S, bool), contact=np.zeros(S, bool),
         verdict=new_verdict(), log=EventLog(16 + 4 * F + 4 * S), rec=Recording(),
+        scratch=(np.zeros(len(w.bp_ids), bool), np.zeros(S), np.zeros(F, bool),
+                 np.zeros(len(w.bp_ids), bool)),
         record=record, t=w.t0, adv_fields=np.zeros((0, *w.raster.shape)),
         adv_index=np.full((S, len(MOBILITY)), -1, np.int64))
