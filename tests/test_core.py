@@ -145,10 +145,11 @@ def test_a_reserve_committed_at_t_fights_from_t_and_turns_the_battle():
 
 def _held_then_advance(advance_at):
     gun = {"id": "gun", "range": 30, "rate": 1.0, "accuracy": 0.5, "damage": {"soft": 1}}
-    types = [soldier(speed=2.0, weapons=[gun]), soldier("post")]
+    rifle = {"id": "rifle", "range": 30, "rate": 0.5, "accuracy": 0.3, "damage": {"soft": 1}}
+    types = [soldier(speed=2.0, weapons=[gun]), soldier("post", weapons=[rifle])]
     blue = [{"id": "raid", "type": "soldier", "count": 8, "deploy": {"area": [10, 40, 20, 60]},
              "orders": {"kind": "hold"}}]
-    red = [{"id": "posts", "type": "post", "count": 8, "deploy": {"area": [170, 40, 190, 60]},
+    red = [{"id": "posts", "type": "post", "count": 20, "deploy": {"area": [170, 40, 190, 60]},
             "orders": {"kind": "hold"}}]
     sc = tactical(types, blue, red, size=(40, 20), cell=5.0, end=150)
     world, engine = compile_scenario(sc)
