@@ -1,12 +1,12 @@
 """The engine conformance suite, shipped as library code (as PettingZoo ships its tests): run
 `check_engine(engine, world)` against any engine of the core protocol, a new one included.
 
-It checks what every mechanic relies on: reset is deterministic per (seed, replication) and
-replications differ only by their streams; time only moves forward; events are logged in time
-order and read in (time, priority, sequence) order; the ledger identity
-initial + arrived - withdrawn - lost = strength holds with no negative entry; observations are
-per side (own forces exact, copies the caller cannot use to change the battle); and pausing
-changes nothing: advancing in pieces gives the battle of one advance.
+It checks what every mechanic relies on: reset is deterministic per (seed, replication); time
+only moves forward; events are logged in time order and read in (time, priority, sequence)
+order; the ledger identity initial + arrived - withdrawn - lost = strength holds with no
+negative entry; observations are per side (own forces exact, copies the caller cannot use to
+change the battle); and pausing changes nothing: advancing in pieces gives the battle of one
+advance.
 """
 
 from __future__ import annotations
