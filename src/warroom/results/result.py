@@ -43,7 +43,8 @@ def side_summary(ledger: dict[str, dict[str, Any]],
     return out
 
 
-def _dict(codes: np.ndarray, names: tuple[str, ...]) -> pa.DictionaryArray:
+def dict_column(codes: np.ndarray, names: tuple[str, ...]) -> pa.DictionaryArray:
+    """Integer codes as an Arrow dictionary column of their names (how every table stores ids)."""
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(names))
 
 
@@ -95,8 +96,8 @@ class Result:
         n_t, F = len(self.times), len(n.force_ids)
         led = self.ledger
         cols = {"t": np.repeat(self.times, F),
-                "side": _dict(np.tile(n.force_side, n_t), n.side_ids),
-                "force": _dict(np.tile(np.arange(F), n_t), n.force_ids),
+                "side": dict_column(np.tile(n.force_side, n_t), n.side_ids),
+                "force": dict_column(np.tile(np.arange(F), n_t), n.force_ids),
                 "strength": self.strength.reshape(-1),
                 "arrived": led[:, 0].reshape(-1),
                 "withdrawn": led[:, 1].reshape(-1),

@@ -12,13 +12,9 @@ import pyarrow as pa
 
 from ..core.events import EventKind
 from ..results.events import Words, decode
-from ..results.result import Names, Result
+from ..results.result import Names, Result, dict_column
 from .state import TacticalState
 from .world import TacticalWorld
-
-
-def _dict(codes: np.ndarray, names: tuple[str, ...]) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(names))
 
 
 def tactical_result(w: TacticalWorld, st: TacticalState, scenario_hash: str = "") -> Result:
@@ -54,16 +50,17 @@ def by_type(w: TacticalWorld, st: TacticalState, times: np.ndarray) -> pa.Table:
     typ = np.tile(np.tile(np.arange(T), S), n_t)
     keep = np.tile((np.bincount(w.ent_side.astype(np.int64) * T + w.ent_type,
                                 minlength=S * T) > 0), n_t)
-    return pa.table({"t": np.repeat(times, S * T)[keep], "side": _dict(side[keep], w.side_ids),
-                     "type": _dict(typ[keep], w.type_ids),
+    return pa.table({"t": np.repeat(times, S * T)[keep],
+                     "side": dict_column(side[keep], w.side_ids),
+                     "type": dict_column(typ[keep], w.type_ids),
                      "alive": alive[keep].astype(np.int64), "hp": hp[keep]})
 
 
 def kills(w: TacticalWorld, st: TacticalState) -> pa.Table:
     """Kills credited to each (side, shooter type) on each target type, over the battle."""
     s, a, b = np.nonzero(st.kills)
-    return pa.table({"side": _dict(s, w.side_ids), "shooter_type": _dict(a, w.type_ids),
-                     "target_type": _dict(b, w.type_ids), "kills": st.kills[s, a, b]})
+    return pa.table({"side": dict_column(s, w.side_ids), "shooter_type": dict_column(a, w.type_ids),
+                     "target_type": dict_column(b, w.type_ids), "kills": st.kills[s, a, b]})
 
 
 def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
@@ -82,9 +79,9 @@ def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
                 "y": np.concatenate([s[3] for s in snaps]),
                 "hp": np.concatenate([s[4] for s in snaps]),
                 "status": np.concatenate([s[5] for s in snaps])}
-    return pa.table({**cols, "side": _dict(w.ent_side[ids], w.side_ids),
-                     "force": _dict(w.ent_force[ids], w.force_ids),
-                     "type": _dict(w.ent_type[ids], w.type_ids)})
+    return pa.table({**cols, "side": dict_column(w.ent_side[ids], w.side_ids),
+                     "force": dict_column(w.ent_force[ids], w.force_ids),
+                     "type": dict_column(w.ent_type[ids], w.type_ids)})
 
 
 WORDS = Words("is wiped out", "fewer than {:.0%} of its entities left", "no one left standing")
