@@ -467,3 +467,19 @@ def test_a_late_force_does_not_count_in_its_side_strength_before_it_arrives():
                          {"id": "red", "forces": red}])
     r = warroom.simulate(sc)
     assert r.end_reason == "time" and r.winner is None
+
+
+def test_an_empty_side_with_a_strength_breakpoint_does_not_stall_the_ode():
+    """Found by the property test: a side that starts empty, a reinforcement of nothing, and a
+    strength breakpoint (a reference of 0: nothing to fall below)."""
+    data = {"version": 1, "name": "prop", "seed": 0,
+            "clock": {"start": 0, "end": 6, "step": 0.5, "unit": "day"},
+            "sides": [{"id": "blue", "forces": [{"id": "b", "strength": 1}]},
+                      {"id": "red", "forces": [{"id": "r", "strength": 0, "reinforcements": [
+                          {"start": 0, "end": 0.5, "amount": 0}]}],
+                       "breakpoints": [{"kind": "strength", "below": 0.2}]}],
+            "engagements": [{"id": "e", "law": "square", "solver": "ode",
+                             "fire": [{"shooter": "b", "target": "r", "rate": 0},
+                                      {"shooter": "r", "target": "b", "rate": 0}]}]}
+    r = warroom.simulate(validate(data))
+    assert r.winner == "blue" and r.end_time == pytest.approx(0.5)  # red never arrives

@@ -55,7 +55,8 @@ def _stretch(world: World, w: WorldArrays, s: BattleState, a: float, b: float) -
     bp_of: list[int | None] = [None, None]
     for bi in range(len(world.bp_ids)):
         k, sd, v = world.bp_kind[bi], world.bp_side[bi], world.bp_value[bi]
-        if s.bp_done[bi] or k not in (BP_STRENGTH, BP_RATIO):
+        if s.bp_done[bi] or k not in (BP_STRENGTH, BP_RATIO) or (
+                k == BP_STRENGTH and s.side_ref[sd] <= 0.0):
             continue
         own = 0 if sd == 0 else 1
         conds.append(_strength_gap(at, own, v * s.side_ref[sd]) if k == BP_STRENGTH

@@ -218,6 +218,8 @@ def _events(world: World, s: BattleState, xs):
             continue
         v = world.bp_value[bi]
         if k == BP_STRENGTH:
+            if s.side_ref[sd] <= 0.0:
+                continue  # no reference yet (a side still to arrive): nothing to fall below
             events.append(partial(_above_strength, xs=xs, mine=side == sd,
                                   level=v * s.side_ref[sd]))
         else:
