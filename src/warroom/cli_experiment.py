@@ -220,25 +220,12 @@ def query(
                                        "count(*) FROM replications GROUP BY winner")],
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
 ) -> None:
-    """DuckDB SQL over the folder's Parquet files (each is a table named after its file)."""
-    import duckdb
+    """DuckDB SQL over the folder's Parquet files (each is a table named after its file);
+    read-only and confined to those tables."""
+    from .results.query import run_query
 
     try:
-        files = sorted(run_dir.glob("*.parquet")) if run_dir.is_dir() else []
-        if not files:
-            raise UserError(f"{run_dir}: no Parquet tables here (expected an experiment or run "
-                            "folder)")
-        con = duckdb.connect()
-        for f in files:
-            literal = str(f).replace("'", "''")
-            con.execute(f"CREATE VIEW \"{f.stem}\" AS SELECT * FROM read_parquet('{literal}')")
-        try:
-            cur = con.execute(sql)
-        except duckdb.Error as e:
-            names = ", ".join(f.stem for f in files)
-            raise UserError(f"query: {str(e).splitlines()[0]} (tables: {names})") from None
-        cols = [d[0] for d in cur.description]
-        rows = cur.fetchall()
+        cols, rows = run_query(run_dir, sql)
     except UserError as e:
         fail(e)
     if as_csv:
