@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from rich.table import Table
 
 from .cli_base import app, fail, out_console
 from .errors import UserError
+from .limits import check_out, check_seed
 
 WorkersOpt = Annotated[int | None, typer.Option(
     help="Local worker processes (default: all cores).")]
@@ -39,6 +41,22 @@ def _read(scenario: Path):
     return read_yaml(scenario)
 
 
+CLUSTER = re.compile(r"^(local|(tcp|tls|inproc|ucx)://[^\s/]+(:\d{1,5})?/?|[\w.-]+:\d{1,5})$")
+
+
+def check_options(workers: int | None, cluster: str | None, seed: int | None,
+                  out: Path | None) -> None:
+    """The experiment options every command takes, refused before any work."""
+    if workers is not None and not 1 <= workers <= 4096:
+        raise UserError(f"--workers: expected a number from 1 to 4096, found {workers}")
+    if cluster is not None and not CLUSTER.match(cluster):
+        raise UserError(f"--cluster: expected 'local' or a scheduler address such as "
+                        f"tcp://HOST:8786, found {cluster!r}")
+    check_seed(seed)
+    if out is not None:
+        check_out(out)
+
+
 def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int | None,
          cluster: str | None, out: Path | None, resume: bool, points: list[dict],
          command: list[str]):
@@ -47,9 +65,8 @@ def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int 
     from .scenario import validate
     from .scenario.load import plain
 
+    check_options(workers, cluster, seed, out)
     workers = workers or os.cpu_count() or 1
-    if workers < 1:
-        raise UserError(f"--workers: expected at least 1, found {workers}")
     data = plain(raw)
     sc = validate(raw, str(scenario), base=scenario.parent)
     folder = out or Path("runs") / f"{kind}-{sc.name}-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -163,6 +180,7 @@ def sweep(
     from .scenario.load import plain
 
     try:
+        check_options(workers, cluster, seed, out)
         sets = [parse_set(s) for s in set_]
         raw = _read(scenario)
         data = plain(raw)
@@ -195,6 +213,7 @@ def ablate(
     from .scenario.load import plain
 
     try:
+        check_options(workers, cluster, seed, out)
         raw = _read(scenario)
         ab = prepare(plain(raw), side, max_size, exact_max, orders, seed)
         result, folder, sc = _run("ablate", scenario, raw, n, seed, workers, cluster, out, resume,

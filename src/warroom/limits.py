@@ -38,7 +38,7 @@ class Limit:
         return v
 
     def hint(self) -> str:
-        return (f"the limit '{self.name}' is {self.value:,.10g} ({self.what}); set "
+        return (f"the limit '{self.name}' ({self.what}) is {self.value:,.10g}; set "
                 f"WARROOM_LIMIT_{self.name.upper()} to raise it")
 
 
@@ -47,14 +47,15 @@ LIMITS = {lim.name: lim for lim in (
     Limit("yaml_depth", 64, "levels of nesting in a scenario file"),
     Limit("yaml_nodes", 1e6, "values in a scenario file once its aliases are expanded"),
     Limit("string", 10_000, "characters in one text field or cell"),
-    Limit("id", 200, "characters in an identifier"),
+    Limit("id", 200, "characters in an identifier, name or title"),
     Limit("magnitude", 1e12, "size of any number in a scenario"),
     Limit("entities", 1e6, "entities in a tactical battle"),
     Limit("points", 1e6, "recorded time points of one run"),
-    Limit("ticks", 1e6, "time steps of one tactical run"),
+    Limit("ticks", 1e5, "time steps of one tactical run"),
+    Limit("entity_ticks", 1e10, "entities x time steps of one tactical run"),
     Limit("stops", 1e5, "scheduled transfers, reinforcement steps and breakpoints of one run"),
-    Limit("events", 1e8, "expected events of one stochastic (ctmc) run"),
-    Limit("cells", 1e8, "cells of a tactical map"),
+    Limit("events", 1e7, "expected events of one stochastic (ctmc) run"),
+    Limit("cells", 1.6e7, "cells of a tactical map"),
     Limit("record_rows", 5_000, "rows of a battle record"),
     Limit("replications", 1e8, "replications of one experiment (n x points)"),
     Limit("points_grid", 1e5, "parameter points of one sweep or ablation"),
@@ -70,7 +71,9 @@ def over(name: str, found: float, what: str) -> str | None:
     lim = LIMITS[name]
     if found <= lim.value:
         return None
-    return f"{what} is {found:,.10g}, over {lim.hint()}"
+    shown = f"{int(found):,}" if float(found).is_integer() and abs(found) < 1e18 else \
+        f"{found:.4g}"
+    return f"{what} is {shown}; {lim.hint()}"
 
 
 SEED_MAX = 2**63 - 1

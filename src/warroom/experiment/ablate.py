@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import UserError, did_you_mean
+from ..limits import over
 from .shapley import Coalition, orders_needed, shapley_exact, shapley_sampled, subsets
 
 REMOVE = "__remove__"
@@ -87,7 +88,14 @@ def plan(data: dict, max_size: int, exact_max: int, orders: int,
                         "second forces an `id`")
     ids = [e.id for e in els]
     full = frozenset(ids)
-    if len(ids) <= exact_max:
+    n = len(ids)
+    # bounded before any combination is built: 2**n of them for exact values
+    size = 2**n if n <= exact_max else (
+        sum(math.comb(n, k) for k in range(min(max_size, n) + 1)) + orders * (n + 1))
+    msg = over("points_grid", size, f"the number of combinations of the {n} elements to run")
+    if msg:
+        raise UserError(f"ablate: {msg}; or lower --exact-max, --max-size or --orders")
+    if n <= exact_max:
         return els, subsets(ids), True
     wanted = {full - frozenset(c) for c in subsets(ids) if len(c) <= max_size}
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, 9)))

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UserError, did_you_mean
+from ..limits import over
 
 
 def _children(node: Any) -> dict[str, Any]:
@@ -104,6 +105,11 @@ def parse_set(spec: str) -> tuple[str, list[float | str]]:
         if count < 1:
             raise UserError(f"--set {spec!r}: the range has no points (count {count}); "
                             "expected a count of at least 1")
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise UserError(f"--set {spec!r}: expected finite ends, found {a} and {b}")
+        msg = over("points_grid", count, "the number of points of the range")
+        if msg:
+            raise UserError(f"--set {spec!r}: {msg}")
         if log and (lo <= 0 or hi <= 0):
             raise UserError(f"--set {spec!r}: a log range needs positive ends")
         grid = (np.geomspace(lo, hi, count) if log else np.linspace(lo, hi, count)).tolist()
@@ -111,6 +117,9 @@ def parse_set(spec: str) -> tuple[str, list[float | str]]:
     values = [_number(v.strip()) for v in text.split(",") if v.strip()]
     if not values:
         raise UserError(f"--set {spec!r}: the list has no values")
+    bad = [v for v in values if isinstance(v, float) and not math.isfinite(v)]
+    if bad:
+        raise UserError(f"--set {spec!r}: expected finite numbers, found {bad[0]}")
     return path, values
 
 
@@ -128,6 +137,10 @@ def _tidy(v: float) -> float:
 
 def grid(sets: list[tuple[str, list]]) -> list[dict[str, Any]]:
     """Every combination of the values, the first parameter varying slowest."""
+    msg = over("points_grid", math.prod(len(v) for _, v in sets), "the number of points of "
+               "the grid (the product of every --set's count)")
+    if msg:
+        raise UserError(f"--set: {msg}")
     points: list[dict[str, Any]] = [{}]
     for path, values in sets:
         points = [{**p, path: v} for p in points for v in values]

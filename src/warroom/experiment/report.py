@@ -71,11 +71,15 @@ def _sweep(summary: dict, sides: list[str]) -> bytes | None:
     if not keys:
         return None
     key = keys[0]
+    values = list(dict.fromkeys(p["parameters"][key] for p in pts))
+    # a parameter of text values (or lists, for ablations) is plotted as categories
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
     fig, ax = plt.subplots(figsize=(8, 4))
     others = sorted({tuple((k, p["parameters"][k]) for k in keys[1:]) for p in pts})
     for j, other in enumerate(others):
         sel = [p for p in pts if all(p["parameters"][k] == v for k, v in other)]
-        x = np.array([float(p["parameters"][key]) for p in sel])
+        x = np.array([float(p["parameters"][key]) if numeric
+                      else values.index(p["parameters"][key]) for p in sel])
         for k, s in enumerate(sides[:1] if len(others) > 1 else sides):
             y = np.array([p["wins"][s]["p"] for p in sel])
             lo = y - np.array([p["wins"][s]["low"] for p in sel])
@@ -83,6 +87,8 @@ def _sweep(summary: dict, sides: list[str]) -> bytes | None:
             label = f"P({s} wins)" + (f", {dict(other)}" if other else "")
             ax.errorbar(x, y, yerr=[lo, hi], marker="o", capsize=3, label=label,
                         color=COLORS[(j + k) % len(COLORS)])
+    if not numeric:
+        ax.set_xticks(range(len(values)), [str(v)[:20] for v in values])
     ax.set_xlabel(key)
     ax.set_ylabel("win probability (95% interval)")
     ax.set_ylim(-0.02, 1.02)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import did_you_mean
+from ..limits import over
+from .bounds import clock_steps
 from .model import Allocation, Law, Scenario, SolverName
 
 Loc = tuple[str | int, ...]
@@ -82,6 +84,36 @@ def _check(sc: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from _check_engagement(sc, ei, e, side_of, force_ids)
     if solvers & STOCHASTIC:
         yield from _whole_numbers(sc)
+    yield from _work(sc, solvers)
+
+
+def _work(sc: Scenario, solvers: set[SolverName]) -> Iterator[tuple[Loc, str]]:
+    """Refuse, before any work, a run whose size would exhaust memory or time."""
+    msg = over("points", clock_steps(sc.clock) + 1, "the number of recorded points "
+               "(clock span / step + 1)")
+    if msg:
+        yield ("clock", "step"), msg
+    for ei, e in enumerate(sc.engagements):
+        if e.interval is not None:
+            msg = over("points", clock_steps(sc.clock, e.interval), "the number of salvos "
+                       "(clock span / interval)")
+            if msg:
+                yield ("engagements", ei, "interval"), msg
+    transfers = [t for s in sc.sides for f in s.forces for t in f.reinforcements + f.withdrawals]
+    stops = 2 * len(transfers) + 2 * len(sc.engagements) + sum(len(s.breakpoints)
+                                                             for s in sc.sides)
+    msg = over("stops", stops, "the number of scheduled stops (transfers, engagement "
+               "openings and closings, breakpoints)")
+    if msg:
+        yield ("sides",), msg
+    if SolverName.ctmc in solvers:
+        # one event per unit lost or arriving: each unit present or arriving is at most two
+        units = sum(f.strength for s in sc.sides for f in s.forces)
+        units += sum(t.total for s in sc.sides for f in s.forces for t in f.reinforcements)
+        msg = over("events", 2 * units, "the number of events the ctmc solver may draw (two "
+                   "per unit present or arriving)")
+        if msg:
+            yield ("engagements", 0, "solver"), msg + "; or use solver: tau_leap"
 
 
 def _check_engagement(sc, ei, e, side_of, force_ids) -> Iterator[tuple[Loc, str]]:

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import Problem, ScenarioError, did_you_mean
 from .checks import Loc, _dotted, check
 from .model import Scenario
 from .tactical import TacticalScenario
 from .tactical_checks import check_tactical
+from .yaml_file import read_yaml
 
 AnyScenario = Scenario | TacticalScenario
+__all__ = ["AnyScenario", "load_scenario", "read_yaml", "scenario_hash", "validate"]
 
 
 def load_scenario(path: str | Path) -> AnyScenario:
@@ -31,39 +32,6 @@ def load_scenario(path: str | Path) -> AnyScenario:
     path = Path(path)
     data = read_yaml(path)
     return validate(data, str(path), base=path.parent)
-
-
-def read_yaml(path: Path) -> Any:
-    if not path.exists():
-        raise ScenarioError(f"{path}: no such file")
-    if path.is_dir():
-        raise ScenarioError(f"{path}: is a folder, expected a scenario file (.yaml)")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise ScenarioError(f"{path}: not a text file ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise ScenarioError(f"{path}: cannot be read ({e.strerror})") from None
-    try:
-        data = YAML(typ="rt").load(text)
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        what = e.problem or e.context or "invalid YAML"
-        raise ScenarioError(
-            "not a valid YAML file",
-            [Problem(str(path), line, col, "", f"YAML syntax error: {what}")],
-        ) from None
-    except YAMLError as e:
-        raise ScenarioError(f"{path}: not a valid YAML file ({e})") from None
-    if not isinstance(data, CommentedMap):
-        found = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(
-            "not a scenario",
-            [Problem(str(path), 1, 1, "", f"expected a mapping of scenario fields, found {found}")],
-        )
-    return data
 
 
 def model_for(data: Any) -> type[Scenario] | type[TacticalScenario]:
@@ -132,8 +100,16 @@ def _problem(data: Any, filename: str, err: Any) -> Problem:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     elif not isinstance(found, dict | list):
-        msg = f"expected {_lower(msg)}, found {json.dumps(found, default=str)}"
+        msg = f"expected {_lower(msg)}, found {_shown(found)}"
     return _locate(data, filename, loc, msg)
+
+
+def _shown(found: Any) -> str:
+    """A value as the file would write it (YAML's .inf and .nan, not JSON's Infinity)."""
+    if isinstance(found, float) and not math.isfinite(found):
+        return ".nan" if math.isnan(found) else ("-.inf" if found < 0 else ".inf")
+    text = json.dumps(found, default=str)
+    return text if len(text) <= 80 else text[:60] + f"... ({len(text):,} characters)"
 
 
 def _strip_tags(data: Any, loc: tuple) -> Loc:

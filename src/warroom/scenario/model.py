@@ -10,7 +10,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from .bounds import bounded
 
 Id = Annotated[
     str,
@@ -22,7 +24,14 @@ Id = Annotated[
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # inf and nan are refused everywhere a field does not say it takes them (a sensor's range)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, value, info: ValidationInfo):
+        return bounded(value, info.field_name or "")
 
 
 class TimeUnit(str, Enum):

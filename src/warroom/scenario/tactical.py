@@ -135,7 +135,7 @@ class MapSpec(Strict):
 
 
 class Sensor(Strict):
-    range: float = Field(gt=0, description="Metres; .inf sees the whole map.")
+    range: float = Field(gt=0, allow_inf_nan=True, description="Metres; .inf sees the whole map.")
     detect: float = Field(1.0, ge=0, le=1, description="Probability per step of seeing an "
                           "enemy in range and in line of sight, in the open.")
 

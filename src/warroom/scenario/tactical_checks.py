@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import did_you_mean
+from ..limits import over
+from .bounds import clock_steps
 from .checks import Loc, _unique
 from .tactical import OrderKind, TacticalScenario
 
@@ -39,9 +41,36 @@ def _on_map(loc: Loc, pts: list[list[float]], extent: tuple[float, float] | None
             return
 
 
+def _work(sc: TacticalScenario) -> Iterator[tuple[Loc, str]]:
+    """Refuse, before any work, a battle whose size would exhaust memory or time."""
+    counts = [(f.count, ("sides", si, "forces", fi, "count"))
+              for si, s in enumerate(sc.sides) for fi, f in enumerate(s.forces)]
+    n = sum(c for c, _ in counts)
+    msg = over("entities", n, "the number of entities (all forces' counts)")
+    if msg:
+        yield max(counts)[1], msg
+    ticks = clock_steps(sc.clock)
+    msg = over("ticks", ticks, "the number of ticks (clock span / step)")
+    if msg:
+        yield ("clock", "step"), msg
+    else:
+        msg = over("entity_ticks", n * ticks, "entities x ticks")
+        if msg:
+            yield ("clock", "step"), msg
+    if sc.map.width and sc.map.height:
+        msg = over("cells", sc.map.width * sc.map.height, "the number of map cells "
+                   "(width x height)")
+        if msg:
+            yield ("map", "width"), msg
+
+
 def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
     from ..terrain.raster import MapProblem, build_raster
 
+    work = list(_work(sc))
+    yield from work
+    if work:
+        return  # the map and the rest are not built for a battle that is refused
     extent = None
     try:
         extent = build_raster(sc.map, sc.terrain_classes, base).extent

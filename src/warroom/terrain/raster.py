@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import did_you_mean
+from ..limits import over
 from .classes import BUILTIN, MOBILITY
 from .noise import value_noise
 
@@ -63,6 +64,9 @@ def _read_array(path: Path, loc: tuple) -> np.ndarray:
     if not path.exists():
         raise MapProblem(loc, f"map file {path} does not exist")
     suffix = path.suffix.lower()
+    msg = over("file_bytes", path.stat().st_size, f"map file {path}: its size in bytes")
+    if msg:
+        raise MapProblem(loc, msg)
     try:
         if suffix == ".npy":
             a = np.load(path, allow_pickle=False)
@@ -218,6 +222,9 @@ def build_raster(spec, user_classes, base: Path) -> Raster:
         raise MapProblem(("map",), "give both `width` and `height`, or neither (from a file)")
     elev = _elevation(spec, shape, spec.cell, base)
     shape = elev.shape
+    msg = over("cells", elev.size, "the number of map cells")
+    if msg:
+        raise MapProblem(("map",), msg)
     terrain = _terrain(spec, shape, elev, ids, base)
     elev = elev.astype(np.float64, copy=True)
     _paint(spec, terrain, elev, ids, spec.cell)
