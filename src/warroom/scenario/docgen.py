@@ -67,6 +67,27 @@ breakpoints) are described above.
 """
 
 
+LIMITS = """# What every file must keep to
+
+Numbers are finite (`.inf` and `.nan` are refused, except a sensor's `range: .inf`), and values
+are plain YAML: explicit tags such as `!!int` or `!!python/object` are refused (quote a value to
+make it text). The sizes that decide memory and time are bounded, and checked before any work
+starts; each message that refuses an input names its limit. Raise a limit for one command with
+the environment variable shown, e.g. `WARROOM_LIMIT_POINTS=5e6 warroom run big.yaml`.
+
+| limit | default | what it bounds | variable |
+|---|---|---|---|
+"""
+
+
+def _limits() -> str:
+    from ..limits import LIMITS as ALL
+
+    rows = [f"| `{lim.name}` | {lim.default:,.10g} | {lim.what} | "
+            f"`WARROOM_LIMIT_{lim.name.upper()}` |" for lim in ALL.values()]
+    return LIMITS + "\n".join(rows) + "\n"
+
+
 def render() -> str:
     schema = Scenario.model_json_schema()
     defs = schema.pop("$defs", {})
@@ -76,6 +97,7 @@ def render() -> str:
     tdefs = tactical.pop("$defs", {})
     parts += [TACTICAL, _section("TacticalScenario", tactical)]
     parts += [_section(name, d) for name, d in sorted(tdefs.items()) if name not in defs]
+    parts.append(_limits())
     return "\n".join(parts)
 
 
