@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Executor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from ..errors import UserError
 
@@ -51,12 +51,35 @@ def _dask(workers: int, cluster: str) -> Iterator[Executor]:
         if local is not None:
             local.close()
         raise UserError(f"--cluster {cluster}: cannot reach the Dask scheduler ({e})") from None
-    try:
-        from .tasks import worker_setup
+    # a lost scheduler or worker ends the experiment as interrupted, with a resume hint;
+    # distributed would log each failed reconnection with a traceback besides
+    with _quiet("distributed.client"):
+        try:
+            from .tasks import worker_setup
 
-        client.run(worker_setup)
-        yield client.get_executor(pure=False)
+            client.run(worker_setup, False)
+            yield client.get_executor(pure=False)
+        finally:
+            with suppress(OSError, TimeoutError):  # the scheduler is gone: nothing to close
+                client.close(timeout=10)
+            if local is not None:
+                local.close()
+
+
+@contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    """Drop the tracebacks the logger would print (its messages stay)."""
+    import logging
+
+    def strip(record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.exc_info, record.exc_text = None, None
+            return bool(record.getMessage().strip())
+        return True
+
+    log = logging.getLogger(logger)
+    log.addFilter(strip)
+    try:
+        yield
     finally:
-        client.close()
-        if local is not None:
-            local.close()
+        log.removeFilter(strip)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, as_completed
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 from ..errors import UserError
+from ..limits import check_out, check_seed, over
 from ..scenario import AnyScenario, scenario_hash, validate
 from . import store
 from .params import apply, get_value
@@ -25,7 +26,12 @@ from .tasks import run_task
 
 
 class Interrupted(Exception):
-    """Ctrl-C: finished work is on disk; `--resume` continues."""
+    """Ctrl-C, or the executor's workers or cluster lost: finished work is on disk;
+    `--resume` continues."""
+
+
+class _Lost(Exception):
+    """The executor can run nothing more; the message says what went."""
 
 
 @dataclass
@@ -36,13 +42,16 @@ class ExperimentResult:
 
 
 def _missing(n: int, done: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The replication ranges of one point not yet done."""
-    missing = np.ones(n + 1, bool)
-    missing[n] = False  # a sentinel that closes the last run
-    for a, b in done:
-        missing[a:min(b, n)] = False
-    edges = np.flatnonzero(np.diff(np.r_[False, missing].astype(np.int8)))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    """The replication ranges of one point not yet done (from the ranges, not a mask of n,
+    which for a large n would not fit in memory)."""
+    gaps, at = [], 0
+    for a, b in sorted(done):
+        if a > at:
+            gaps.append((at, min(a, n)))
+        at = max(at, b)
+    if at < n:
+        gaps.append((at, n))
+    return [(a, b) for a, b in gaps if a < b]
 
 
 def _tasks(gaps: list[tuple[int, int, int]], workers: int,
@@ -64,17 +73,72 @@ def _tasks(gaps: list[tuple[int, int, int]], workers: int,
     return tasks
 
 
+
+def _point_name(point: dict[str, Any]) -> str:
+    """How the user asked for a point, to name it in a validation error."""
+    parts = []
+    if "__remove__" in point:
+        parts.append(f"ablation without [{', '.join(map(str, point['__remove__']))}]")
+    parts += [f"--set {k}={f'{v:.12g}' if isinstance(v, float) else v}"
+              for k, v in point.items() if k != "__remove__"]
+    return " ".join(parts) or "<scenario>"
+
+
+def _check(n: int, points: list[dict[str, Any]], seed: int, out: Path | None) -> None:
+    """Everything that can refuse the experiment, before anything is written."""
+    if n < 1:
+        raise UserError(f"-n: expected at least 1 replication, found {n}")
+    check_seed(seed)
+    for problem in (over("points_grid", len(points), "the number of parameter points"),
+                    over("replications", n * len(points), "-n: the number of replications "
+                         f"(n x points: {n:,} x {len(points):,})")):
+        if problem:
+            raise UserError(problem)
+    if out is not None:
+        check_out(out)
+
+
+def _lost(e: BaseException, executor: Executor) -> str | None:
+    """What went, when `e` says the executor's processes or cluster are gone (rather than a
+    task failing); None otherwise."""
+    from concurrent.futures import BrokenExecutor, CancelledError
+
+    if isinstance(e, BrokenExecutor):
+        return "a worker process died"
+    if not type(executor).__module__.startswith("distributed"):
+        return None
+    try:
+        from distributed import KilledWorker
+    except ImportError:  # pragma: no cover - a Dask executor without distributed
+        return None
+    # a lost scheduler cancels every future; a lost connection is an OSError (CommClosedError
+    # is one) or a timeout; a task whose workers keep dying is a KilledWorker
+    if isinstance(e, CancelledError | OSError | TimeoutError | KilledWorker):
+        return "the Dask cluster was lost"
+    return None
+
+
+def _guard(executor: Executor, call: Callable, *args: Any) -> Any:
+    try:
+        return call(*args)
+    except Exception as e:
+        why = _lost(e, executor)
+        if why is None:
+            raise
+        raise _Lost(f"{why} ({type(e).__name__}{': ' + str(e) if str(e) else ''})") from e
+
+
 def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
                executor: Executor | None = None, workers: int = 1, out: Path | None = None,
                points: list[dict[str, Any]] | None = None, resume: bool = False,
                base: Path | None = None, kind: str = "mc", labels: list[str] | None = None,
                progress: Callable[[int, int], None] | None = None,
-               task_size: int | None = None) -> ExperimentResult:
+               task_size: int | None = None,
+               report: Callable[[str], None] | None = None) -> ExperimentResult:
     """Run `n` replications at each parameter point (dotted path -> value overrides) on
     `executor` (any concurrent.futures.Executor, a Dask client's included; None runs here).
-    With `out`, results stream to Parquet shards there and `resume` continues a stopped run."""
-    if n < 1:
-        raise UserError(f"-n: expected at least 1 replication, found {n}")
+    With `out`, results stream to Parquet shards there and `resume` continues a stopped run;
+    `report` gets a line for each shard found unusable there (default: stderr)."""
     if isinstance(scenario, dict):
         data = scenario
         sc = validate(data, "<scenario>", base=base)
@@ -84,6 +148,7 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
         base = base or getattr(sc, "base_dir", None)
     seed = sc.seed if seed is None else seed
     points = points or [{}]
+    _check(n, points, seed, out)
     # every row carries every parameter of the experiment: the scenario's own value where a
     # point leaves it as it is
     keys = list(dict.fromkeys(k for p in points for k in p))
@@ -92,7 +157,7 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
     texts = []
     for p in points:
         d = apply(data, p)
-        validate(d, f"<scenario with {p}>" if p else "<scenario>", base=base)
+        validate(d, _point_name(p), base=base)
         texts.append(json.dumps(d))
     sides = tuple(s.id for s in sc.sides)
     forces = tuple(f.id for s in sc.sides for f in s.forces)  # the columns of every point
@@ -101,59 +166,50 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
                 "seed": seed, "n": n, "points": points, "labels": labels, "sides": list(sides),
                 "scenario_data": data,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    done: dict[int, list[tuple[int, int]]] = {}
+    folder = None
     if out is not None:
-        store.open_folder(out, manifest, resume)
-        done = store.done_ranges(out)
-    tasks = _tasks([(k, a, b) for k in range(len(points)) for a, b in _missing(
-        n, done.get(k, []))], workers, task_size)
+        folder = store.open_folder(out, manifest, resume, report or _stderr)
     total = n * len(points)
-    finished = total - sum(b - a for _, a, b in tasks)
-    if progress:
-        progress(finished, total)
     results: list[tuple[pa.Table, pa.Table]] = []
+    finished = 0
 
     def keep(k: int, a: int, b: int, res: tuple[pa.Table, pa.Table]) -> None:
         nonlocal finished
         finished += b - a
-        if out is not None:
-            store.write_shard(out, k, a, b, *res)
-            store.mark(out, "running", finished)
+        if folder is not None:
+            folder.keep((k, a, b), *res, finished)
         else:
             results.append(res)
         if progress:
             progress(finished, total)
 
-    try:
-        if executor is None:
-            import numba
+    def args(k: int, a: int, b: int) -> tuple:
+        return texts[k], base_s, seed, k, a, b, sides, columns[k], forces
 
-            threads = numba.get_num_threads()
-            numba.set_num_threads(1)  # one worker is one core, as each process of a pool is
-            try:
-                for k, a, b in tasks:
-                    keep(k, a, b, run_task(texts[k], base_s, seed, k, a, b, sides,
-                                           columns[k], forces))
-            finally:
-                numba.set_num_threads(threads)
-        else:
-            futures: dict[Future, tuple[int, int, int]] = {
-                executor.submit(run_task, texts[k], base_s, seed, k, a, b, sides,
-                                columns[k], forces): (k, a, b)
-                for k, a, b in tasks}
-            try:
-                for f in as_completed(futures):
-                    keep(*futures[f], f.result())
-            except BaseException:
-                for f in futures:
-                    f.cancel()
-                raise
-    except KeyboardInterrupt:
-        if out is not None:
-            store.mark(out, "interrupted", finished)
-        raise Interrupted(f"{finished:,} of {total:,} replications are saved in {out}") from None
-    if out is not None:
-        rows, series = store.merge(out)
+    merged = None
+    for _ in range(3):  # a shard found damaged at the merge is recomputed, then merged again
+        done = folder.done() if folder is not None else {}
+        tasks = _tasks([(k, a, b) for k in range(len(points)) for a, b in _missing(
+            n, done.get(k, []))], workers, task_size)
+        finished = total - sum(b - a for _, a, b in tasks)
+        if progress:
+            progress(finished, total)
+        try:
+            _run(tasks, executor, args, keep)
+        except (KeyboardInterrupt, _Lost) as e:
+            if folder is not None:
+                folder.mark("interrupted", finished)
+            why = f"{e}; " if isinstance(e, _Lost) else ""
+            saved = f"saved in {out}" if out is not None else "lost (no --out)"
+            raise Interrupted(f"{why}{finished:,} of {total:,} replications are {saved}"
+                              ) from None
+        if folder is None or (merged := folder.merge()) is not None:
+            break
+    else:
+        raise UserError(f"{out}: shards keep turning out damaged after they are written; "
+                        "is the disk failing?")
+    if merged is not None:
+        rows, series = merged
     else:
         rows = pa.concat_tables([r for r, _ in results]).sort_by(
             [("point", "ascending"), ("replication", "ascending")])
@@ -161,7 +217,37 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
             [("point", "ascending"), ("replication", "ascending"), ("side", "ascending"),
              ("t", "ascending")])
     summary = summarise(rows, points, sides, manifest)
-    if out is not None:
-        store.mark(out, "done", total)
-        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if folder is not None:
+        folder.mark("done", total)
+        (folder.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return ExperimentResult(rows, series, summary)
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _run(tasks: list[tuple[int, int, int]], executor: Executor | None,
+         args: Callable[..., tuple], keep: Callable[..., None]) -> None:
+    """Run the tasks here or on `executor`, handing each result to `keep` as it comes."""
+    if executor is None:
+        import numba
+
+        threads = numba.get_num_threads()
+        numba.set_num_threads(1)  # one worker is one core, as each process of a pool is
+        try:
+            for job in tasks:
+                keep(*job, run_task(*args(*job)))
+        finally:
+            numba.set_num_threads(threads)
+        return
+    futures: dict[Future, tuple[int, int, int]] = {}
+    try:
+        for job in tasks:
+            futures[_guard(executor, executor.submit, run_task, *args(*job))] = job
+        for f in as_completed(futures):
+            keep(*futures[f], _guard(executor, f.result))
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise

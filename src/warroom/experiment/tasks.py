@@ -32,15 +32,63 @@ def _compiled(text: str, base: str, seed: int):
     return compile_scenario(_scenario(text, base), seed)
 
 
-def worker_setup() -> None:
+def worker_setup(pool: bool = True) -> None:
     """In a worker process: one numba thread, since replications already fill the cores; and
-    Ctrl-C is left to the parent, which stops cleanly and says how to resume."""
+    Ctrl-C is left to the parent, which stops cleanly and says how to resume. A `pool`
+    worker (not a Dask one, whose nanny looks after it) also dies with its parent."""
     import signal
 
     import numba
 
     numba.set_num_threads(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if pool:
+        _die_with_parent()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Exit when the process that started this one dies, even by SIGKILL, which gives it no
+    chance to stop its pool (each worker holds a few hundred MB). On Linux the kernel sends
+    SIGKILL (the parent-death signal); elsewhere a thread watches for being orphaned.
+
+    The kernel sends the signal when the *thread* that started the worker ends; a
+    ProcessPoolExecutor starts its workers in submit(), and experiment() submits from the
+    thread that waits for the results, so that thread outlives the workers it needs."""
+    import multiprocessing as mp
+    import os
+    import signal
+    import sys
+
+    parent = mp.parent_process()
+    ppid = parent.pid if parent is not None and parent.pid else os.getppid()
+    armed = False
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != ppid:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(ppid,), daemon=True,
+                         name="warroom-watch-parent").start()
+
+
+def _watch_parent(ppid: int) -> None:
+    import os
+    import time
+
+    while os.getppid() == ppid:  # an orphan is adopted by another process
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
