@@ -153,3 +153,11 @@ def test_a_sweep_over_text_values_reports(tmp_path):
                "--workers", "1", "--out", tmp_path / "x")
     assert r.exit_code == 0, r.output
     assert (tmp_path / "x" / "report.html").exists()
+
+
+def test_a_number_of_thousands_of_digits_is_refused_at_its_place(tmp_path):
+    # Python will not read an integer of over 4,300 digits (the fuzzer's find)
+    text = sub(IWO, "shooter: marines", "shooter: " + "1" * 5000)
+    out = refused(tmp_path, text, "5,000 characters")
+    assert LOCATED.search(out).group(1) == str(next(
+        i for i, line in enumerate(text.splitlines(), 1) if "1111" in line))

@@ -7,6 +7,7 @@ hundreds of levels deep, an alias bomb that expands to billions of values, or an
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from ruamel.yaml.reader import ReaderError
 
 from ..errors import Problem, ScenarioError
 from ..limits import LIMITS, limit
+
+NUMBER = re.compile(r"[-+]?[0-9][0-9_,:.xXoObBa-fA-F]*([eE][-+]?[0-9]+)?")
 
 
 def read_yaml(path: Path) -> Any:
@@ -109,6 +112,13 @@ def _scan(text: str, name: str) -> None:
                           f"YAML tags are not allowed here (found {shown}); write the plain "
                           "value (quote it to make it text)")
             total += 1
+            value = getattr(ev, "value", None)
+            if value is not None and ev.style is None and len(value) > 100 and \
+                    NUMBER.fullmatch(value):
+                # Python refuses to read integers of over 4,300 digits; no field needs 100
+                raise _at(name, mark.line + 1, mark.column + 1,
+                          f"a number written with {len(value):,} characters; expected at "
+                          "most 100 (quote it to make it text)")
             if isinstance(ev, CollectionStartEvent):
                 open_.append((ev.anchor, total - 1))
                 if len(open_) > depth_max:
