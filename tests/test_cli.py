@@ -44,7 +44,7 @@ def test_binary_file(tmp_path):
     p = tmp_path / "s.yaml"
     p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
     r = invoke("run", p)
-    assert r.exit_code == 2 and "not a text file" in r.output
+    assert r.exit_code == 2 and "not UTF-8 text" in r.output
 
 
 def test_wrong_type(tmp_path):

@@ -20,6 +20,8 @@ from rich.table import Table
 
 from .cli_base import app, fail, out_console
 from .errors import UserError
+from .fit.jsonout import dumps
+from .limits import check_out, check_seed, limit
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
 
@@ -37,8 +39,8 @@ def run(
     from .simulate import simulate
 
     try:
-        if seed is not None and seed < 0:
-            raise UserError(f"--seed: expected a whole number >= 0, found {seed}")
+        check_seed(seed)
+        check_out(out or Path("runs"))  # before the work: a run must not be lost at the end
         sc = load_scenario(scenario)
         t0 = time.perf_counter()
         result = simulate(sc, seed=seed)
@@ -134,19 +136,24 @@ def fit_cmd(
 ) -> None:
     """Fit an attrition law to a battle record: coefficients, intervals, fit, identifiability."""
     from .fit.data import read_record
-    from .fit.run import check_method, fit_record, law_name, write_fit
+    from .fit.run import check_area, check_method, fit_record, law_name, write_fit
 
     try:
         check_method(method)
         name = law_name(law, allow_all=True)
+        check_area(area_fire_by, name)
+        if len(time_unit) > limit("id"):
+            raise UserError(f"--time-unit: expected a short label, found {len(time_unit):,} "
+                            "characters")
+        folder = out or Path("runs") / f"fit-{data.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+        check_out(folder)
         rec = read_record(data)
         fits, result = fit_record(rec, name, method, area_fire_by)
     except UserError as e:
         fail(e)
-    folder = out or Path("runs") / f"fit-{data.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     write_fit(folder, rec, fits, result, time_unit)
     if as_json:
-        print(json.dumps(result))
+        print(dumps(result))
         return
     # two narrow tables rather than one that a terminal of 80 columns would cut short
     table = Table("law", "blue effectiveness (95%)", "red effectiveness (95%)")
@@ -164,6 +171,8 @@ def fit_cmd(
     for lw, f in fits.items():
         if not f.identifiable:
             out_console.print(f"{lw}: not identifiable: {f.reason}")
+    for lw, why in result.get("skipped", {}).items():
+        out_console.print(f"{lw}: not fitted: {why}")
     basis = next(iter(fits.values())).r2_basis
     out_console.print(f"R2 measured on {basis}; wrote {folder / 'fit.json'} and "
                       f"{folder / 'fit.png'}")
@@ -188,16 +197,19 @@ def simulate_fit(
     """Run given coefficients against a battle record; print the per-step relative error."""
     from .fit.data import read_record
     from .fit.lsq import forward
-    from .fit.run import law_name
+    from .fit.run import check_area, check_coefficients, law_name
 
     try:
         name = law_name(law, allow_all=False)
+        check_area(area_fire_by, name)
+        check_coefficients(name, {"--blue-effectiveness": blue_effectiveness,
+                                  "--red-effectiveness": red_effectiveness, "--p": p, "--q": q})
         result = forward(read_record(data), name, blue_effectiveness, red_effectiveness, p, q,
                          area_fire_by)
     except UserError as e:
         fail(e)
     if as_json:
-        print(json.dumps(result))
+        print(dumps(result))
         return
     for k in ("blue", "red", "overall"):
         out_console.print(f"{k}: max relative error {result['max_rel_error'][k]:.4f}, "
@@ -211,10 +223,13 @@ DATASETS = {"cdb90": "cdb90"}
 
 def _data_root(data: Path | None) -> Path:
     """--data, else $WARROOM_DATA, else ../shared/data beside the working folder or the repo."""
-    if data is not None:
-        return data
-    if os.environ.get("WARROOM_DATA"):
-        return Path(os.environ["WARROOM_DATA"])
+    given = [(o, Path(v)) for o, v in (("--data", data), ("WARROOM_DATA", os.environ.get(
+        "WARROOM_DATA"))) if v]
+    if given:
+        option, root = given[0]
+        if not root.is_dir():
+            raise UserError(f"{option} {root}: not a folder; expected the folder holding cdb90/")
+        return root
     for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
         cand = base.parent / "shared" / "data"
         if cand.is_dir():
@@ -241,15 +256,15 @@ def validate(
             raise UserError(f"dataset: expected one of {', '.join(DATASETS)}, found {dataset!r}")
         if folds < 2:
             raise UserError(f"--folds: expected at least 2, found {folds}")
-        if seed < 0:
-            raise UserError(f"--seed: expected a whole number >= 0, found {seed}")
+        check_seed(seed)
+        folder = out or Path("runs") / f"validate-{dataset}-{time.strftime('%Y%m%d-%H%M%S')}"
+        check_out(folder)  # before the minutes of fitting, not after them
         result, d, preds = run_cdb90(_data_root(data) / DATASETS[dataset], folds, seed)
     except UserError as e:
         fail(e)
-    folder = out or Path("runs") / f"validate-{dataset}-{time.strftime('%Y%m%d-%H%M%S')}"
     write_cdb90(result, d, preds, folder)
     if as_json:
-        print(json.dumps(result))
+        print(dumps(result))
         return
     table = Table("model", "accuracy (95%)", "CR error, log10", "law chosen")
     for s in result["models"]:

@@ -15,7 +15,7 @@ from scipy.integrate import cumulative_trapezoid
 from ..attrition.two_force import loss_rate
 from ..errors import UserError
 from .data import BattleRecord
-from .lsq import ALIASES, LAWS, Fit, simulate_record
+from .lsq import ALIASES, LAWS, Fit, check_fittable, simulate_record
 
 Z95 = 1.959963984540054
 
@@ -29,8 +29,18 @@ def engel(rec: BattleRecord, law: str) -> Fit:
     seen = {s: ~np.isnan(getattr(rec, s)) for s in ("blue", "red")}
     full = [s for s in seen if seen[s].all()]
     if not full:
-        raise UserError("--method engel needs one side observed at every time (its integral of "
-                        "fire comes from that series); neither side is")
+        gap = {s: int(np.flatnonzero(~seen[s])[0]) for s in seen}  # each side's first gap
+        raise UserError(f"{rec.at(min(gap.values()))}: --method engel needs one side observed at "
+                        "every time (its integral of fire comes from that series); neither is "
+                        f"(blue is first missing at {rec.at(gap['blue'])}, red at "
+                        f"{rec.at(gap['red'])})")
+    check_fittable(rec)
+    for side in seen:
+        if rec.total_losses(side) < 0:
+            raise UserError(f"{rec.at(-1)}: {side}: the record's {side} losses total "
+                            f"{rec.total_losses(side):g} (it ends stronger than it began with "
+                            "its reinforcements); Engel's estimator needs losses >= 0: give "
+                            f"{side}_reinforcements or {side}_losses, or use --method lsq")
     t = rec.t
     known = full[0]
     other = "red" if known == "blue" else "blue"
@@ -72,9 +82,13 @@ def engel(rec: BattleRecord, law: str) -> Fit:
         r2[side] = 1.0 - float(e @ e) / sst if sst > 0 else float("nan")
     sse = sum(float(((sim - getattr(rec, s))[seen[s]][1:] ** 2).sum())
               for s, sim in (("blue", B), ("red", R)))
+    # a side without losses gives its enemy an effectiveness of 0 and no interval at all
+    unlosing = [s for s in ("blue", "red") if lost[s] <= 0]
+    reason = (f"{' and '.join(unlosing)} took no losses: the enemy's effectiveness is 0 and "
+              "the record cannot bound it" if unlosing else
+              "Engel's estimator: two totals, always determined; intervals from Poisson counts")
     return Fit(law, "engel", float(a), float(b), None, None, intervals, rmse,
-               {k: v for k, v in r2.items()}, "strength", True,
-               "Engel's estimator: two totals, always determined; intervals from Poisson counts",
+               {k: v for k, v in r2.items()}, "strength", not unlosing, reason,
                aic=float("nan"), bic=float("nan"), sse=sse,
                series={"t": t, "blue": B, "red": R})
 

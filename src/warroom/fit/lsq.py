@@ -38,7 +38,8 @@ def law_exponents(law: str, area_fire_by: str | None) -> tuple[float, float, flo
         return None
     if spec == "mixed":
         if area_fire_by not in SIDES:
-            raise UserError("law 'mixed' needs the side whose fire is area fire: blue or red")
+            raise UserError("law 'mixed' needs --area-fire-by: the side whose fire is area fire "
+                            "(blue or red)")
         return (*AIMED, *AREA) if area_fire_by == "blue" else (*AREA, *AIMED)
     assert isinstance(spec, tuple)
     p, q = spec
@@ -140,15 +141,35 @@ def fit(rec: BattleRecord, law: str, area_fire_by: str | None = None) -> Fit:
     return _fit(rec, law, law_exponents(law, area_fire_by))
 
 
+class TooFewData(UserError):
+    """The record has fewer observations than the law has parameters."""
+
+
+def check_fittable(rec: BattleRecord) -> None:
+    """Refuse a record where a side is never there: nothing in it measures that side's fire,
+    and the other side's losses (if any) have no cause the law can give."""
+    for side in SIDES:
+        if rec_strength(rec, side) <= 0:
+            raise UserError(f"{rec.at(0)}: {side}: no strength at any time (0 at the start, "
+                            "no reinforcements): there is no battle to fit; the law needs both "
+                            "sides present")
+
+
+def rec_strength(rec: BattleRecord, side: str) -> float:
+    """The most the side ever has: its initial strength plus every reinforcement."""
+    return float(getattr(rec, side)[0] + getattr(rec, f"{side}_reinforcements")[1:].sum())
+
+
 def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] | None) -> Fit:
+    check_fittable(rec)
     basis, obs = _basis(rec)
     n_obs = sum(int((~np.isnan(v)).sum()) for v in obs.values())
     n_par = 2 if fixed is not None else 4
     if n_obs <= n_par:
-        raise UserError(
-            f"law '{law}' has {n_par} parameters but the record gives only {n_obs} observed "
-            f"{basis} values after the start; it needs more than {n_par} (observe more times, "
-            "or give per-step losses)")
+        raise TooFewData(
+            f"{rec.at(-1)}: law '{law}' has {n_par} parameters but the record gives only "
+            f"{n_obs} observed {basis} values after the start; it needs more than {n_par} "
+            "(observe more times, or give per-step losses)")
     # one scale for both sides (same units, same kind of error): it only conditions the solver
     both = np.concatenate([v[~np.isnan(v)] for v in obs.values()])
     scale = max(float(np.std(both)), float(np.abs(both).mean()) * 1e-6, 1e-12)
@@ -175,12 +196,14 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
                             for s in ("blue", "red")])
         return np.where(np.isfinite(r), r, 1e150)  # a diverging trial point: just very bad
 
-    theta0 = np.log(_engel_guess(rec, *((fixed or AIMED * 2)[:2])))
+    # bounds of e^+-50 about Engel's estimate, not about 1: the scale of an effectiveness comes
+    # with the record's units (a linear law's on strengths of 1e6 is below e^-50)
+    with np.errstate(divide="ignore"):
+        theta0 = np.clip(np.log(_engel_guess(rec, *((fixed or AIMED * 2)[:2]))), -650, 650)
+    lo, hi = list(theta0 - 50), list(theta0 + 50)
     if fixed is None:
         theta0 = np.append(theta0, [0.0, 1.0])
-        lo, hi = [-50, -50, -5, -5], [50, 50, 5, 5]
-    else:
-        lo, hi = [-50, -50], [50, 50]
+        lo, hi = lo + [-5, -5], hi + [5, 5]
     sol = least_squares(residuals, theta0, bounds=(lo, hi), x_scale="jac", method="trf")
     n, k = sol.fun.size, sol.x.size
     sse_scaled = float(sol.fun @ sol.fun)
@@ -296,11 +319,22 @@ def _engel_guess(rec: BattleRecord, p: float, q: float) -> np.ndarray:
     return np.array([a, b])
 
 
-def fit_all(rec: BattleRecord) -> tuple[dict[str, Fit], str]:
-    """Every law, and the one with the lowest BIC among the identifiable fits."""
-    fits = {law: fit(rec, law) for law in LAWS}
+def fit_all(rec: BattleRecord) -> tuple[dict[str, Fit], str, dict[str, str]]:
+    """Every law the record has data enough for, the one with the lowest BIC among the
+    identifiable fits, and why any law was left out (exponents needs twice the data)."""
+    fits: dict[str, Fit] = {}
+    skipped: dict[str, str] = {}
+    errors: list[TooFewData] = []
+    for law in LAWS:
+        try:
+            fits[law] = fit(rec, law)
+        except TooFewData as e:
+            skipped[law] = str(e)
+            errors.append(e)
+    if not fits:
+        raise errors[0]
     ok = {k: f for k, f in fits.items() if f.identifiable} or fits
-    return fits, min(ok, key=lambda k: ok[k].bic)
+    return fits, min(ok, key=lambda k: ok[k].bic), skipped
 
 
 def forward(rec: BattleRecord, law: str, a: float, b: float, p: float | None = None,

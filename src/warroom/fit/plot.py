@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..report.figures import COLORS, _png, plt
+from ..report.page import atomic_write
 from .data import BattleRecord
 from .lsq import Fit
 
@@ -24,4 +25,4 @@ def fit_figure(rec: BattleRecord, fits: dict[str, Fit], unit: str, path: Path) -
     ax.set_ylabel("strength")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2)
-    path.write_bytes(_png(fig))
+    atomic_write(path, _png(fig))

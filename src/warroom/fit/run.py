@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import math
 from pathlib import Path
 
 from ..errors import UserError
+from ..limits import over
+from ..report.page import atomic_write
 from .data import BattleRecord
-from .lsq import ALIASES, LAWS, Fit, fit, fit_all
+from .jsonout import dumps
+from .lsq import ALIASES, LAWS, SIDES, Fit, fit, fit_all
 
 METHODS = ("lsq", "engel")
 
@@ -29,6 +32,36 @@ def check_method(method: str) -> None:
         raise UserError(f"--method: expected 'lsq' or 'engel', found {method!r}")
 
 
+EXPONENT_MAX = 5.0  # |p|, |q| the fit searches; with strengths <= 1e12 no rate overflows
+
+
+def check_area(area_fire_by: str | None, name: str) -> None:
+    if area_fire_by is None:
+        return
+    if area_fire_by not in SIDES:
+        raise UserError(f"--area-fire-by: expected blue or red, found {area_fire_by!r}")
+    if name != "mixed":
+        raise UserError(f"--area-fire-by goes with --law mixed only, not {name!r}")
+
+
+def check_coefficients(law: str, coefs: dict[str, float | None]) -> None:
+    """simulate-fit's numbers: finite, effectiveness >= 0 and bounded, exponents in the range
+    the fit searches (so the integration cannot overflow); --p and --q with law exponents."""
+    for option, v in coefs.items():
+        if v is None:
+            continue
+        if option in ("--p", "--q"):
+            if law != "exponents":
+                raise UserError(f"{option} goes with --law exponents only, not {law!r}")
+            if not (math.isfinite(v) and abs(v) <= EXPONENT_MAX):
+                raise UserError(f"{option}: expected a number from -{EXPONENT_MAX:g} to "
+                                f"{EXPONENT_MAX:g}, found {v}")
+        elif not (math.isfinite(v) and v >= 0):
+            raise UserError(f"{option}: expected a finite number >= 0, found {v}")
+        elif msg := over("magnitude", v, option):
+            raise UserError(msg)
+
+
 def fit_record(rec: BattleRecord, name: str, method: str = "lsq",
                area_fire_by: str | None = None) -> tuple[dict[str, Fit], dict]:
     """The fits by law and their JSON: one law's object, or for 'all' every law's and the best."""
@@ -40,8 +73,9 @@ def fit_record(rec: BattleRecord, name: str, method: str = "lsq",
         fits = {name: engel(rec, name)}
         return fits, fits[name].to_json()
     if name == "all":
-        fits, best = fit_all(rec)
-        return fits, {"laws": {k: f.to_json() for k, f in fits.items()}, "best": best}
+        fits, best, skipped = fit_all(rec)
+        out = {"laws": {k: f.to_json() for k, f in fits.items()}, "best": best}
+        return fits, out | ({"skipped": skipped} if skipped else {})
     fits = {name: fit(rec, name, area_fire_by)}
     return fits, fits[name].to_json()
 
@@ -52,5 +86,5 @@ def write_fit(folder: Path, rec: BattleRecord, fits: dict[str, Fit], result: dic
     from .plot import fit_figure
 
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "fit.json").write_text(json.dumps(result, indent=2) + "\n")
     fit_figure(rec, fits, time_unit, folder / "fit.png")
+    atomic_write(folder / "fit.json", (dumps(result, indent=2) + "\n").encode())

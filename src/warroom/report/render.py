@@ -6,52 +6,111 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import UserError
+from ..limits import check_out, over
 from .figures import exchange_figure, ledger_figure, strength_figure
 from .narrative import narrative
 from .page import write_pages
 
 FILES = ("timeseries.parquet", "events.parquet", "summary.json", "manifest.json")
+COLUMNS = {"timeseries.parquet": ({"t", "strength", "lost", "withdrawn"}, {"side", "force"}),
+           "events.parquet": ({"t"}, {"kind", "side", "message"}),
+           "kills.parquet": ({"kills"}, {"side", "shooter_type", "target_type"})}
+NUMBERS = ("initial", "arrived", "withdrawn", "lost", "final")
 
 
 def load_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
+    """The folder's tables and records, each checked for what the report reads: a damaged or
+    foreign file is the user's to fix, so it gets a message naming it, not a traceback."""
     if not run.is_dir():
         raise UserError(f"{run}: no such run folder")
     missing = [f for f in FILES if not (run / f).exists()]
     if missing:
         raise UserError(f"{run}: not a warroom run folder (missing {', '.join(missing)})")
-    ts = pq.read_table(run / "timeseries.parquet").to_pandas()
-    for col in ("side", "force"):
-        ts[col] = ts[col].astype(str)
-    ev = pq.read_table(run / "events.parquet").to_pandas()
-    summary = json.loads((run / "summary.json").read_text())
-    manifest = json.loads((run / "manifest.json").read_text())
+    ts, ev = table(run / "timeseries.parquet"), table(run / "events.parquet")
+    summary = _json(run / "summary.json", ("scenario", "solver", "time_unit", "winner",
+                                           "end_time", "end_reason", "sides", "forces"))
+    manifest = _json(run / "manifest.json", ("seed", "scenario_hash", "warroom_version"))
+    _check_summary(run / "summary.json", summary)
     return ts, ev, summary, manifest
 
 
+def table(path: Path) -> pd.DataFrame:
+    """A run folder's Parquet table, its text columns as str and its numbers checked numeric."""
+    try:
+        df = pq.read_table(path).to_pandas()
+    except (pa.ArrowException, OSError) as e:
+        raise UserError(f"{path}: not a readable Parquet table ({e})") from None
+    numbers, texts = COLUMNS[path.name]
+    missing = sorted((numbers | texts) - set(df.columns))
+    if missing:
+        raise UserError(f"{path}: not a warroom table (no column {', '.join(missing)})")
+    for col in sorted(numbers):
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            raise UserError(f"{path}: column {col}: expected numbers, found {df[col].dtype}")
+    for col in texts:
+        df[col] = df[col].astype(str)
+    return df
+
+
+def _json(path: Path, keys: tuple[str, ...]) -> dict:
+    if msg := over("file_bytes", path.stat().st_size, "the file's size in bytes"):
+        raise UserError(f"{path}: {msg}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise UserError(f"{path}:{e.lineno}:{e.colno}: not valid JSON ({e.msg})") from None
+    except (UnicodeDecodeError, OSError) as e:
+        raise UserError(f"{path}: cannot be read as a text file ({e})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a JSON object, found a {type(data).__name__}")
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise UserError(f"{path}: not a warroom run's file (no {', '.join(missing)})")
+    return data
+
+
+def _check_summary(path: Path, s: dict) -> None:
+    def number(v) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    bad = [] if number(s["end_time"]) else ["end_time"]
+    for group in ("sides", "forces"):
+        if not isinstance(s[group], dict):
+            bad.append(group)
+            continue
+        for name, v in s[group].items():
+            if not isinstance(v, dict) or not all(number(v.get(k)) for k in NUMBERS):
+                bad.append(f"{group}.{name}")
+    if bad:
+        raise UserError(f"{path}: not a warroom run's summary: {', '.join(bad[:5])} "
+                        f"{'is' if len(bad) == 1 else 'are'} not as a run writes "
+                        f"(numbers {', '.join(NUMBERS)} for each side and force)")
+
+
 def _loss_table(summary: dict) -> list[list[str]]:
-    rows = [["side", "force", "initial", "arrived", "withdrawn", "lost", "final"]]
+    rows = [["side", "force", *NUMBERS]]
     for force, v in summary["forces"].items():
-        rows.append([v["side"], force] + [f"{v[k]:,.1f}" for k in
-                                           ("initial", "arrived", "withdrawn", "lost", "final")])
+        rows.append([str(v.get("side", "?")), str(force)] + [f"{v[k]:,.1f}" for k in NUMBERS])
     for side, v in summary["sides"].items():
-        rows.append([f"**{side}**", "(all)"] + [f"{v[k]:,.1f}" for k in
-                                                 ("initial", "arrived", "withdrawn", "lost",
-                                                  "final")])
+        rows.append([f"**{side}**", "(all)"] + [f"{v[k]:,.1f}" for k in NUMBERS])
     return rows
 
 
 def write_reports(run: Path) -> None:
     ts, ev, summary, manifest = load_run(run)
+    check_out(run, "run folder")  # before the figures: an unwritable folder is known now
     unit = summary["time_unit"]
     figs = {"strength.png": strength_figure(ts, unit), "ledger.png": ledger_figure(ts, unit),
             "exchange.png": exchange_figure(ts, unit)}
     events = [["t", "event"]] + [[f"{r.t:g}", r.message] for r in ev.itertuples()]
-    facts = [["", ""], ["scenario", summary["scenario"]], ["seed", str(manifest["seed"])],
-             ["solver", summary["solver"]], ["scenario hash", manifest["scenario_hash"]],
-             ["warroom", manifest["warroom_version"]]]
+    facts = [["", ""], *([k, str(v)] for k, v in (
+        ("scenario", summary["scenario"]), ("seed", manifest["seed"]),
+        ("solver", summary["solver"]), ("scenario hash", manifest["scenario_hash"]),
+        ("warroom", manifest["warroom_version"])))]
     sections: list = [
         ("", "text", narrative(summary, ev)),
         ("Strength over time", "image", "strength.png"),
@@ -60,7 +119,7 @@ def write_reports(run: Path) -> None:
         ("Losses", "table", _loss_table(summary)),
     ]
     if (run / "kills.parquet").exists():  # a tactical battle: who killed what
-        k = pq.read_table(run / "kills.parquet").to_pandas()
+        k = table(run / "kills.parquet")
         rows = [["side", "shooter type", "target type", "kills"]]
         rows += [[str(r.side), str(r.shooter_type), str(r.target_type), f"{r.kills:,.1f}"]
                  for r in k.sort_values("kills", ascending=False).itertuples()]

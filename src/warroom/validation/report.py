@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from ..errors import UserError
+from ..fit.jsonout import dumps
 from ..report.figures import COLORS, _png, plt
 from ..report.page import atomic_write, write_pages
-from .cdb90 import base_rates, load
+from .cdb90 import RAW, base_rates, load
 from .crossval import cross_validate
 from .features import design, prepare
 from .models import Data, all_models
@@ -21,8 +23,10 @@ BASELINE = "attacker wins"
 def run_cdb90(folder: Path, k: int = 10, seed: int = 1990
               ) -> tuple[dict, Data, dict[str, np.ndarray]]:
     """The summary (JSON-ready), the model inputs and each model's held-out log CR."""
-    battles = load(folder)
+    battles = _load(folder)
     b = prepare(battles)
+    if k > len(b):  # more folds than battles leaves folds empty (and costs a fit per fold)
+        raise UserError(f"--folds: expected at most {len(b)} (one battle per fold), found {k}")
     x, names = design(b)
     d = Data(b["log_force_ratio"].to_numpy(), x, b["attacker_won"].to_numpy(np.int8),
              b["log_cas_ratio"].to_numpy())
@@ -41,6 +45,16 @@ def run_cdb90(folder: Path, k: int = 10, seed: int = 1990
             "models": [s.to_json() for s in scores], "beats_baseline": beats,
             "verdict": verdict}
     return summary, d, preds
+
+
+def _load(folder: Path) -> pd.DataFrame:
+    """The battles; a file that is not the CDB90 flat file is the user's mistake, not a bug."""
+    try:
+        return load(folder)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise UserError(f"{folder / RAW}: not a readable CSV file ({e})") from None
+    except KeyError as e:
+        raise UserError(f"{folder / RAW}:1: not the CDB90 flat file: no column {e}") from None
 
 
 def _accuracy_figure(scores: list[dict]) -> bytes:
@@ -101,4 +115,4 @@ def write_cdb90(result: dict, d: Data, preds: dict[str, np.ndarray], out: Path) 
         ("", "text", intro), ("Models", "table", rows),
         ("Accuracy", "image", "accuracy.png"),
         ("Casualty ratios", "image", "casualties.png")], images)
-    atomic_write(out / "validation.json", (json.dumps(result, indent=2) + "\n").encode())
+    atomic_write(out / "validation.json", (dumps(result, indent=2) + "\n").encode())
