@@ -113,7 +113,7 @@ def _scan(text: str, name: str) -> None:
                           "value (quote it to make it text)")
             total += 1
             value = getattr(ev, "value", None)
-            if value is not None and ev.style is None and len(value) > 100 and \
+            if value is not None and getattr(ev, "style", None) is None and len(value) > 100 and \
                     NUMBER.fullmatch(value):
                 # Python refuses to read integers of over 4,300 digits; no field needs 100
                 raise _at(name, mark.line + 1, mark.column + 1,
