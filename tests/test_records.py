@@ -93,9 +93,9 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
 
 
 def test_a_record_over_the_row_limit_is_refused_with_the_limit(tmp_path, monkeypatch):
-    rows = "".join(f"{i},{1000 - i},{900 - 2 * i}\n" for i in range(20_000))
+    rows = "".join(f"{i},{30000 - i},{90000 - 2 * i}\n" for i in range(20_000))
     p = record(tmp_path, "t,blue,red\n" + rows)
-    refused("fit", p, needles=("r.csv:5002:", "5,000", "'record_rows'",
+    refused("fit", p, needles=("r.csv:1002:", "1,000", "'record_rows'",
                                "WARROOM_LIMIT_RECORD_ROWS"))
     monkeypatch.setenv("WARROOM_LIMIT_RECORD_ROWS", "3")
     refused("fit", record(tmp_path, GOOD), needles=("r.csv:5:", "more than 3 rows"))
@@ -277,3 +277,40 @@ def test_validate_json_is_strict_json(tmp_path):
     assert r.exit_code == 0, r.output
     strict_json(r.stdout)
     strict_json((tmp_path / "validation.json").read_text())
+
+
+def square_record(tmp_path, n=30):
+    """A square-law battle sampled daily: blue loses 0.01 per red, red 0.02 per blue."""
+    import numpy as np
+    from scipy.integrate import solve_ivp
+
+    t = np.arange(n, dtype=float)
+    sol = solve_ivp(lambda _, y: [-0.01 * y[1], -0.02 * y[0]], (0, n - 1), [1000.0, 800.0],
+                    t_eval=t, rtol=1e-10, atol=1e-8)
+    rows = "".join(f"{a:g},{b:.6f},{c:.6f}\n" for a, b, c in zip(t, *sol.y, strict=True))
+    return record(tmp_path, "t,blue,red\n" + rows)
+
+
+def test_a_fit_whose_budget_runs_out_says_so_and_stays_bounded(tmp_path, monkeypatch):
+    p = square_record(tmp_path)
+    full = strict_json(cli("fit", p, "--law", "exponents", "--json", "--out",
+                           tmp_path / "a").stdout)
+    assert full["identifiable"] and "linearised" not in full["reason"]
+    # enough for the search, not for every profile: those ends are linearised, and said to be
+    monkeypatch.setenv("WARROOM_LIMIT_FIT_STEPS", "5000")
+    mid = strict_json(cli("fit", p, "--law", "exponents", "--json", "--out",
+                          tmp_path / "b").stdout)
+    assert "linearised" in mid["reason"] and "WARROOM_LIMIT_FIT_STEPS" in mid["reason"]
+    assert mid["blue_effectiveness"] == pytest.approx(full["blue_effectiveness"], rel=1e-6)
+    # too little for the search: the best point reached, not claimed identifiable
+    monkeypatch.setenv("WARROOM_LIMIT_FIT_STEPS", "300")
+    low = strict_json(cli("fit", p, "--law", "exponents", "--json", "--out",
+                          tmp_path / "c").stdout)
+    assert not low["identifiable"] and "before it converged" in low["reason"]
+
+
+def test_fit_all_shares_its_budget_so_every_law_is_fitted(tmp_path, monkeypatch):
+    monkeypatch.setenv("WARROOM_LIMIT_FIT_STEPS", "30000")
+    out = strict_json(cli("fit", square_record(tmp_path), "--law", "all", "--json", "--out",
+                          tmp_path / "o").stdout)
+    assert set(out["laws"]) == {"square", "linear", "logarithmic", "mixed", "exponents"}

@@ -56,7 +56,9 @@ LIMITS = {lim.name: lim for lim in (
     Limit("stops", 1e5, "scheduled transfers, reinforcement steps and breakpoints of one run"),
     Limit("events", 1e7, "expected events of one stochastic (ctmc) run"),
     Limit("cells", 1.6e7, "cells of a tactical map"),
-    Limit("record_rows", 5_000, "rows of a battle record"),
+    Limit("record_rows", 1_000, "rows of a battle record"),
+    Limit("fit_steps", 1e6, "model steps (record rows x integrations) the fits of one command "
+          "spend"),
     Limit("replications", 1e8, "replications of one experiment (n x points)"),
     Limit("points_grid", 1e5, "parameter points of one sweep or ablation"),
 )}

@@ -20,6 +20,7 @@ from scipy.stats import f as f_dist
 from ..attrition.laws import AIMED, AREA, LOGARITHMIC
 from ..attrition.two_force import loss_rate, rates
 from ..errors import UserError
+from ..limits import LIMITS, limit
 from .data import BattleRecord
 
 LAWS: dict[str, tuple[float, float] | str | None] = {
@@ -45,6 +46,9 @@ def law_exponents(law: str, area_fire_by: str | None) -> tuple[float, float, flo
     p, q = spec
     return (p, q, p, q)
 SUBSTEPS = 16
+# an interval's end to 0.01% (in log space for an effectiveness): far inside its own
+# uncertainty, and each tenfold tightening costs the profile fits more evaluations
+PROFILE_TOL = 1e-4
 
 
 @dataclass
@@ -129,16 +133,48 @@ def _basis(rec: BattleRecord):
     return "strength", {"blue": rec.blue[1:], "red": rec.red[1:]}
 
 
-def fit(rec: BattleRecord, law: str, area_fire_by: str | None = None) -> Fit:
+class Budget:
+    """The model steps (record rows x integrations) a command may spend on its fits, which
+    share it: a rugged record can send a search, or the profile intervals, wandering for
+    minutes, and the user is better served by a bounded answer that says it is one."""
+
+    def __init__(self, steps: float | None = None):
+        self.left = limit("fit_steps") if steps is None else steps
+        self.spent_out = False
+
+    def shares(self, n: int):
+        """n budgets in turn, each a fair share of what the earlier ones left; what each
+        spends is taken from this one."""
+        for k in range(n):
+            part = Budget(max(self.left, 0.0) / (n - k))
+            start = part.left
+            yield part
+            self.left -= start - max(part.left, 0.0)
+
+    def spend(self, steps: int) -> None:
+        self.left -= steps
+        if self.left < 0:
+            self.spent_out = True
+            raise _OutOfBudget
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
+def fit(rec: BattleRecord, law: str, area_fire_by: str | None = None,
+        budget: Budget | None = None) -> Fit:
     """Fit `law`; for 'mixed' without `area_fire_by`, both orientations, keeping the better."""
     law = ALIASES.get(law, law)
+    budget = budget or Budget()
     if LAWS[law] == "mixed" and area_fire_by is None:
-        fits = [_fit(rec, law, law_exponents(law, side)) for side in SIDES]
+        fits = [_fit(rec, law, law_exponents(law, side), part)
+                for side, part in zip(SIDES, budget.shares(2), strict=True)]
         best = min(range(2), key=lambda i: fits[i].sse)
         f = fits[best]
         f.reason += f"; area fire by {SIDES[best]} fits better than by {SIDES[1 - best]}"
         return f
-    return _fit(rec, law, law_exponents(law, area_fire_by))
+    return _fit(rec, law, law_exponents(law, area_fire_by), budget)
 
 
 class TooFewData(UserError):
@@ -160,7 +196,8 @@ def rec_strength(rec: BattleRecord, side: str) -> float:
     return float(getattr(rec, side)[0] + getattr(rec, f"{side}_reinforcements")[1:].sum())
 
 
-def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] | None) -> Fit:
+def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] | None,
+         budget: Budget) -> Fit:
     check_fittable(rec)
     basis, obs = _basis(rec)
     n_obs = sum(int((~np.isnan(v)).sum()) for v in obs.values())
@@ -189,12 +226,18 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
         return {"blue": lb[1:], "red": lr[1:]} if basis == "losses" else \
             {"blue": B[1:], "red": R[1:]}
 
+    best: list = [np.inf, None]  # the best point seen, should the budget stop the search
+
     def residuals(theta):
+        budget.spend(rec.t.size)
         with np.errstate(over="ignore", invalid="ignore"):
             pr = predicted(theta)
         r = np.concatenate([(pr[s][mask[s]] - obs[s][mask[s]]) / scale
                             for s in ("blue", "red")])
-        return np.where(np.isfinite(r), r, 1e150)  # a diverging trial point: just very bad
+        r = np.where(np.isfinite(r), r, 1e150)  # a diverging trial point: just very bad
+        if float(r @ r) < best[0]:
+            best[:] = [float(r @ r), np.array(theta, float)]
+        return r
 
     # bounds of e^+-50 about Engel's estimate, not about 1: the scale of an effectiveness comes
     # with the record's units (a linear law's on strengths of 1e6 is below e^-50)
@@ -204,11 +247,21 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
     if fixed is None:
         theta0 = np.append(theta0, [0.0, 1.0])
         lo, hi = lo + [-5, -5], hi + [5, 5]
-    sol = least_squares(residuals, theta0, bounds=(lo, hi), x_scale="jac", method="trf")
-    n, k = sol.fun.size, sol.x.size
-    sse_scaled = float(sol.fun @ sol.fun)
-    a, b, exps = unpack(sol.x)
-    pr = predicted(sol.x)
+    stopped = False
+    try:
+        sol = least_squares(residuals, theta0, bounds=(lo, hi), x_scale="jac", method="trf")
+        x_hat, J = sol.x, sol.jac
+    except _OutOfBudget:
+        if best[1] is None:
+            raise UserError(f"{rec.at(0)}: law '{law}': the fit's budget ran out before the "
+                            f"first evaluation; {LIMITS['fit_steps'].hint()}") from None
+        stopped, x_hat = True, best[1]
+        J = _jacobian(lambda th: _unbudgeted(residuals, budget, th), x_hat)
+    fun = _unbudgeted(residuals, budget, x_hat)
+    n, k = fun.size, x_hat.size
+    sse_scaled = float(fun @ fun)
+    a, b, exps = unpack(x_hat)
+    pr = predicted(x_hat)
     rmse, r2, sse = {}, {}, 0.0
     for s in ("blue", "red"):
         e = pr[s][mask[s]] - obs[s][mask[s]]
@@ -217,7 +270,6 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
         rmse[s] = float(np.sqrt(np.mean(e**2)))
         sst = float(((o - o.mean()) ** 2).sum())
         r2[s] = 1.0 - float(e @ e) / sst if sst > 0 else float("nan")
-    J = sol.jac
     jtj = J.T @ J
     cond = float(np.linalg.cond(jtj))
     s2 = sse_scaled / max(n - k, 1)
@@ -230,20 +282,59 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
     # profile-likelihood intervals: linearised ones are too narrow where a side is seen only at
     # its endpoints; the F threshold is the exact one for a linear model with unknown variance
     thr = sse_scaled * (1.0 + float(f_dist.ppf(0.95, 1, max(n - k, 1))) / max(n - k, 1))
-    intervals = {}
+    intervals, linearised = {}, []
     for i, name in enumerate(names):
         step = float(sd[i]) if np.isfinite(sd[i]) and sd[i] > 0 else 0.1
-        lo_, hi_ = (_profile_bound(residuals, sol.x, i, thr, sgn, step, lo[i], hi[i])
-                    for sgn in (-1.0, 1.0))
+        ends = []
+        for sgn in (-1.0, 1.0):
+            try:
+                if stopped:
+                    raise _OutOfBudget
+                ends.append(_profile_bound(residuals, x_hat, i, thr, sgn, step, lo[i], hi[i]))
+            except _OutOfBudget:  # the linearised end, within the search's bounds
+                half = 1.959963984540054 * float(sd[i]) if np.isfinite(sd[i]) else np.inf
+                ends.append(float(np.clip(x_hat[i] + sgn * half, lo[i], hi[i])))
+                linearised.append(name)
+        lo_, hi_ = ends
         intervals[name] = (float(np.exp(lo_)), float(np.exp(hi_))) if i < 2 else \
             (float(lo_), float(hi_))
     identifiable, reason = _verdict(cond, sd, k)
-    B_fit, R_fit, _, _ = run(sol.x)
+    if stopped:
+        identifiable, reason = False, (
+            "the search stopped when the fit's budget ran out, before it converged; "
+            f"{LIMITS['fit_steps'].hint()}")
+    elif linearised:
+        reason += (f"; the budget ran out during the profile intervals, so those of "
+                   f"{', '.join(dict.fromkeys(linearised))} are linearised ("
+                   f"{LIMITS['fit_steps'].hint()})")
+    B_fit, R_fit, _, _ = run(x_hat)
     return Fit(law, "lsq", float(a), float(b), None if fixed else float(exps[0]),
                None if fixed else float(exps[1]), intervals, rmse, r2, basis, identifiable, reason,
                aic=float(n * np.log(sse_scaled / n) + 2 * k),
                bic=float(n * np.log(sse_scaled / n) + k * np.log(n)),
                sse=sse, series={"t": rec.t, "blue": B_fit, "red": R_fit})
+
+
+def _unbudgeted(residuals, budget: Budget, theta) -> np.ndarray:
+    """The residuals at a point, not counted against the budget (the answer's own)."""
+    left, out = budget.left, budget.spent_out
+    budget.left = np.inf
+    try:
+        return residuals(theta)
+    finally:
+        budget.left, budget.spent_out = left, out
+
+
+def _jacobian(f, x: np.ndarray) -> np.ndarray:
+    """Forward differences (as least_squares' 2-point scheme) at the point the search reached."""
+    f0 = f(x)
+    J = np.empty((f0.size, x.size))
+    for j in range(x.size):
+        h = 1.4901161193847656e-08 * max(1.0, abs(float(x[j])))
+        xj = x.copy()
+        xj[j] += h
+        J[:, j] = (f(xj) - f0) / h
+    return J
 
 
 def _profile_bound(residuals, x_hat, i, thr, sgn, step, lo_i, hi_i) -> float:
@@ -258,7 +349,7 @@ def _profile_bound(residuals, x_hat, i, thr, sgn, step, lo_i, hi_i) -> float:
             x[others] = y
             return residuals(x)
 
-        sol = least_squares(inner, y0, method="lm")
+        sol = least_squares(inner, y0, method="lm", xtol=PROFILE_TOL, ftol=PROFILE_TOL)
         return float(sol.fun @ sol.fun) - thr, sol.x
 
     edge = lo_i if sgn < 0 else hi_i
@@ -283,7 +374,7 @@ def _profile_bound(residuals, x_hat, i, thr, sgn, step, lo_i, hi_i) -> float:
             outside = mid
         else:
             inside, y_in = mid, y
-        if abs(outside - inside) < 1e-6:
+        if abs(outside - inside) < PROFILE_TOL:
             break
     return (inside + outside) / 2
 
@@ -325,9 +416,9 @@ def fit_all(rec: BattleRecord) -> tuple[dict[str, Fit], str, dict[str, str]]:
     fits: dict[str, Fit] = {}
     skipped: dict[str, str] = {}
     errors: list[TooFewData] = []
-    for law in LAWS:
+    for law, budget in zip(LAWS, Budget().shares(len(LAWS)), strict=True):
         try:
-            fits[law] = fit(rec, law)
+            fits[law] = fit(rec, law, budget=budget)
         except TooFewData as e:
             skipped[law] = str(e)
             errors.append(e)
