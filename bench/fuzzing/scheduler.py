@@ -48,7 +48,9 @@ class Running:
             if "start" in msg:
                 self.current, self.cmd_started = msg["start"], time.monotonic()
             elif "harness" in msg:
-                self.results.append({"args": ["harness"], "rc": None, "exc": {
+                # k: the command it broke in, so that saving and shrinking the case work
+                k = self.current if isinstance(self.current, int) else len(self.results)
+                self.results.append({"args": ["harness"], "k": k, "rc": None, "exc": {
                     "type": "HarnessError", "msg": msg["harness"], "frame": None,
                     "inner": None, "tb": msg["harness"]}})
             else:
