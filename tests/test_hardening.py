@@ -161,3 +161,20 @@ def test_a_number_of_thousands_of_digits_is_refused_at_its_place(tmp_path):
     out = refused(tmp_path, text, "5,000 characters")
     assert LOCATED.search(out).group(1) == str(next(
         i for i, line in enumerate(text.splitlines(), 1) if "1111" in line))
+
+
+def test_a_force_that_empties_faster_than_times_can_resolve_still_ends(tmp_path):
+    # the fuzzer's find: 6,000 marines landing at t = 2 against a kill rate of 5.4e10 per day
+    # die within 7e-11 days, a few hundred float spacings at t = 2; the ODE's steps could not
+    # straddle the stop of their losses and the solver failed
+    text = sub(IWO, "rate: 0.0544", "rate: 5.44e+10")
+    text = sub(text, "strength: 21500", "strength: 21500\n        withdrawals:\n"
+               "          - {id: w, start: 0, end: 36, rate: 10000}")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    r = invoke("run", path, "--out", tmp_path / "run")
+    assert r.exit_code == 0, r.output
+    import json
+    s = json.loads((tmp_path / "run" / "summary.json").read_text())
+    us = s["sides"]["us"]
+    assert us["final"] == 0.0 and us["lost"] == pytest.approx(us["initial"] + us["arrived"])

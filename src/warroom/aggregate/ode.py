@@ -87,8 +87,13 @@ def _start(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -> 
     def xs(y):
         return x0 + y[:F] - y[F : 2 * F] - y[2 * F :]
 
+    # a force alive in this stretch keeps a hair of strength past zero, so that the losses it
+    # takes do not stop dead inside a step: the rate stays continuous across its emptying
+    # (found by the event below), which a step at large times could not otherwise straddle
+    floor = np.where(s.force_alive, np.finfo(float).tiny, 0.0)
+
     def rhs(_t, y):
-        x = np.maximum(xs(y), 0.0) * fights
+        x = np.maximum(xs(y), floor) * fights
         pair_rates(x, eng_on, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, keff,
                    w.pair_p, w.pair_q, alloc, share, rank, s.den, s.best, s.nbest, s.rbuf)
         lost = np.bincount(w.pair_target, weights=s.rbuf, minlength=F)
