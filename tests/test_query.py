@@ -51,7 +51,7 @@ def refused(folder, sql, *needles):
 
 
 def test_select(folder):
-    cols, rows = run_query(folder, "SELECT winner, count(*) AS n FROM replications "
+    cols, rows, _ = run_query(folder, "SELECT winner, count(*) AS n FROM replications "
                                    "GROUP BY winner ORDER BY winner")
     assert cols == ["winner", "n"] and rows == [("blue", 2), ("red", 1)]
 
@@ -60,7 +60,7 @@ def test_join_and_with(folder):
     sql = ("WITH w AS (SELECT * FROM replications WHERE winner = 'blue') "
            "SELECT w.replication, e.end_time FROM w JOIN ends e USING (replication) "
            "ORDER BY 1;")
-    assert run_query(folder, sql) == (["replication", "end_time"], [(0, 3.0), (2, 6.0)])
+    assert run_query(folder, sql) == (["replication", "end_time"], [(0, 3.0), (2, 6.0)], False)
 
 
 def test_describe_show_explain(folder):
@@ -143,7 +143,7 @@ def test_hostile_file_name_is_just_a_name(folder):
     pq.write_table(pa.table({"a": [7]}), folder / f"{HOSTILE}.parquet")
     before = snapshot(folder.parent)
     ident = '"' + HOSTILE.replace('"', '""') + '"'
-    assert run_query(folder, f"SELECT a FROM {ident}") == (["a"], [(7,)])
+    assert run_query(folder, f"SELECT a FROM {ident}") == (["a"], [(7,)], False)
     tables = {r[0] for r in run_query(folder, "SHOW TABLES")[1]}
     assert tables == {"ends", "replications", HOSTILE}  # no view "y", no SELECT 1 view
     assert snapshot(folder.parent) == before and not (folder.parent / "pwn.csv").exists()
@@ -172,3 +172,12 @@ def test_cli(folder):
     assert snapshot(folder.parent) == before
     r = invoke("query", folder.parent / "nope", "SELECT 1")
     assert r.exit_code == 2 and "error:" in r.output and "no such folder" in r.output
+
+
+def test_a_huge_result_is_cut_at_the_limit_and_says_so(folder, monkeypatch):
+    monkeypatch.setenv("WARROOM_LIMIT_QUERY_ROWS", "5")
+    cols, rows, more = run_query(folder, "SELECT * FROM range(1000000000)")
+    assert len(rows) == 5 and more
+    r = invoke("query", folder, "SELECT * FROM range(100)", "--csv")
+    assert r.exit_code == 0 and "first 5 rows" in r.output
+    assert "WARROOM_LIMIT_QUERY_ROWS" in r.output

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from .cli_base import app, fail, out_console
 from .errors import UserError
-from .limits import check_out, check_seed
+from .limits import LIMITS, check_out, check_seed
 
 WorkersOpt = Annotated[int | None, typer.Option(
     help="Local worker processes (default: all cores).")]
@@ -244,9 +244,12 @@ def query(
     from .results.query import run_query
 
     try:
-        cols, rows = run_query(run_dir, sql)
+        cols, rows, more = run_query(run_dir, sql)
     except UserError as e:
         fail(e)
+    if more:
+        print(f"query: showing the first {len(rows):,} rows; add a LIMIT, or "
+              f"{LIMITS['query_rows'].hint()}", file=sys.stderr)
     if as_csv:
         import csv
 

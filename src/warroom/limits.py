@@ -61,6 +61,7 @@ LIMITS = {lim.name: lim for lim in (
           "spend"),
     Limit("replications", 1e8, "replications of one experiment (n x points)"),
     Limit("points_grid", 1e5, "parameter points of one sweep or ablation"),
+    Limit("query_rows", 1e5, "rows `warroom query` prints"),
 )}
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..limits import limit
 
 _ALLOWED = ("one read-only query over the folder's tables: SELECT, WITH ... SELECT, FROM, "
             "VALUES, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN of one")
@@ -72,8 +73,9 @@ def _read_statement(sql: str) -> Any:
     return st
 
 
-def run_query(run_dir: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """The column names and rows `sql` gives over the folder's tables (one view per file)."""
+def run_query(run_dir: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+    """The column names and rows `sql` gives over the folder's tables (one view per file), at
+    most `limit('query_rows')` of them, and whether there were more."""
     import duckdb
 
     if not run_dir.is_dir():
@@ -103,7 +105,9 @@ def run_query(run_dir: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]
         try:
             cur = con.execute(statement)
             cols = [d[0] for d in cur.description]
-            return cols, cur.fetchall()
+            most = int(limit("query_rows"))
+            rows = cur.fetchmany(most + 1)
+            return cols, rows[:most], len(rows) > most
         except duckdb.Error as e:
             names = ", ".join(f.stem for f in files)
             raise UserError(f"query: {_first_line(e)} (tables: {names})") from None
