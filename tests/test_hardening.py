@@ -74,6 +74,8 @@ def test_a_control_character_is_located(tmp_path):
     ("end: 36", "end: 1.0e+8", "limit 'points'"),
     ("name: iwo-jima", "name: a" + "b" * 200_000, "limit 'id'"),
     ("title: Iwo Jima", "title: " + "x" * 1_000_000, "limit 'id'"),
+    ("id: us", "id: u" + "s" * 200_000, "limit 'id'"),
+    ("name: United States", "name: " + "U" * 1_000_000, "limit 'id'"),
 ])
 def test_extreme_numbers_and_texts_are_refused(tmp_path, old, new, needle):
     refused(tmp_path, sub(IWO, old, new), needle)
@@ -82,6 +84,7 @@ def test_extreme_numbers_and_texts_are_refused(tmp_path, old, new, needle):
 def test_extreme_values_with_a_stochastic_solver(tmp_path):
     ctmc = sub(IWO, "solver: ode", "solver: ctmc")
     refused(tmp_path, sub(ctmc, "strength: 54000", "strength: .inf"), "finite number")
+    refused(tmp_path, sub(ctmc, "strength: 54000", 'strength: "1e999"'), "finite number")
     refused(tmp_path, sub(ctmc, "strength: 54000", "strength: 5.0e+11"), "limit 'events'",
             "tau_leap")
 
