@@ -18,6 +18,18 @@ def test_scenario_format_reference_is_generated_from_the_schema():
         "> docs/scenario-format.md")
 
 
+def test_the_reference_gives_every_built_in_terrain_class_and_limit():
+    from warroom.limits import LIMITS
+    from warroom.terrain.classes import BUILTIN
+
+    text = (DOCS / "scenario-format.md").read_text()
+    road = BUILTIN["road"]
+    assert f"| `road` | {' | '.join(f'{c:g}' for c in road[0])} | {road[1]:g} | {road[2]:g} |" \
+        in text
+    assert all(f"| `{k}` |" in text for k in BUILTIN)
+    assert all(f"`WARROOM_LIMIT_{k.upper()}`" in text for k in LIMITS)
+
+
 @pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.stem)
 def test_python_blocks_in_docs_run(page):
     namespace: dict = {}  # a page's blocks build on each other, as a reader runs them

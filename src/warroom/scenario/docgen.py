@@ -80,6 +80,26 @@ the environment variable shown, e.g. `WARROOM_LIMIT_POINTS=5e6 warroom run big.y
 """
 
 
+def _builtin_classes() -> str:
+    """The built-in terrain classes' numbers, from the table the engine reads."""
+    from ..terrain.classes import BUILTIN, MOBILITY
+
+    def num(v: float) -> str:
+        return "impassable" if v == float("inf") else f"{v:g}"
+
+    head = ["# Built-in terrain classes", "",
+            "A map may use these without declaring them; `terrain_classes` adds others or "
+            "replaces one of the same id. Movement cost multiplies the time to cross a cell "
+            "(1 is open ground, 2 half speed); concealment scales the chance of being detected "
+            "by (1 - concealment), cover the chance of being hit by (1 - cover).", "",
+            "| class | " + " | ".join(f"cost: {m}" for m in MOBILITY)
+            + " | concealment | cover |",
+            "|---|" + "---|" * (len(MOBILITY) + 2)]
+    rows = [f"| `{k}` | " + " | ".join(num(c) for c in cost) + f" | {num(conceal)} | "
+            f"{num(cover)} |" for k, (cost, conceal, cover) in BUILTIN.items()]
+    return "\n".join(head + rows) + "\n"
+
+
 def _limits() -> str:
     from ..limits import LIMITS as ALL
 
@@ -97,7 +117,7 @@ def render() -> str:
     tdefs = tactical.pop("$defs", {})
     parts += [TACTICAL, _section("TacticalScenario", tactical)]
     parts += [_section(name, d) for name, d in sorted(tdefs.items()) if name not in defs]
-    parts.append(_limits())
+    parts += [_builtin_classes(), _limits()]
     return "\n".join(parts)
 
 
