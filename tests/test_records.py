@@ -314,3 +314,10 @@ def test_fit_all_shares_its_budget_so_every_law_is_fitted(tmp_path, monkeypatch)
     out = strict_json(cli("fit", square_record(tmp_path), "--law", "all", "--json", "--out",
                           tmp_path / "o").stdout)
     assert set(out["laws"]) == {"square", "linear", "logarithmic", "mixed", "exponents"}
+
+
+def test_fit_all_names_the_best_law_in_its_table_too(tmp_path):
+    p = square_record(tmp_path)
+    best = strict_json(cli("fit", p, "--law", "all", "--json", "--out", tmp_path / "a").stdout)
+    r = cli("fit", p, "--law", "all", "--out", tmp_path / "b")
+    assert r.exit_code == 0 and f"best law: {best['best']} (the lowest BIC" in r.stdout

@@ -173,6 +173,9 @@ def fit_cmd(
             out_console.print(f"{lw}: not identifiable: {f.reason}")
     for lw, why in result.get("skipped", {}).items():
         out_console.print(f"{lw}: not fitted: {why}")
+    if "best" in result:
+        out_console.print(f"best law: {result['best']} (the lowest BIC among the identifiable "
+                          "fits)")
     basis = next(iter(fits.values())).r2_basis
     out_console.print(f"R2 measured on {basis}; wrote {folder / 'fit.json'} and "
                       f"{folder / 'fit.png'}")
