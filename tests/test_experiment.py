@@ -257,3 +257,19 @@ def test_tables_and_summary_give_figures_per_force(path):
     some = next(iter(forces))
     assert forces[some]["lost"]["mean"] == pytest.approx(
         sum(r[f"lost_{some}"] for r in rows) / 3)
+
+
+def test_mc_of_a_deterministic_scenario_says_every_replication_is_the_same(tmp_path):
+    from helpers import invoke
+
+    r = invoke("mc", "scenarios/iwo_jima.yaml", "-n", "5", "--workers", "1", "--out",
+               tmp_path / "ode")
+    assert r.exit_code == 0, r.output
+    summary = json.loads((tmp_path / "ode" / "summary.json").read_text())
+    assert summary["deterministic"] and summary["points"][0]["distinct_outcomes"] == 1
+    assert "the solver is deterministic" in " ".join(r.output.split())
+    r = invoke("mc", "scenarios/hill_defence.yaml", "-n", "5", "--workers", "1", "--out",
+               tmp_path / "ctmc")
+    summary = json.loads((tmp_path / "ctmc" / "summary.json").read_text())
+    assert not summary["deterministic"] and summary["points"][0]["distinct_outcomes"] > 1
+    assert "the solver is deterministic" not in " ".join(r.output.split())

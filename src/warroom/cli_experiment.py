@@ -125,6 +125,11 @@ def _finish(result, folder: Path, sc, extra: list | None = None) -> None:
 
 def _print_summary(summary: dict, sides: list[str], unit: str) -> None:
     points = summary["points"]
+    if summary.get("deterministic"):
+        out_console.print("[yellow]note:[/] every replication gave the same battle (the "
+                          "solver is deterministic), so the intervals below say nothing about "
+                          "chance; use a stochastic solver (ctmc, tau_leap) for the odds, or "
+                          "`warroom sweep` to vary the inputs")
     if len(points) == 1:
         p = points[0]
         table = Table("side", "P(wins) (95% interval)", "losses mean", "median", "p5", "p95")

@@ -130,6 +130,10 @@ def _story(summary: dict, sides: list[str]) -> str:
     p = summary["points"][0]
     best = max(sides, key=lambda s: p["wins"][s]["p"])
     w = p["wins"][best]
-    return (f"{summary['n']:,} replications per point, seed {summary['seed']}, "
+    text = (f"{summary['n']:,} replications per point, seed {summary['seed']}, "
             f"{len(summary['points'])} point(s). At the first point {best} wins "
             f"{w['p']:.1%} of battles (95% interval {w['low']:.1%} to {w['high']:.1%}).")
+    if summary.get("deterministic"):
+        text += (" Every replication gave the same battle (the solver is deterministic): the "
+                 "intervals say nothing about chance.")
+    return text

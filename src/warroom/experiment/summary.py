@@ -35,8 +35,11 @@ def summarise(rows: pa.Table, points: list[dict], sides: tuple[str, ...],
             lo, hi = wilson(c, n)
             wins["none" if s is None else s] = {"count": c, "p": c / n if n else float("nan"),
                                                 "low": lo, "high": hi}
+        outcome = ["winner", "duration", *(f"lost_{s}" for s in sides)]
+        distinct = int(len(d[outcome].drop_duplicates())) if n else 0
         out["points"].append({
             "point": k, "parameters": params, "n": n, "wins": wins,
+            "distinct_outcomes": distinct,
             "losses": {s: _stats(d[f"lost_{s}"].to_numpy(float)) for s in sides},
             "withdrawn": {s: _stats(d[f"withdrawn_{s}"].to_numpy(float)) for s in sides},
             "final": {s: _stats(d[f"final_{s}"].to_numpy(float)) for s in sides},
@@ -47,4 +50,8 @@ def summarise(rows: pa.Table, points: list[dict], sides: tuple[str, ...],
             "deciding": {str(k2): int(v) for k2, v in
                          d["deciding"].fillna("none").value_counts().items()},
         })
+    # every replication the same battle (a deterministic solver): an interval over copies
+    # says nothing about chance, and the reader must be told
+    out["deterministic"] = all(p["n"] > 1 and p["distinct_outcomes"] == 1
+                               for p in out["points"])
     return out
