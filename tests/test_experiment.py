@@ -273,3 +273,14 @@ def test_mc_of_a_deterministic_scenario_says_every_replication_is_the_same(tmp_p
     summary = json.loads((tmp_path / "ctmc" / "summary.json").read_text())
     assert not summary["deterministic"] and summary["points"][0]["distinct_outcomes"] > 1
     assert "the solver is deterministic" not in " ".join(r.output.split())
+
+
+def test_mc_without_a_terminal_prints_progress_lines(tmp_path):
+    from helpers import invoke
+
+    r = invoke("mc", "scenarios/hill_defence.yaml", "-n", "40", "--workers", "1", "--out",
+               tmp_path / "x")
+    assert r.exit_code == 0, r.output
+    lines = [ln for ln in r.output.splitlines() if "replications," in ln]
+    assert lines[0].startswith("mc hill-defence: 0 of 40 replications")
+    assert lines[-1].startswith("mc hill-defence: 40 of 40 replications")

@@ -77,10 +77,12 @@ def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int 
     bar = Progress(*columns, console=out_console, transient=False)
     task = bar.add_task(kind, total=None)
 
-    def progress(done: int, total: int) -> None:
+    def live(done: int, total: int) -> None:
         if not bar.live.is_started:
             bar.start()
         bar.update(task, completed=done, total=total)
+
+    progress = live if out_console.is_terminal else _lines(f"{kind} {sc.name}")
 
     try:
         with executor_for(workers, cluster) as ex:
@@ -98,6 +100,23 @@ def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int 
         if bar.live.is_started:
             bar.stop()
     return result, folder, sc
+
+
+def _lines(label: str, every: float = 5.0):
+    """Progress for a log file (no terminal, so no live bar): a line on stderr at the start,
+    every `every` seconds or tenth of the work, and at the end."""
+    t0 = time.monotonic()
+    last = [-every, -1]  # time of the last line, tenth it reported
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic() - t0
+        tenth = done * 10 // total if total else 0
+        if done == total or now - last[0] >= every or tenth > last[1]:
+            print(f"{label}: {done:,} of {total:,} replications, {now:,.0f} s", file=sys.stderr,
+                  flush=True)
+            last[:] = [now, tenth]
+
+    return progress
 
 
 def _without(command: list[str], flag: str, option: str) -> list[str]:
