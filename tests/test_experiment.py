@@ -284,3 +284,21 @@ def test_mc_without_a_terminal_prints_progress_lines(tmp_path):
     lines = [ln for ln in r.output.splitlines() if "replications," in ln]
     assert lines[0].startswith("mc hill-defence: 0 of 40 replications")
     assert lines[-1].startswith("mc hill-defence: 40 of 40 replications")
+
+
+def test_ablate_only_and_except_choose_the_elements_and_points_are_named_by_id(tmp_path):
+    r = invoke("ablate", "docs/examples/first_battle.yaml", "-n", "3", "--workers", "1",
+               "--only", "north_guns,relief-column", "--out", tmp_path / "a")
+    assert r.exit_code == 0, r.output
+    ab = json.loads((tmp_path / "a" / "ablation.json").read_text())
+    assert {e["id"] for e in ab["elements"]} == {"north_guns", "relief-column"}
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert len(manifest["points"]) == 4  # every combination of the two, the others present
+    report = (tmp_path / "a" / "report.md").read_text()
+    assert "without north_guns, relief-column" in report and "__remove__" not in report
+    r = invoke("ablate", "docs/examples/first_battle.yaml", "-n", "3", "--workers", "1",
+               "--except", "north-morale,south-morale", "--out", tmp_path / "b")
+    ab = json.loads((tmp_path / "b" / "ablation.json").read_text())
+    assert {e["id"] for e in ab["elements"]} == {"north_guns", "relief-column"}
+    r = invoke("ablate", "docs/examples/first_battle.yaml", "--only", "north_gun")
+    assert r.exit_code == 2 and "did you mean 'north_guns'" in r.output

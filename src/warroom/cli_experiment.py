@@ -228,6 +228,10 @@ def ablate(
         help="Exact Shapley values (every combination) up to this many elements.")] = 6,
     orders: Annotated[int, typer.Option(
         help="Random orders for sampled Shapley values beyond --exact-max.")] = 100,
+    only: Annotated[str | None, typer.Option(
+        "--only", help="Ablate only these elements (ID,ID,...); the others stay.")] = None,
+    exclude: Annotated[str | None, typer.Option(
+        "--except", help="Leave these elements (ID,ID,...) in every combination.")] = None,
     seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
     out: OutOpt = None, resume: ResumeOpt = False,
 ) -> None:
@@ -239,7 +243,8 @@ def ablate(
     try:
         check_options(workers, cluster, seed, out)
         raw = _read(scenario)
-        ab = prepare(plain(raw), side, max_size, exact_max, orders, seed)
+        ab = prepare(plain(raw), side, max_size, exact_max, orders, seed, _ids(only),
+                     _ids(exclude))
         result, folder, sc = _run("ablate", scenario, raw, n, seed, workers, cluster, out, resume,
                                   ab.points, ["warroom", *sys.argv[1:]])
     except UserError as e:
@@ -254,6 +259,10 @@ def ablate(
                       f"{rows[0]['shapley_method']}; they add up to P({ab.side} wins) with every "
                       "element minus with none")
     _finish(result, folder, sc, [("Elements", "table", table)])
+
+
+def _ids(text: str | None) -> list[str] | None:
+    return None if text is None else [t.strip() for t in text.split(",") if t.strip()]
 
 
 @app.command()

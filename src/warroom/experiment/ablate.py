@@ -78,14 +78,32 @@ def remove(data: dict, ids: list[str]) -> dict:
     return out
 
 
-def plan(data: dict, max_size: int, exact_max: int, orders: int,
-         seed: int) -> tuple[list[Element], list[Coalition], bool]:
-    """The elements, the coalitions (sets of *present* elements) to evaluate, and whether the
-    Shapley values will be exact."""
-    els = elements(data)
-    if not els:
+def chosen(els: list[Element], only: list[str] | None,
+           exclude: list[str] | None) -> list[Element]:
+    """The elements `--only` keeps and `--except` leaves in place (ids checked, did-you-mean)."""
+    ids = [e.id for e in els]
+    for option, names in (("--only", only), ("--except", exclude)):
+        for name in names or []:
+            if name not in ids:
+                raise UserError(f"{option}: no element '{name}'{did_you_mean(name, ids)}; "
+                                f"the elements are {', '.join(ids) or '(none)'}")
+    keep = set(only) if only else set(ids)
+    return [e for e in els if e.id in keep and e.id not in set(exclude or [])]
+
+
+def plan(data: dict, max_size: int, exact_max: int, orders: int, seed: int,
+         only: list[str] | None = None,
+         exclude: list[str] | None = None) -> tuple[list[Element], list[Coalition], bool]:
+    """The elements (all, or those `only` names, less those `exclude` names; the others stay
+    in every combination), the coalitions (sets of *present* elements) to evaluate, and whether
+    the Shapley values will be exact."""
+    every = elements(data)
+    if not every:
         raise UserError("nothing to ablate: give reinforcements, withdrawals, breakpoints or "
                         "second forces an `id`")
+    els = chosen(every, only, exclude)
+    if not els:
+        raise UserError("--only/--except leave no element to ablate")
     ids = [e.id for e in els]
     full = frozenset(ids)
     n = len(ids)
@@ -157,7 +175,8 @@ class Ablation:
 
 
 def prepare(data: dict, side: str | None, max_size: int, exact_max: int, orders: int,
-            seed: int | None) -> Ablation:
+            seed: int | None, only: list[str] | None = None,
+            exclude: list[str] | None = None) -> Ablation:
     """Check the options against the scenario data and plan (`side` defaults to the first)."""
     sides = [str(s.get("id")) for s in data.get("sides", [])]
     who = side or (sides[0] if sides else "")
@@ -166,7 +185,7 @@ def prepare(data: dict, side: str | None, max_size: int, exact_max: int, orders:
                         f"one of {', '.join(sides)}")
     if max_size < 1 or exact_max < 0 or orders < 2:
         raise UserError("--max-size >= 1, --exact-max >= 0 and --orders >= 2 expected")
-    els, coalitions, exact = plan(data, max_size, exact_max, orders, seed or 0)
+    els, coalitions, exact = plan(data, max_size, exact_max, orders, seed or 0, only, exclude)
     return Ablation(who, els, coalitions, exact, orders, seed or 0)
 
 

@@ -13,11 +13,23 @@ from ..report.figures import COLORS, _png, plt
 from ..report.page import write_pages
 
 
+def point_label(parameters: dict) -> str:
+    """A point as a reader names it: `path=value`, and an ablation's combination by the ids it
+    leaves out."""
+    parts = []
+    for k, v in parameters.items():
+        if k == "__remove__":
+            parts.append("without " + (", ".join(map(str, v)) if v else "nothing (all present)"))
+        else:
+            parts.append(f"{k}={v}")
+    return ", ".join(parts) or "-"
+
+
 def summary_rows(summary: dict, sides: list[str]) -> list[list[str]]:
     rows = [["point", "parameters", "n"] + [f"P({s} wins) (95%)" for s in sides]
             + [f"{s} losses mean / median / p5-p95" for s in sides] + ["duration median"]]
     for p in summary["points"]:
-        params = ", ".join(f"{k}={v}" for k, v in p["parameters"].items()) or "-"
+        params = point_label(p["parameters"])
         row = [str(p["point"]), params, str(p["n"])]
         for s in sides:
             w = p["wins"][s]
