@@ -302,3 +302,38 @@ def test_ablate_only_and_except_choose_the_elements_and_points_are_named_by_id(t
     assert {e["id"] for e in ab["elements"]} == {"north_guns", "relief-column"}
     r = invoke("ablate", "docs/examples/first_battle.yaml", "--only", "north_gun")
     assert r.exit_code == 2 and "did you mean 'north_guns'" in r.output
+
+
+def test_force_replaces_an_experiment_folder_only_once_the_new_one_is_done(tmp_path):
+    out = tmp_path / "x"
+    args = ["mc", "scenarios/hill_defence.yaml", "-n", "3", "--workers", "1", "--out", out]
+    assert invoke(*args).exit_code == 0
+    (out / "mine.txt").write_text("keep me")
+    assert invoke(*args).exit_code == 2  # not without --force
+    # a run that fails before its work leaves the old folder as it was
+    r = invoke("mc", "scenarios/hill_defence.yaml", "-n", "0", "--workers", "1", "--out", out,
+               "--force")
+    assert r.exit_code == 2 and (out / "mine.txt").read_text() == "keep me"
+    assert invoke(*args, "--force", "--resume").exit_code == 2
+    r = invoke(*args, "--force")
+    assert r.exit_code == 0, r.output
+    assert not (out / "mine.txt").exists() and (out / "replications.parquet").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["x"]  # nothing left aside
+
+
+def test_report_rebuilds_an_experiment_folders_report(tmp_path):
+    out = tmp_path / "a"
+    assert invoke("ablate", "docs/examples/first_battle.yaml", "-n", "3", "--workers", "1",
+                  "--only", "north_guns", "--out", out).exit_code == 0
+    before = (out / "report.md").read_text()
+    (out / "report.md").unlink()
+    (out / "report.html").unlink()
+    r = invoke("report", out)
+    assert r.exit_code == 0, r.output
+    assert (out / "report.md").read_text() == before and (out / "report.html").exists()
+    (out / "ablation.json").write_text("{broken")
+    r = invoke("report", out)
+    assert r.exit_code == 2 and "ablation.json:1:2: not valid JSON" in r.output
+    (out / "replications.parquet").write_bytes(b"garbage")
+    r = invoke("report", out)
+    assert r.exit_code == 2 and "replications.parquet: not a readable Parquet" in r.output

@@ -105,12 +105,17 @@ def schema(
 
 
 @app.command()
-def report(run_dir: Annotated[Path, typer.Argument(help="A run folder.")]) -> None:
-    """Rebuild report.md and report.html of a run folder from its tables."""
+def report(run_dir: Annotated[Path, typer.Argument(
+        help="A run or experiment folder.")]) -> None:
+    """Rebuild report.md and report.html of a run or experiment folder from its tables."""
+    from .experiment.rebuild import is_experiment, rebuild_report
     from .report.render import write_reports
 
     try:
-        write_reports(run_dir)
+        if is_experiment(run_dir):
+            rebuild_report(run_dir)
+        else:
+            write_reports(run_dir)
     except UserError as e:
         fail(e)
     out_console.print(f"wrote {run_dir / 'report.md'} and {run_dir / 'report.html'}")

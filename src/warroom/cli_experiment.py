@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,8 @@ ClusterOpt = Annotated[str | None, typer.Option(
 OutOpt = Annotated[Path | None, typer.Option(
     help="Experiment folder (default runs/KIND-NAME-TIME/).")]
 ResumeOpt = Annotated[bool, typer.Option(help="Continue the experiment in --out.")]
+ForceOpt = Annotated[bool, typer.Option(help="Replace what --out holds (kept aside until the "
+                                        "new experiment is done).")]
 SeedOpt = Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")]
 
 
@@ -59,13 +62,15 @@ def check_options(workers: int | None, cluster: str | None, seed: int | None,
 
 def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int | None,
          cluster: str | None, out: Path | None, resume: bool, points: list[dict],
-         command: list[str]):
+         command: list[str], force: bool = False):
     from .experiment.executors import executor_for
     from .experiment.run import Interrupted, experiment
     from .scenario import validate
     from .scenario.load import plain
 
     check_options(workers, cluster, seed, out)
+    if force and resume:
+        raise UserError("--force replaces the folder and --resume continues it: give one")
     workers = workers or os.cpu_count() or 1
     data = plain(raw)
     sc = validate(raw, str(scenario), base=scenario.parent)
@@ -84,22 +89,49 @@ def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int 
 
     progress = live if out_console.is_terminal else _lines(f"{kind} {sc.name}")
 
+    aside = _set_aside(folder) if force else None
     try:
         with executor_for(workers, cluster) as ex:
             result = experiment(data, n, seed=seed, executor=ex, workers=workers,
                                 out=folder, points=points, resume=resume,
                                 base=scenario.parent, kind=kind, progress=progress)
-    except Interrupted as e:
+    except BaseException as e:
         if bar.live.is_started:
             bar.stop()
-        again = " ".join(_without(command, "--resume", "--out"))
-        print(f"interrupted: {e}. Resume with:\n  {again} --resume --out {folder}",
-              file=sys.stderr)
-        raise typer.Exit(130) from None
+        _put_back(aside, folder)
+        if isinstance(e, Interrupted):
+            again = " ".join(_without(command, ["--resume", "--force"], "--out"))
+            print(f"interrupted: {e}. Resume with:\n  {again} --resume --out {folder}",
+                  file=sys.stderr)
+            raise typer.Exit(130) from None
+        raise
     finally:
         if bar.live.is_started:
             bar.stop()
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
     return result, folder, sc
+
+
+def _set_aside(folder: Path) -> Path | None:
+    """--force: move what the folder holds beside it, so that the new experiment starts empty
+    and the old one is lost only once the new one is done."""
+    if not folder.exists():
+        return None
+    aside = folder.parent / f".{folder.name}.replaced-{os.getpid()}"
+    os.replace(folder, aside)
+    return aside
+
+
+def _put_back(aside: Path | None, folder: Path) -> None:
+    """The new experiment stopped: the old folder returns if nothing new was written, else it
+    stays aside and the user is told where."""
+    if aside is None:
+        return
+    if not folder.exists():
+        os.replace(aside, folder)
+    else:
+        print(f"note: the folder --force replaced is kept at {aside}", file=sys.stderr)
 
 
 def _lines(label: str, every: float = 5.0):
@@ -119,15 +151,16 @@ def _lines(label: str, every: float = 5.0):
     return progress
 
 
-def _without(command: list[str], flag: str, option: str) -> list[str]:
-    """The command line less a flag and an option with its value (re-added by the hint)."""
+def _without(command: list[str], flags: list[str], option: str) -> list[str]:
+    """The command line less some flags and an option with its value (re-added by the
+    hint)."""
     out, skip = [], False
     for a in command:
         if skip:
             skip = False
         elif a == option:
             skip = True
-        elif a != flag and not a.startswith(option + "="):
+        elif a not in flags and not a.startswith(option + "="):
             out.append(a)
     return out
 
@@ -180,12 +213,12 @@ def mc(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     n: Annotated[int, typer.Option("-n", help="Replications.")] = 1000,
     seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
-    out: OutOpt = None, resume: ResumeOpt = False,
+    out: OutOpt = None, resume: ResumeOpt = False, force: ForceOpt = False,
 ) -> None:
     """Monte Carlo: win probabilities with 95% intervals, losses, duration, how battles end."""
     try:
         _finish(*_run("mc", scenario, _read(scenario), n, seed, workers, cluster, out, resume, [{}],
-                      ["warroom", *sys.argv[1:]]))
+                      ["warroom", *sys.argv[1:]], force))
     except UserError as e:
         fail(e)
 
@@ -197,7 +230,7 @@ def sweep(
         "--set", help="PATH=START:STOP:COUNT, PATH=log:START:STOP:COUNT or PATH=V1,V2,...")],
     n: Annotated[int, typer.Option("-n", help="Replications per point.")] = 200,
     seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
-    out: OutOpt = None, resume: ResumeOpt = False,
+    out: OutOpt = None, resume: ResumeOpt = False, force: ForceOpt = False,
 ) -> None:
     """A grid over scenario parameters, n replications per point."""
     from .experiment.params import get_value, grid, parse_set
@@ -211,7 +244,7 @@ def sweep(
         for path, _ in sets:
             get_value(data, path)  # a path that does not exist fails before any work
         _finish(*_run("sweep", scenario, raw, n, seed, workers, cluster, out, resume, grid(sets),
-                      ["warroom", *sys.argv[1:]]))
+                      ["warroom", *sys.argv[1:]], force))
     except UserError as e:
         fail(e)
 
@@ -233,7 +266,7 @@ def ablate(
     exclude: Annotated[str | None, typer.Option(
         "--except", help="Leave these elements (ID,ID,...) in every combination.")] = None,
     seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
-    out: OutOpt = None, resume: ResumeOpt = False,
+    out: OutOpt = None, resume: ResumeOpt = False, force: ForceOpt = False,
 ) -> None:
     """Switch off each element with an id, alone and in combination: effects and Shapley values."""
     from .experiment.ablate import credit, prepare
@@ -246,7 +279,7 @@ def ablate(
         ab = prepare(plain(raw), side, max_size, exact_max, orders, seed, _ids(only),
                      _ids(exclude))
         result, folder, sc = _run("ablate", scenario, raw, n, seed, workers, cluster, out, resume,
-                                  ab.points, ["warroom", *sys.argv[1:]])
+                                  ab.points, ["warroom", *sys.argv[1:]], force)
     except UserError as e:
         fail(e)
     rows = credit(ab, result.replications, folder)

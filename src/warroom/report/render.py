@@ -31,9 +31,9 @@ def load_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
     if missing:
         raise UserError(f"{run}: not a warroom run folder (missing {', '.join(missing)})")
     ts, ev = table(run / "timeseries.parquet"), table(run / "events.parquet")
-    summary = _json(run / "summary.json", ("scenario", "solver", "time_unit", "winner",
+    summary = read_json(run / "summary.json", ("scenario", "solver", "time_unit", "winner",
                                            "end_time", "end_reason", "sides", "forces"))
-    manifest = _json(run / "manifest.json", ("seed", "scenario_hash", "warroom_version"))
+    manifest = read_json(run / "manifest.json", ("seed", "scenario_hash", "warroom_version"))
     _check_summary(run / "summary.json", summary)
     return ts, ev, summary, manifest
 
@@ -56,7 +56,10 @@ def table(path: Path) -> pd.DataFrame:
     return df
 
 
-def _json(path: Path, keys: tuple[str, ...]) -> dict:
+def read_json(path: Path, keys: tuple[str, ...]) -> dict:
+    """A folder's JSON record, refused with its place when damaged or not warroom's."""
+    if not path.is_file():
+        raise UserError(f"{path}: missing (expected a warroom folder's file)")
     if msg := over("file_bytes", path.stat().st_size, "the file's size in bytes"):
         raise UserError(f"{path}: {msg}")
     try:
