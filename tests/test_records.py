@@ -321,3 +321,17 @@ def test_fit_all_names_the_best_law_in_its_table_too(tmp_path):
     best = strict_json(cli("fit", p, "--law", "all", "--json", "--out", tmp_path / "a").stdout)
     r = cli("fit", p, "--law", "all", "--out", tmp_path / "b")
     assert r.exit_code == 0 and f"best law: {best['best']} (the lowest BIC" in r.stdout
+
+
+def test_simulate_fit_measures_error_against_the_peak_not_a_zero(tmp_path):
+    # red annihilated at the end: an error relative to its 0 there was 2e14
+    p = record(tmp_path, "t,blue,red\n0,1000,300\n1,950,150\n2,930,0\n")
+    r = cli("simulate-fit", p, "--blue-effectiveness", "0.3", "--red-effectiveness", "0.1",
+            "--json")
+    assert r.exit_code == 0, r.output
+    out = strict_json(r.stdout)
+    assert "peak observed strength" in out["rel_error_basis"]
+    assert out["max_rel_error"]["red"] <= 1.0
+    assert out["rel_error"]["red"][0] is None and len(out["rel_error"]["red"]) == 3
+    sim = out["series"]["red"][2]
+    assert out["rel_error"]["red"][2] == pytest.approx(abs(sim - 0) / 300)

@@ -224,6 +224,7 @@ def simulate_fit(
                           f"mean {result['mean_rel_error'][k]:.4f}")
     out_console.print(f"final blue {result['final_blue']:,.1f}, final red "
                       f"{result['final_red']:,.1f}")
+    out_console.print(f"relative error = {result['rel_error_basis']}")
 
 
 DATASETS = {"cdb90": "cdb90"}

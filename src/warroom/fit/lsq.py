@@ -430,27 +430,37 @@ def fit_all(rec: BattleRecord) -> tuple[dict[str, Fit], str, dict[str, str]]:
 
 def forward(rec: BattleRecord, law: str, a: float, b: float, p: float | None = None,
             q: float | None = None, area_fire_by: str | None = None) -> dict:
-    """Run given coefficients against the record: relative error at the observed strengths."""
+    """Run given coefficients against the record: the error at each observed strength,
+    relative to the side's peak observed strength."""
     law = ALIASES.get(law, law)
     fixed = law_exponents(law, area_fire_by)
     if fixed is None:
         if p is None or q is None:
             raise UserError("law 'exponents' needs --p and --q")
         fixed = (p, q, p, q)
+    check_fittable(rec)
     B, R, _, _ = simulate_record(rec, a, b, fixed[0], fixed[1], (fixed[2], fixed[3]))
     out: dict = {}
-    errs = []
+    errs, points = [], {}
     for side, sim, obs in (("blue", B, rec.blue), ("red", R, rec.red)):
         m = ~np.isnan(obs)
         m[0] = False  # the start is given, not predicted
-        rel = np.abs(sim[m] - obs[m]) / np.maximum(np.abs(obs[m]), 1e-12)
+        # against the side's peak strength, not the strength at that time: a side annihilated
+        # at the end has 0 there, against which a relative error is undefined
+        peak = float(np.nanmax(obs))
+        rel = np.abs(sim[m] - obs[m]) / peak
         errs.append(rel)
         out[side] = {"max": float(rel.max()) if rel.size else 0.0,
                      "mean": float(rel.mean()) if rel.size else 0.0}
+        per = np.full(obs.size, np.nan)
+        per[m] = rel
+        points[side] = [None if np.isnan(v) else float(v) for v in per]
     allrel = np.concatenate(errs)
     out["overall"] = {"max": float(allrel.max()) if allrel.size else 0.0,
                       "mean": float(allrel.mean()) if allrel.size else 0.0}
     return {"max_rel_error": {k: v["max"] for k, v in out.items()},
             "mean_rel_error": {k: v["mean"] for k, v in out.items()},
+            "rel_error_basis": "|simulated - observed| / the side's peak observed strength",
+            "rel_error": {"t": rec.t.tolist(), **points},
             "final_blue": float(B[-1]), "final_red": float(R[-1]),
             "series": {"t": rec.t.tolist(), "blue": B.tolist(), "red": R.tolist()}}
