@@ -213,8 +213,40 @@ def test_validate_refuses_absurd_folds_and_a_file_as_data(tmp_path):
                 needles=("--folds", "at most"))
 
 
-def test_time_unit_is_a_short_label(tmp_path):
+def test_time_unit_must_be_a_unit(tmp_path):
     refused("fit", record(tmp_path, GOOD), "--time-unit", "x" * 10_000, needles=("--time-unit",))
+    refused("fit", record(tmp_path, GOOD), "--time-unit", "hours", "--report-per", "dya",
+            needles=("--report-per", "did you mean 'day'"))
+    refused("simulate-fit", record(tmp_path, GOOD), "--blue-effectiveness", "1",
+            "--red-effectiveness", "1", "--time-unit", "fortnight", needles=("--time-unit",))
+
+
+def test_effectiveness_is_reported_per_the_unit_asked(tmp_path):
+    p = square_record(tmp_path)  # t in days
+    day = strict_json(cli("fit", p, "--json", "--out", tmp_path / "a").stdout)
+    hour = strict_json(cli("fit", p, "--json", "--report-per", "hour", "--out",
+                           tmp_path / "b").stdout)
+    assert (day["time_unit"], day["per"], hour["per"]) == ("day", "day", "hour")
+    assert hour["blue_effectiveness"] == pytest.approx(day["blue_effectiveness"] / 24)
+    assert hour["intervals"]["red_effectiveness"][1] == pytest.approx(
+        day["intervals"]["red_effectiveness"][1] / 24)
+    assert day["blue_effectiveness"] == pytest.approx(0.02, rel=1e-3)  # the generating rate
+    # the same battle with t in hours: the same fit per day
+    hours = "t,blue,red\n" + "".join(
+        f"{float(t) * 24:g},{b},{r}\n" for t, b, r in
+        (line.split(",") for line in p.read_text().splitlines()[1:]))
+    q = record(tmp_path, hours, "hours.csv")
+    again = strict_json(cli("fit", q, "--json", "--time-unit", "hour", "--report-per", "day",
+                            "--out", tmp_path / "c").stdout)
+    assert again["blue_effectiveness"] == pytest.approx(day["blue_effectiveness"], rel=1e-6)
+    # simulate-fit takes coefficients per the unit named
+    per_day = strict_json(cli("simulate-fit", p, "--json", "--blue-effectiveness", "0.02",
+                              "--red-effectiveness", "0.01").stdout)
+    per_hour = strict_json(cli("simulate-fit", p, "--json", "--blue-effectiveness",
+                               str(0.02 / 24), "--red-effectiveness", str(0.01 / 24), "--per",
+                               "hour").stdout)
+    assert per_hour["final_blue"] == pytest.approx(per_day["final_blue"], rel=1e-9)
+    assert per_day["max_rel_error"]["overall"] < 1e-4
 
 
 # --- report on damaged run folders ------------------------------------------------------

@@ -21,8 +21,10 @@ from rich.table import Table
 from .cli_base import app, fail, out_console
 from .errors import UserError
 from .fit.jsonout import dumps
-from .limits import check_out, check_seed, limit
+from .limits import check_out, check_seed
 
+TimeUnitOpt = Annotated[str, typer.Option(
+    help="Unit of the t column: second, minute, hour, day or week.")]
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
 
 
@@ -131,7 +133,9 @@ AreaOpt = Annotated[str | None, typer.Option(
 def fit_cmd(
     data: Annotated[Path, typer.Argument(help="Battle record (CSV: t, blue, red, ...).")],
     law: LawOpt = "square",
-    time_unit: Annotated[str, typer.Option(help="Unit of the t column, for labels.")] = "day",
+    time_unit: TimeUnitOpt = "day",
+    report_per: Annotated[str | None, typer.Option(
+        help="Report effectiveness per this unit (default: per --time-unit).")] = None,
     method: Annotated[str, typer.Option(
         help="lsq (least squares on trajectories) or engel (Engel's integral estimator).")
     ] = "lsq",
@@ -142,30 +146,34 @@ def fit_cmd(
     """Fit an attrition law to a battle record: coefficients, intervals, fit, identifiability."""
     from .fit.data import read_record
     from .fit.run import check_area, check_method, fit_record, law_name, write_fit
+    from .fit.units import per
+    from .fit.units import time_unit as time_unit_of
 
     try:
         check_method(method)
         name = law_name(law, allow_all=True)
         check_area(area_fire_by, name)
-        if len(time_unit) > limit("id"):
-            raise UserError(f"--time-unit: expected a short label, found {len(time_unit):,} "
-                            "characters")
+        unit = time_unit_of(time_unit, "--time-unit")
+        shown = time_unit_of(report_per, "--report-per") if report_per else unit
         folder = out or Path("runs") / f"fit-{data.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
         check_out(folder)
         rec = read_record(data)
         fits, result = fit_record(rec, name, method, area_fire_by)
     except UserError as e:
         fail(e)
-    write_fit(folder, rec, fits, result, time_unit)
+    result = per(result, unit, shown)
+    write_fit(folder, rec, fits, result, unit)
     if as_json:
         print(dumps(result))
         return
     # two narrow tables rather than one that a terminal of 80 columns would cut short
-    table = Table("law", "blue effectiveness (95%)", "red effectiveness (95%)")
+    table = Table("law", f"blue effectiveness per {shown} (95%)",
+                  f"red effectiveness per {shown} (95%)")
     quality = Table("law", "p, q", "R2 blue", "R2 red", "BIC", "identifiable")
     for lw, f in fits.items():
-        iv = f.intervals
-        table.add_row(lw, *(f"{_g(getattr(f, k))} ({_g(iv[k][0])} to {_g(iv[k][1])})"
+        js = result["laws"][lw] if "laws" in result else result
+        iv = js["intervals"]
+        table.add_row(lw, *(f"{_g(js[k])} ({_g(iv[k][0])} to {_g(iv[k][1])})"
                             for k in ("blue_effectiveness", "red_effectiveness")))
         quality.add_row(lw, "" if f.p is None else f"{f.p:.3g}, {f.q:.3g}",
                         *("n/a" if math.isnan(f.r2[k]) else f"{f.r2[k]:.3f}"
@@ -201,21 +209,31 @@ def simulate_fit(
     q: Annotated[float | None, typer.Option(help="Shooter exponent (law exponents).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
     area_fire_by: AreaOpt = None,
+    time_unit: TimeUnitOpt = "day",
+    per_unit: Annotated[str | None, typer.Option(
+        "--per", help="The unit the effectiveness values are per (default: --time-unit).")
+    ] = None,
 ) -> None:
     """Run given coefficients against a battle record; print the per-step relative error."""
     from .fit.data import read_record
     from .fit.lsq import forward
     from .fit.run import check_area, check_coefficients, law_name
+    from .fit.units import SECONDS
+    from .fit.units import time_unit as time_unit_of
 
     try:
+        unit = time_unit_of(time_unit, "--time-unit")
+        given = time_unit_of(per_unit, "--per") if per_unit else unit
+        to_record = SECONDS[unit] / SECONDS[given]  # per `given` -> per the record's unit
         name = law_name(law, allow_all=False)
         check_area(area_fire_by, name)
         check_coefficients(name, {"--blue-effectiveness": blue_effectiveness,
                                   "--red-effectiveness": red_effectiveness, "--p": p, "--q": q})
-        result = forward(read_record(data), name, blue_effectiveness, red_effectiveness, p, q,
-                         area_fire_by)
+        result = forward(read_record(data), name, blue_effectiveness * to_record,
+                         red_effectiveness * to_record, p, q, area_fire_by)
     except UserError as e:
         fail(e)
+    result = {**result, "time_unit": unit, "coefficients_per": given}
     if as_json:
         print(dumps(result))
         return
