@@ -29,7 +29,7 @@ class BattleRecord:
     red: np.ndarray
     blue_reinforcements: np.ndarray  # zeros where the file has no such column
     red_reinforcements: np.ndarray
-    blue_losses: np.ndarray | None  # None where the file has no such column
+    blue_losses: np.ndarray | None  # nan where not counted; None: never counted (or no column)
     red_losses: np.ndarray | None
     file: str = "<record>"
     lines: tuple[int, ...] = ()  # the file's line of each row, for messages about the content
@@ -43,10 +43,10 @@ class BattleRecord:
         return self.blue_losses is not None and self.red_losses is not None
 
     def total_losses(self, side: str) -> float:
-        """The side's losses over the record: summed per-step losses where given, otherwise
-        initial + reinforcements - last observed strength."""
+        """The side's losses over the record: summed per-step losses where every step's are
+        given, otherwise initial + reinforcements - last observed strength."""
         given = getattr(self, f"{side}_losses")
-        if given is not None:
+        if given is not None and not np.isnan(given[1:]).any():
             return float(given[1:].sum())
         obs = getattr(self, side)
         last = int(np.flatnonzero(~np.isnan(obs))[-1])
@@ -101,7 +101,9 @@ def read_record(path: str | Path) -> BattleRecord:
     def col(name):
         return np.nan_to_num(data[name]) if name in data else zeros
 
-    losses = {s: (np.nan_to_num(data[f"{s}_losses"]) if f"{s}_losses" in data else None)
+    # a blank loss cell is "not counted", never 0; a column blank throughout is no column
+    losses = {s: (data[f"{s}_losses"] if f"{s}_losses" in data
+                  and not np.isnan(data[f"{s}_losses"][1:]).all() else None)
               for s in ("blue", "red")}
     return BattleRecord(data["t"], data["blue"], data["red"], col("blue_reinforcements"),
                         col("red_reinforcements"), losses["blue"], losses["red"], str(path),

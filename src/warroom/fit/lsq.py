@@ -126,11 +126,47 @@ def _integrate(t, b0, r0, reinf_b, reinf_r, a, b, p, q, pr, qr):
     return B, R, lb, lr
 
 
-def _basis(rec: BattleRecord):
-    """Observed values the fit is measured on, per side, with their masks."""
-    if rec.blue_losses is not None and rec.red_losses is not None:
-        return "losses", {"blue": rec.blue_losses[1:], "red": rec.red_losses[1:]}
-    return "strength", {"blue": rec.blue[1:], "red": rec.red[1:]}
+def _observed(rec: BattleRecord) -> dict[tuple[str, str], np.ndarray]:
+    """Every observation after the start that tells the fit something, per (side, kind):
+    a side's per-step losses where counted, and its strength where observed and not already
+    implied by losses counted at every step up to it (which would count the same deaths
+    twice). nan where not observed."""
+    out = {}
+    for side in SIDES:
+        strength = getattr(rec, side)[1:].copy()
+        losses = getattr(rec, f"{side}_losses")
+        if losses is not None:
+            counted = losses[1:]
+            out[(side, "losses")] = counted
+            implied = np.cumsum(np.isnan(counted)) == 0  # every step up to it counted
+            strength[implied] = np.nan
+        out[(side, "strength")] = strength
+    return {k: v for k, v in out.items() if not np.isnan(v).all()}
+
+
+def _counting_scale(rec: BattleRecord, pred: dict, mask: dict) -> dict:
+    """Each observation's counting error, as Engel's intervals take it: attrition is a count,
+    so the deaths in a step vary about as much as their square root, and a strength at t by
+    the square root of every death before t. Weighting by it keeps a strength seen once at the
+    end (the sum of a whole battle's deaths) from posing as precise as one day's losses. Taken
+    at a fit's prediction, not at the observations: weights from observed counts favour the
+    low ones and bias the fit down."""
+    out = {}
+    for (side, kind), v in pred.items():
+        if kind == "losses":
+            var = v
+        else:
+            arrived = getattr(rec, side)[0] + np.cumsum(getattr(rec, f"{side}_reinforcements")
+                                                        [1:])
+            var = arrived - v  # the deaths (and departures) before each time
+        out[(side, kind)] = np.sqrt(np.maximum(np.nan_to_num(var), 1.0))[mask[(side, kind)]]
+    return out
+
+
+def _r2_kind(obs: dict, side: str) -> str:
+    """What a side's R^2 is measured on: its losses where counted (as the literature), else
+    its strengths."""
+    return "losses" if (side, "losses") in obs else "strength"
 
 
 class Budget:
@@ -199,18 +235,21 @@ def rec_strength(rec: BattleRecord, side: str) -> float:
 def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] | None,
          budget: Budget) -> Fit:
     check_fittable(rec)
-    basis, obs = _basis(rec)
+    obs = _observed(rec)
+    basis = ", ".join(f"{side} {_r2_kind(obs, side)}" for side in SIDES)
     n_obs = sum(int((~np.isnan(v)).sum()) for v in obs.values())
     n_par = 2 if fixed is not None else 4
     if n_obs <= n_par:
         raise TooFewData(
             f"{rec.at(-1)}: law '{law}' has {n_par} parameters but the record gives only "
-            f"{n_obs} observed {basis} values after the start; it needs more than {n_par} "
+            f"{n_obs} observed values after the start; it needs more than {n_par} "
             "(observe more times, or give per-step losses)")
-    # one scale for both sides (same units, same kind of error): it only conditions the solver
-    both = np.concatenate([v[~np.isnan(v)] for v in obs.values()])
-    scale = max(float(np.std(both)), float(np.abs(both).mean()) * 1e-6, 1e-12)
     mask = {s: ~np.isnan(v) for s, v in obs.items()}
+    # first one scale for every observation (it only conditions the solver); then each its
+    # counting error at that first fit's prediction
+    both = np.concatenate([v[~np.isnan(v)] for v in obs.values()])
+    flat = max(float(np.std(both)), float(np.abs(both).mean()) * 1e-6, 1e-12)
+    scale = {key: np.full(int(m.sum()), flat) for key, m in mask.items()}
 
     def unpack(theta):
         a, b = np.exp(theta[0]), np.exp(theta[1])
@@ -223,8 +262,9 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
 
     def predicted(theta):
         B, R, lb, lr = run(theta)
-        return {"blue": lb[1:], "red": lr[1:]} if basis == "losses" else \
-            {"blue": B[1:], "red": R[1:]}
+        every = {("blue", "losses"): lb[1:], ("red", "losses"): lr[1:],
+                 ("blue", "strength"): B[1:], ("red", "strength"): R[1:]}
+        return {k: every[k] for k in obs}
 
     best: list = [np.inf, None]  # the best point seen, should the budget stop the search
 
@@ -232,8 +272,8 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
         budget.spend(rec.t.size)
         with np.errstate(over="ignore", invalid="ignore"):
             pr = predicted(theta)
-        r = np.concatenate([(pr[s][mask[s]] - obs[s][mask[s]]) / scale
-                            for s in ("blue", "red")])
+        r = np.concatenate([(pr[key][mask[key]] - obs[key][mask[key]]) / scale[key]
+                            for key in obs])
         r = np.where(np.isfinite(r), r, 1e150)  # a diverging trial point: just very bad
         if float(r @ r) < best[0]:
             best[:] = [float(r @ r), np.array(theta, float)]
@@ -250,6 +290,9 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
     stopped = False
     try:
         sol = least_squares(residuals, theta0, bounds=(lo, hi), x_scale="jac", method="trf")
+        scale = _counting_scale(rec, predicted(sol.x), mask)
+        best[0] = np.inf  # the best point is now measured with the new weights
+        sol = least_squares(residuals, sol.x, bounds=(lo, hi), x_scale="jac", method="trf")
         x_hat, J = sol.x, sol.jac
     except _OutOfBudget:
         if best[1] is None:
@@ -263,10 +306,16 @@ def _fit(rec: BattleRecord, law: str, fixed: tuple[float, float, float, float] |
     a, b, exps = unpack(x_hat)
     pr = predicted(x_hat)
     rmse, r2, sse = {}, {}, 0.0
-    for s in ("blue", "red"):
-        e = pr[s][mask[s]] - obs[s][mask[s]]
-        o = obs[s][mask[s]]
+    for key in obs:
+        e = pr[key][mask[key]] - obs[key][mask[key]]
         sse += float(e @ e)
+    for s in SIDES:
+        key = (s, _r2_kind(obs, s))
+        if key not in obs:  # seen only at the start
+            rmse[s], r2[s] = float("nan"), float("nan")
+            continue
+        e = pr[key][mask[key]] - obs[key][mask[key]]
+        o = obs[key][mask[key]]
         rmse[s] = float(np.sqrt(np.mean(e**2)))
         sst = float(((o - o.mean()) ** 2).sum())
         r2[s] = 1.0 - float(e @ e) / sst if sst > 0 else float("nan")
