@@ -181,3 +181,22 @@ def test_a_force_that_empties_faster_than_times_can_resolve_still_ends(tmp_path)
     s = json.loads((tmp_path / "run" / "summary.json").read_text())
     us = s["sides"]["us"]
     assert us["final"] == 0.0 and us["lost"] == pytest.approx(us["initial"] + us["arrived"])
+
+
+def test_a_trickle_into_an_emptied_force_dies_as_it_comes_and_the_run_ends(tmp_path):
+    # the fuzzer's find: 100 men spread over the whole battle into a garrison already wiped
+    # out flickered in and out of the fight at ever smaller ODE steps, and the run never ended
+    import json
+    import subprocess
+    import sys
+
+    text = sub(IWO, "strength: 21500", "strength: 21500\n        reinforcements:\n"
+               "          - {id: trickle, start: 0, end: 36, amount: 100}")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    r = subprocess.run([sys.executable, "-m", "warroom", "run", str(path), "--out",
+                        str(tmp_path / "run")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    japan = json.loads((tmp_path / "run" / "summary.json").read_text())["sides"]["japan"]
+    assert japan["final"] == 0.0 and japan["arrived"] == pytest.approx(100.0)
+    assert japan["lost"] == pytest.approx(japan["initial"] + japan["arrived"])

@@ -87,16 +87,29 @@ def _start(world: World, w: WorldArrays, s: BattleState, t: float, b: float) -> 
     def xs(y):
         return x0 + y[:F] - y[F : 2 * F] - y[2 * F :]
 
-    # a force alive in this stretch keeps a hair of strength past zero, so that the losses it
-    # takes do not stop dead inside a step: the rate stays continuous across its emptying
-    # (found by the event below), which a step at large times could not otherwise straddle
-    floor = np.where(s.force_alive, np.finfo(float).tiny, 0.0)
+    # A force alive in this stretch keeps a hair of strength past zero, so that the fire on
+    # it does not stop dead inside a step: the rate stays continuous across its emptying
+    # (found by the event below), which a step at large times could not otherwise straddle.
+    tiny = np.finfo(float).tiny
+    floor = np.where(s.force_alive, tiny, 0.0)
+    dead = ~s.force_alive
 
-    def rhs(_t, y):
-        x = np.maximum(xs(y), floor) * fights
+    def rates(x):
         pair_rates(x, eng_on, w.pair_eng, w.pair_group, w.pair_shooter, w.pair_target, keff,
                    w.pair_p, w.pair_q, alloc, share, rank, s.den, s.best, s.nbest, s.rbuf)
-        lost = np.bincount(w.pair_target, weights=s.rbuf, minlength=F)
+        return np.bincount(w.pair_target, weights=s.rbuf, minlength=F)
+
+    def rhs(_t, y):
+        raw = xs(y)
+        lost = rates(np.maximum(raw, floor) * fights)
+        # An emptied force fed a trickle under fire stays at zero, the trickle dying as it
+        # comes (the fire it would take if present, up to what arrives), instead of
+        # flickering in and out of the fight at ever smaller steps. Its share is not taken
+        # from the other targets: at most what arrives, against their whole.
+        trickle = dead & (raw <= 0.0) & (arr > 0.0)
+        if trickle.any():
+            present = rates(np.where(trickle, tiny, np.maximum(raw, floor)) * fights)
+            lost[trickle] = np.minimum(present[trickle], arr[trickle])
         return np.concatenate([arr, wd, lost])
 
     events, kinds = _events(world, s, xs)
