@@ -278,3 +278,33 @@ def test_an_empty_losses_column_is_not_observed_and_every_observation_enters(tmp
         both += (lo_b <= 0.02 <= hi_b) and (lo_r <= 0.01 <= hi_r)
         assert f.r2_basis == "blue losses, red strength"
     assert both >= 90
+
+
+def test_engel_fills_a_short_gap_in_the_known_side_and_says_what_it_moved():
+    # issue 12, defect 2: the fully observed side lacking only its last row was refused
+    import warroom
+    from warroom.fit.engel import engel
+    from warroom.scenario import validate
+
+    data = warroom.load_scenario("scenarios/iwo_jima.yaml").model_dump(mode="json")
+    data["clock"]["step"] = 1.0
+    r = warroom.simulate(validate(data))
+    t, n = r.times, len(r.times)
+    garrison = np.full(n, np.nan)
+    garrison[[0, -1]] = r.strength[[0, -1], 1]
+    landings = np.zeros(n)
+    landings[np.searchsorted(t, [2.0, 4.0])] = [6000, 13000]
+    us = r.strength[:, 0].copy()
+    whole = engel(BattleRecord(t, us, garrison, landings, np.zeros(n), None, None), "square")
+    us[-1] = np.nan
+    short = engel(BattleRecord(t, us, garrison, landings, np.zeros(n), None, None), "square")
+    assert short.filled["side"] == "blue" and short.filled["times"] == [float(t[-1])]
+    # one day of 36 extrapolated along the last day's trend: the estimates barely move
+    assert short.blue_effectiveness == pytest.approx(whole.blue_effectiveness, rel=0.01)
+    assert short.red_effectiveness == pytest.approx(whole.red_effectiveness, rel=0.01)
+    assert "holding the last value instead moves" in short.reason
+    assert 0 <= short.filled["moves"]["red_effectiveness"] < 0.05
+    # a third of the series missing is refused, naming the first gap
+    us[n // 2:] = np.nan
+    with pytest.raises(UserError, match="leaves .* of the span to fill"):
+        engel(BattleRecord(t, us, garrison, landings, np.zeros(n), None, None), "square")

@@ -138,7 +138,7 @@ def test_engel_refuses_negative_losses_and_marks_zero_losses(tmp_path):
     r = cli("fit", flat, "--method", "engel", "--json", "--out", tmp_path / "o")
     assert r.exit_code == 0 and strict_json(r.stdout)["identifiable"] is False
     gaps = record(tmp_path, "t,blue,red\n0,100,50\n1,,40\n2,80,\n", "g.csv")
-    refused("fit", gaps, "--method", "engel", needles=("g.csv:3:", "neither"))
+    refused("fit", gaps, "--method", "engel", needles=("g.csv:3:", "leaves 100% of the span"))
     refused("fit", gaps, "--method", "engel", "--law", "all", needles=("--law",))
 
 

@@ -69,6 +69,7 @@ class Fit:
     bic: float
     sse: float
     series: dict[str, np.ndarray] = field(repr=False)
+    filled: dict | None = None  # Engel's: where the series was filled, how, what it moved
 
     def to_json(self) -> dict:
         """Plain JSON values; a quantity the data cannot give (R^2 of one point) is null."""
@@ -81,7 +82,8 @@ class Fit:
                       "rmse": self.rmse, "r2": {k: _finite(v) for k, v in self.r2.items()},
                       "r2_basis": self.r2_basis,
                       "identifiable": self.identifiable, "reason": self.reason,
-                      "aic": _finite(self.aic), "bic": _finite(self.bic)}
+                      "aic": _finite(self.aic), "bic": _finite(self.bic)} | (
+                          {"filled": self.filled} if self.filled else {})
 
 
 def _finite(v: float) -> float | None:
