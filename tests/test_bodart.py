@@ -1,0 +1,80 @@
+"""Law selection on Bodart's battles (issue 12, in progress): the data reader, the closed-form
+casualties against warroom's own solver, and the ABC's pieces."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import duel
+from warroom.attrition.laws import AIMED, AREA, LOGARITHMIC
+from warroom.errors import UserError
+from warroom.simulate import simulate
+from warroom.validation.bodart import load
+from warroom.validation.orbits import casualties
+from warroom.validation.selection import CHUNK, LAWS, select, simulate_chunk, summaries
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bodart_willard_1080"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"{DATA} not found: ../shared/data "
+                                "absent")
+
+
+@pytest.mark.parametrize("law, exps, k", [("square", AIMED, 1e-5), ("linear", AREA, 1e-9),
+                                          ("logarithmic", LOGARITHMIC, 0.01)])
+@pytest.mark.parametrize("r0, rc, b0, bc, rho", [
+    (47500, 400, 32000, 6000, 3.0),   # R reaches its casualties first
+    (20000, 5000, 20000, 5000, 0.7),
+    (20000, 5000, 20000, 500, 2.0),   # B reaches its casualties first
+])
+def test_closed_form_casualties_are_warrooms_own_battle(law, exps, k, r0, rc, b0, bc, rho):
+    # each side breaks once it has lost its recorded casualties: the battle warroom fights
+    sides = [{"id": "blue", "forces": [{"id": "x", "strength": r0}],
+              "breakpoints": [{"kind": "strength", "below": (r0 - rc) / r0}]},
+             {"id": "red", "forces": [{"id": "y", "strength": b0}],
+              "breakpoints": [{"kind": "strength", "below": (b0 - bc) / b0}]}]
+    led = simulate(duel(r0, b0, rho * k, k, law=law, end=1e7, step=1e6,
+                        sides=sides)).final_ledger()
+    cas_r, cas_b = casualties(*(np.array(float(v)) for v in (r0, rc, b0, bc, rho)), *exps)
+    assert float(cas_r) == pytest.approx(led["x"]["lost"], rel=1e-7)
+    assert float(cas_b) == pytest.approx(led["y"]["lost"], rel=1e-7)
+
+
+def test_unknown_period_and_missing_folder_are_refused(tmp_path):
+    with pytest.raises(UserError, match="unknown period '05'.*01: 1620-1701"):
+        load(tmp_path, "05")
+    with pytest.raises(UserError, match="01.csv: not found"):
+        load(tmp_path, "01")
+
+
+def test_a_bad_row_is_named_by_its_line(tmp_path):
+    (tmp_path / "01.csv").write_text("year;R0;Rc;B0;Bc\n1650;1000;100;900;90\n1651;500;600;400;"
+                                     "40\n")
+    with pytest.raises(UserError, match=r"01.csv:3: expected 0 < casualties < strength"):
+        load(tmp_path, "01")
+    (tmp_path / "01.csv").write_text("year;R0;Rc\n1650;1000;100\n")
+    with pytest.raises(UserError, match=r"01.csv:1: expected the columns .* missing B0, Bc"):
+        load(tmp_path, "01")
+
+
+@needs_data
+def test_the_four_periods_read_whole():
+    sizes = {p: len(load(DATA, p)) for p in ("01", "02", "03", "04")}
+    assert sizes == {"01": 112, "02": 251, "03": 556, "04": 160}
+
+
+@needs_data
+def test_chunks_are_pure_and_selection_prefers_the_generating_law():
+    b = load(DATA, "01")
+    one = simulate_chunk(b, "square", 50, seed=3, chunk=4)
+    again = simulate_chunk(b, "square", 50, seed=3, chunk=4)
+    assert all(np.array_equal(one[k], again[k]) for k in one)
+    # casualties drawn from the square law at mu = 2, sigma = 0.5 (a period's sizes): the ABC
+    # must put the square law first
+    rng = np.random.default_rng(11)
+    rho = rng.gamma((2 / 0.5) ** 2, 0.5**2 / 2, len(b))
+    cas_r, cas_b = casualties(b.r0, b.rc, b.b0, b.bc, rho, *AIMED)
+    observed = summaries(b.r0, cas_r, b.b0, cas_b)
+    draws = {law: simulate_chunk(b, law, CHUNK, seed=5, chunk=0) for law in LAWS}
+    chosen = select(draws, observed, 0.01, "summary")
+    assert max(chosen, key=lambda law: chosen[law]["probability"]) == "square"
+    assert sum(v["accepted"] for v in chosen.values()) == round(0.01 * 3 * CHUNK)
