@@ -78,3 +78,37 @@ def test_chunks_are_pure_and_selection_prefers_the_generating_law():
     chosen = select(draws, observed, 0.01, "summary")
     assert max(chosen, key=lambda law: chosen[law]["probability"]) == "square"
     assert sum(v["accepted"] for v in chosen.values()) == round(0.01 * 3 * CHUNK)
+
+
+def test_validate_bodart_refuses_bad_input_with_one_message(tmp_path):
+    from helpers import invoke
+
+    for args, needle in ((["--period", "05"], "unknown period '05'"),
+                         (["--period", "1"], "did you mean '01'"),
+                         (["--distance", "euclid"], "--distance: expected summary or paper"),
+                         (["--draws", "10"], "--draws"), (["--tolerance", "0"], "--tolerance"),
+                         (["--data", tmp_path], "bodart_willard_1080/01.csv: not found")):
+        r = invoke("validate", "bodart", *args, "--out", tmp_path / "o")
+        assert r.exit_code == 2 and needle in r.output, r.output
+    assert not (tmp_path / "o").exists()
+
+
+@needs_data
+def test_validate_bodart_writes_its_report_and_the_same_answer_on_two_workers(tmp_path):
+    import json
+
+    from helpers import invoke
+
+    outs = []
+    for workers in ("1", "2"):
+        r = invoke("validate", "bodart", "--data", DATA.parent, "--period", "04", "--draws",
+                   "2000", "--repeats", "2", "--workers", workers, "--json", "--out",
+                   tmp_path / workers)
+        assert r.exit_code == 0, r.output
+        outs.append(json.loads(r.stdout))
+    assert outs[0] == outs[1]  # seeded chunks, accepted together: worker-count independent
+    per = outs[0]["periods"][0]
+    assert per["period"] == "04" and abs(sum(v["probability"] for v in per["laws"].values())
+                                         - 1) < 1e-12
+    assert {"report.md", "report.html", "validation.json", "posteriors.png",
+            "predicted.png"} <= {p.name for p in (tmp_path / "1").iterdir()}

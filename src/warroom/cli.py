@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import sys
 import time
@@ -245,67 +244,8 @@ def simulate_fit(
     out_console.print(f"relative error = {result['rel_error_basis']}")
 
 
-DATASETS = {"cdb90": "cdb90"}
-
-
-def _data_root(data: Path | None) -> Path:
-    """--data, else $WARROOM_DATA, else ../shared/data beside the working folder or the repo."""
-    given = [(o, Path(v)) for o, v in (("--data", data), ("WARROOM_DATA", os.environ.get(
-        "WARROOM_DATA"))) if v]
-    if given:
-        option, root = given[0]
-        if not root.is_dir():
-            raise UserError(f"{option} {root}: not a folder; expected the folder holding cdb90/")
-        return root
-    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        cand = base.parent / "shared" / "data"
-        if cand.is_dir():
-            return cand
-    raise UserError("no data folder: pass --data DIR (the folder holding cdb90/) or set "
-                    "WARROOM_DATA; the project looks for ../shared/data by default")
-
-
-@app.command()
-def validate(
-    dataset: Annotated[str, typer.Argument(help="Which data set: cdb90.")],
-    data: Annotated[Path | None, typer.Option(
-        help="Folder holding the data sets (default ../shared/data).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Folder for the report.")] = None,
-    folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 10,
-    seed: Annotated[int, typer.Option(help="Seed of the fold assignment.")] = 1990,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
-) -> None:
-    """Cross-validate outcome models on historical battles; table, plots and a verdict."""
-    from .validation.report import run_cdb90, write_cdb90
-
-    try:
-        if dataset not in DATASETS:
-            raise UserError(f"dataset: expected one of {', '.join(DATASETS)}, found {dataset!r}")
-        if folds < 2:
-            raise UserError(f"--folds: expected at least 2, found {folds}")
-        check_seed(seed)
-        folder = out or Path("runs") / f"validate-{dataset}-{time.strftime('%Y%m%d-%H%M%S')}"
-        check_out(folder)  # before the minutes of fitting, not after them
-        result, d, preds = run_cdb90(_data_root(data) / DATASETS[dataset], folds, seed)
-    except UserError as e:
-        fail(e)
-    write_cdb90(result, d, preds, folder)
-    if as_json:
-        print(dumps(result))
-        return
-    table = Table("model", "accuracy (95%)", "CR error, log10", "law chosen")
-    for s in result["models"]:
-        table.add_row(s["model"], f"{s['accuracy']:.3f} ({s['interval'][0]:.3f}-"
-                      f"{s['interval'][1]:.3f})", f"{s['cas_mae_log10']:.3f}",
-                      ", ".join(f"{k} {n}" for k, n in s["laws"].items()) or "-")
-    out_console.print(table)
-    out_console.print(result["verdict"])
-    out_console.print(f"wrote {folder / 'report.html'}, {folder / 'report.md'} and "
-                      f"{folder / 'validation.json'}")
-
-
 def main() -> None:
     app()
 
 
-from . import cli_experiment  # noqa: E402,F401  (registers mc, sweep, ablate and query)
+from . import cli_experiment, cli_validate  # noqa: E402,F401  (register their commands)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..attrition.laws import AIMED, AREA, LOGARITHMIC
+from ..rng import stream
 from .bodart import Battles
 from .orbits import casualties
 
@@ -61,8 +62,7 @@ def simulate_chunk(b: Battles, law: str, n: int, seed: int, chunk: int,
                    prior: Prior = Prior()) -> dict[str, np.ndarray]:
     """n draws of law `law`: their mu, sigma, paper distance and summaries. A pure function of
     its arguments (its own stream), so that chunks may run anywhere in any order."""
-    key = list(LAWS).index(law)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key, chunk)))
+    rng = stream(seed, chunk * len(LAWS) + list(LAWS).index(law), "validation")
     mu = rng.uniform(0.0, prior.mu_max, n)
     sigma = rng.uniform(0.0, prior.sigma_max, n)
     mu_, sd_ = np.maximum(mu, 1e-9)[:, None], np.maximum(sigma, 1e-9)[:, None]
