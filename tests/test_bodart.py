@@ -112,3 +112,51 @@ def test_validate_bodart_writes_its_report_and_the_same_answer_on_two_workers(tm
                                          - 1) < 1e-12
     assert {"report.md", "report.html", "validation.json", "posteriors.png",
             "predicted.png"} <= {p.name for p in (tmp_path / "1").iterdir()}
+
+
+def _fought(b, law: str, rho: np.ndarray):
+    """Each battle of `b` fought by warroom's own solver under `law`, R's effectiveness rho
+    times B's, each side breaking at its recorded casualties: what the model predicts."""
+    k = {"square": 1e-5, "linear": 1e-9, "logarithmic": 0.01}[law]  # ends well within time
+    cas_r, cas_b = np.empty(len(b)), np.empty(len(b))
+    for i in range(len(b)):
+        r0, b0 = float(b.r0[i]), float(b.b0[i])
+        sides = [{"id": "blue", "forces": [{"id": "x", "strength": r0}],
+                  "breakpoints": [{"kind": "strength", "below": 1 - b.rc[i] / r0}]},
+                 {"id": "red", "forces": [{"id": "y", "strength": b0}],
+                  "breakpoints": [{"kind": "strength", "below": 1 - b.bc[i] / b0}]}]
+        led = simulate(duel(r0, b0, float(rho[i]) * k, k, law=law, end=1e8, step=1e7,
+                            sides=sides)).final_ledger()
+        cas_r[i], cas_b[i] = led["x"]["lost"], led["y"]["lost"]
+    return cas_r, cas_b
+
+
+@needs_data
+@pytest.mark.slow
+def test_selection_recovers_the_law_and_covers_the_parameters_of_battles_warroom_fought():
+    # 20 seeded trials on period 01's sizes and stopping points: the law that fought the
+    # battles is chosen in at least 18 (the acceptance: 90%), and the 90% posterior intervals
+    # of mu and sigma hold the truth at their nominal rate: 20 x 0.9 = 18, whose 99% binomial
+    # band is 14 to 20, so at least 14 each
+    b = load(DATA, "01")
+    laws = list(LAWS)
+    chosen = covered_mu = covered_sigma = 0
+    for trial in range(20):
+        rng = np.random.default_rng([2016, trial])
+        law, mu, sigma = laws[trial % 3], rng.uniform(0.5, 4.5), rng.uniform(0.2, 2.0)
+        rho = rng.gamma((mu / sigma) ** 2, sigma**2 / mu, len(b))
+        cas_r, cas_b = _fought(b, law, rho)
+        parts = {lw: [simulate_chunk(b, lw, CHUNK, seed=trial, chunk=c) for c in (0, 1)]
+                 for lw in LAWS}
+        draws = {lw: {k: np.concatenate([p[k] for p in ps]) for k in ps[0]}
+                 for lw, ps in parts.items()}
+        res = select(draws, summaries(b.r0, cas_r, b.b0, cas_b), 0.02, "summary")
+        chosen += max(res, key=lambda lw: res[lw]["probability"]) == law
+        post = res[law]
+        if post["accepted"]:
+            covered_mu += bool(np.percentile(post["mu"], 5) <= mu <= np.percentile(post["mu"],
+                                                                                   95))
+            covered_sigma += bool(np.percentile(post["sigma"], 5) <= sigma <= np.percentile(
+                post["sigma"], 95))
+    assert chosen >= 18, chosen
+    assert covered_mu >= 14 and covered_sigma >= 14, (covered_mu, covered_sigma)
