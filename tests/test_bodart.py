@@ -87,6 +87,7 @@ def test_validate_bodart_refuses_bad_input_with_one_message(tmp_path):
                          (["--period", "1"], "did you mean '01'"),
                          (["--distance", "euclid"], "--distance: expected summary or paper"),
                          (["--draws", "10"], "--draws"), (["--tolerance", "0"], "--tolerance"),
+                         (["--prior-max", "inf"], "--prior-max"),
                          (["--data", tmp_path], "bodart_willard_1080/01.csv: not found")):
         r = invoke("validate", "bodart", *args, "--out", tmp_path / "o")
         assert r.exit_code == 2 and needle in r.output, r.output

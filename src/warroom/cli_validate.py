@@ -59,6 +59,9 @@ def validate(
     repeats: Annotated[int, typer.Option(
         help="bodart: repeats with other seeds, for the Monte Carlo error.")] = 3,
     workers: Annotated[int, typer.Option(help="bodart: local worker processes.")] = 1,
+    prior_max: Annotated[float, typer.Option(
+        help="bodart: upper end of the uniform priors of mu and sigma (the paper's: 5).")
+    ] = 5.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
 ) -> None:
     """Check models against historical battles; table, plots and a verdict."""
@@ -74,7 +77,7 @@ def validate(
             _cdb90(root, folder, folds, 1990 if seed is None else seed, as_json)
         else:
             _bodart(root, folder, period, draws, tolerance, distance, repeats, workers,
-                    1080 if seed is None else seed, as_json)
+                    1080 if seed is None else seed, prior_max, as_json)
     except UserError as e:
         fail(e)
 
@@ -100,12 +103,13 @@ def _cdb90(root: Path, folder: Path, folds: int, seed: int, as_json: bool) -> No
 
 
 def _bodart(root: Path, folder: Path, period: str | None, draws: int, tolerance: float,
-            distance: str, repeats: int, workers: int, seed: int, as_json: bool) -> None:
+            distance: str, repeats: int, workers: int, seed: int, prior_max: float,
+            as_json: bool) -> None:
     from .experiment.executors import executor_for
     from .validation.bodart import PERIODS
     from .validation.lawselect import DISTANCES, run_bodart
     from .validation.lawselect_report import to_json, verdict, write_bodart
-    from .validation.selection import LAWS
+    from .validation.selection import LAWS, Prior
 
     periods = list(PERIODS) if period is None else [p.strip() for p in period.split(",")]
     for p in periods:
@@ -125,8 +129,11 @@ def _bodart(root: Path, folder: Path, period: str | None, draws: int, tolerance:
         raise UserError(f"--repeats: expected 1 to 100, found {repeats}")
     if not 1 <= workers <= 4096:
         raise UserError(f"--workers: expected 1 to 4096, found {workers}")
+    if not 0.1 <= prior_max <= 1000:
+        raise UserError(f"--prior-max: expected 0.1 to 1000, found {prior_max:g}")
     with executor_for(workers, None) as ex:
-        result = run_bodart(root, periods, draws, tolerance, distance, seed, repeats, ex)
+        result = run_bodart(root, periods, draws, tolerance, distance, seed, repeats, ex,
+                            Prior(prior_max, prior_max))
     write_bodart(result, root, folder)
     if as_json:
         print(dumps(to_json(result)))

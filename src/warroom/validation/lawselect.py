@@ -93,12 +93,14 @@ def _predicted(b: Battles, law: str, mu: np.ndarray, sigma: np.ndarray, seed: in
 
 
 def run_bodart(folder: Path, periods: list[str], n: int, tolerance: float, distance: str,
-               seed: int, repeats: int, executor: Executor | None) -> dict:
+               seed: int, repeats: int, executor: Executor | None,
+               prior: Prior | None = None) -> dict:
     """Every period asked for, and the evidence over all of them: each period keeps its own
     parameters, so the periods' Bayes factors multiply (their log-evidence adds)."""
+    prior = prior or Prior()
     battles = {p: load(folder, p) for p in periods}
-    per_period = [run_period(battles[p], n, tolerance, distance, seed, repeats, executor)
-                  for p in periods]
+    per_period = [run_period(battles[p], n, tolerance, distance, seed, repeats, executor,
+                             prior) for p in periods]
     logs = {law: sum(math.log(max(per["laws"][law]["probability"], 1e-300))
                      for per in per_period) for law in LAWS}
     top = max(logs.values())
@@ -106,6 +108,6 @@ def run_bodart(folder: Path, periods: list[str], n: int, tolerance: float, dista
     overall = {law: w / sum(weights.values()) for law, w in weights.items()}
     return {"dataset": "Bodart-Willard", "source": str(folder), "distance": distance,
             "draws_per_law": n, "tolerance": tolerance, "repeats": repeats, "seed": seed,
-            "prior": {"mu": [0.0, Prior().mu_max], "sigma": [0.0, Prior().sigma_max]},
+            "prior": {"mu": [0.0, prior.mu_max], "sigma": [0.0, prior.sigma_max]},
             "periods": per_period, "overall": overall,
             "overall_best": max(overall, key=lambda k: overall[k])}

@@ -34,6 +34,13 @@ def verdict(result: dict) -> str:
         lines.append(f"period {per['period']} ({per['years'][0]}-{per['years'][1]}, "
                      f"{per['battles']} battles): the {best} law, Bayes factor {v} over the "
                      f"{runner} law ({_strength(factor)})")
+    top = result["prior"]["mu"][1]
+    binding = [per["period"] for per in result["periods"]
+               if (post := per["laws"][per["best"]]["mu"]) and post["interval90"][1] > 0.95 * top]
+    if binding:
+        lines.append(f"in period{'s' if len(binding) > 1 else ''} {', '.join(binding)} the "
+                     f"posterior of mu presses against the prior's upper end ({top:g}): rerun "
+                     "with a larger --prior-max to see how far it goes")
     return ("; ".join(lines) + f". Over all periods: the {result['overall_best']} law. "
             "The fatigue law of Rubio-Campillo (2016) slows both sides by one factor of time, so "
             "its casualties are the logarithmic law's: the two cannot be told apart. Side R is "
