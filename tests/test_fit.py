@@ -200,9 +200,10 @@ def test_a_law_needing_more_data_than_the_file_has_is_refused(tmp_path):
     assert "Traceback" not in r.output
 
 
-def test_engel_method_recovers_the_iwo_jima_coefficients_from_a_simulated_record():
+def _iwo_jima_daily():
+    """Iwo Jima simulated day by day: times, US strength, the garrison seen only at start and
+    end, and the landings."""
     import warroom
-    from warroom.fit.engel import engel
     from warroom.scenario import validate
 
     data = warroom.load_scenario("scenarios/iwo_jima.yaml").model_dump(mode="json")
@@ -210,10 +211,17 @@ def test_engel_method_recovers_the_iwo_jima_coefficients_from_a_simulated_record
     r = warroom.simulate(validate(data))
     t, n = r.times, len(r.times)
     garrison = np.full(n, np.nan)
-    garrison[[0, -1]] = r.strength[[0, -1], 1]  # the garrison seen only at start and end
+    garrison[[0, -1]] = r.strength[[0, -1], 1]
     landings = np.zeros(n)
     landings[np.searchsorted(t, [2.0, 4.0])] = [6000, 13000]
-    rec = BattleRecord(t, r.strength[:, 0], garrison, landings, np.zeros(n), None, None)
+    return t, r.strength[:, 0].copy(), garrison, landings
+
+
+def test_engel_method_recovers_the_iwo_jima_coefficients_from_a_simulated_record():
+    from warroom.fit.engel import engel
+
+    t, us, garrison, landings = _iwo_jima_daily()
+    rec = BattleRecord(t, us, garrison, landings, np.zeros(t.size), None, None)
     e = engel(rec, "square")
     # daily trapezoids and landings spread over their day: within 1% of Engel's own figures
     assert e.blue_effectiveness == pytest.approx(0.0106, rel=0.01)
@@ -282,19 +290,10 @@ def test_an_empty_losses_column_is_not_observed_and_every_observation_enters(tmp
 
 def test_engel_fills_a_short_gap_in_the_known_side_and_says_what_it_moved():
     # issue 12, defect 2: the fully observed side lacking only its last row was refused
-    import warroom
     from warroom.fit.engel import engel
-    from warroom.scenario import validate
 
-    data = warroom.load_scenario("scenarios/iwo_jima.yaml").model_dump(mode="json")
-    data["clock"]["step"] = 1.0
-    r = warroom.simulate(validate(data))
-    t, n = r.times, len(r.times)
-    garrison = np.full(n, np.nan)
-    garrison[[0, -1]] = r.strength[[0, -1], 1]
-    landings = np.zeros(n)
-    landings[np.searchsorted(t, [2.0, 4.0])] = [6000, 13000]
-    us = r.strength[:, 0].copy()
+    t, us, garrison, landings = _iwo_jima_daily()
+    n = t.size
     whole = engel(BattleRecord(t, us, garrison, landings, np.zeros(n), None, None), "square")
     us[-1] = np.nan
     short = engel(BattleRecord(t, us, garrison, landings, np.zeros(n), None, None), "square")
