@@ -22,7 +22,7 @@ from scipy.optimize import brentq
 from ..attrition.rates import pair_rates
 from ..core.codes import BP_RATIO, BP_STRENGTH
 from ..world.compile import World
-from .schedule import EPS_T, prepare, record_grid_at, resolve
+from .schedule import EPS_T, prepare, record_path, resolve
 from .state import ARRIVED, ENDED, LOST, WITHDRAWN, BattleState, T, WorldArrays
 
 RTOL, ATOL = 1e-11, 1e-9
@@ -146,13 +146,9 @@ def _run(world: World, w: WorldArrays, s: BattleState, st: Stretch, b: float,
         st.step = None
         st.g = g_new
         i_new = int(np.searchsorted(st.t_eval, end, side="right"))
-        for ti, yi in zip(st.t_eval[st.t_eval_i:i_new], sol(st.t_eval[st.t_eval_i:i_new]).T,
-                          strict=True):
-            if ti < b - EPS_T:
-                s.led[:] = yi.reshape(3, F)
-                record_grid_at(w, s, ti)
-            else:
-                s.led[:] = yi.reshape(3, F)
+        if i_new > st.t_eval_i:
+            ts = st.t_eval[st.t_eval_i:i_new]
+            record_path(w.grid, s.scal, s.rec_t, s.rec_led, s.led, ts, sol(ts), b)
         st.t_eval_i = i_new
         if roots:
             first, which = roots[0]
@@ -182,9 +178,7 @@ def settle(world: World, w: WorldArrays, s: BattleState, st: Stretch | None) -> 
     i_new = int(np.searchsorted(st.t_eval, until, side="left"))
     pts = st.t_eval[st.t_eval_i:i_new]
     if len(pts):
-        for ti, yi in zip(pts, st.step(pts).T, strict=True):
-            s.led[:] = yi.reshape(3, F)
-            record_grid_at(w, s, ti)
+        record_path(w.grid, s.scal, s.rec_t, s.rec_led, s.led, pts, st.step(pts), np.inf)
         s.led[:] = st.step(until).reshape(3, F)
 
 

@@ -61,6 +61,30 @@ def record(w, s, t):
     s.scal[N_REC] = n + 1
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def record_path(grid, scal, rec_t, rec_led, led, ts, ys, b):
+    """Set the state to each column of ys in turn (the dense output at times ts) and record
+    it where ts is the next grid time before b: one call for a whole step's grid times,
+    which a fine recording step makes tens of thousands."""
+    F = led.shape[1]
+    for j in range(ts.shape[0]):
+        t = ts[j]
+        for r in range(3):
+            for f in range(F):
+                led[r, f] = ys[r * F + f, j]
+        if t >= b - EPS_T:
+            continue
+        g = int(scal[NEXT_GRID])
+        if g < grid.shape[0] and abs(grid[g] - t) <= EPS_T * max(1.0, abs(t)):
+            n = int(scal[N_REC])
+            if n > 0 and rec_t[n - 1] == grid[g]:
+                n -= 1  # the same instant again: keep the latest state
+            rec_t[n] = grid[g]
+            rec_led[n, :, :] = led
+            scal[N_REC] = n + 1
+            scal[NEXT_GRID] = g + 1
+
+
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def record_grid_before(w, s, t):
     """Record the (unchanged) state at every grid time strictly before t not yet recorded."""
