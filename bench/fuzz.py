@@ -46,11 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="fuzz-out", help="report and one example per bug class")
     ap.add_argument("--minimize", type=int, default=40,
                     help="re-runs per bug class to shrink its example (0: keep the smallest)")
+    ap.add_argument("--window", default=None, metavar="FIRST:STOP",
+                    help="run only these positions of the run's case order (a stretch again)")
     ap.add_argument("--numba-threads", type=int, default=None,
                     help="NUMBA_NUM_THREADS of the children (default cores / jobs)")
     a = ap.parse_args(argv)
+    window = tuple(int(v) for v in a.window.split(":")) if a.window else None
     r = fuzz(a.scenarios, a.records, a.seed, a.timeout, a.mem_gib, a.jobs, a.out, a.minimize,
-             a.numba_threads)
+             a.numba_threads, window=window)
     print(r.table())
     if r.bugs:
         print(f"\ndetails, reproducers and examples: {Path(a.out) / 'report.md'}")

@@ -116,13 +116,17 @@ def make_record_case(i: int, seed: int, bases: list[Base]) -> Case:
                 [fit, sim])
 
 
-def draw_cases(n_scenarios: int, n_records: int, seed: int) -> tuple[int, Iterator[Case]]:
+def draw_cases(n_scenarios: int, n_records: int, seed: int,
+               window: tuple[int, int] | None = None) -> tuple[int, Iterator[Case]]:
     """How many cases, and the cases: interleaved, so that a partial run (or a slow stretch)
     samples every kind; drawn lazily, so that the server (whose memory every fork maps) stays
-    small."""
+    small. `window` (first, stop) runs only those positions of the full run's order: the
+    same cases, to run a stretch of a long run again."""
     sb, rb = scenario_bases(), record_bases()
     order = [(0, i) for i in range(n_scenarios)] + [(1, i) for i in range(n_records)]
     random.Random(seed).shuffle(order)
+    if window is not None:
+        order = order[window[0]:window[1]]
     cases = (make_scenario_case(i, seed, sb) if kind == 0 else make_record_case(i, seed, rb)
              for kind, i in order)
     return len(order), cases

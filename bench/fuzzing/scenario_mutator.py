@@ -24,7 +24,12 @@ class ScenarioMutator(StructureEdits, HostileEdits):
         else:
             table = {k: w for k, w in table.items() if k != "tactical"}
         op = self.rng.choices(list(table), weights=list(table.values()))[0]
-        if op == "wild_scale":
-            self.scale(wild=True)
-        else:
-            getattr(self, op)()
+        try:
+            if op == "wild_scale":
+                self.scale(wild=True)
+            else:
+                getattr(self, op)()
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError) as e:
+            # an earlier edit broke the shape this one expects (a list made a string): the
+            # variant keeps the earlier edits, and the harness must not die of its own input
+            self.log.append(f"{op} skipped ({type(e).__name__})")

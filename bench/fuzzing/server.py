@@ -49,7 +49,8 @@ def serve(cfg: dict[str, Any]) -> None:
         report.notes["fork server launched numba threads (forks may hang)"] = 1
     report.warmup_s = time.monotonic() - t0
     mem = int(cfg["mem_gib"] * GIB)
-    total, cases = draw_cases(cfg["n_scenarios"], cfg["n_records"], cfg["seed"])
+    window = tuple(cfg["window"]) if cfg.get("window") else None
+    total, cases = draw_cases(cfg["n_scenarios"], cfg["n_records"], cfg["seed"], window)
     coll = Collector(report, out)
     last = time.monotonic()
     runs = run_cases(cases, jobs=cfg["jobs"], timeout=cfg["timeout"], mem_bytes=mem, work=work)
@@ -72,7 +73,8 @@ def serve(cfg: dict[str, Any]) -> None:
 
 def fuzz(n_scenarios: int = 60, n_records: int = 30, seed: int = 0, timeout: float = 10.0,
          mem_gib: float = 3.0, jobs: int = 2, out: str | Path = "fuzz-out", minimize: int = 0,
-         numba_threads: int | None = None, quiet: bool = False) -> Report:
+         numba_threads: int | None = None, quiet: bool = False,
+         window: tuple[int, int] | None = None) -> Report:
     """Run the fuzzer (in a fresh fork-server process) and return its report."""
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -83,7 +85,8 @@ def fuzz(n_scenarios: int = 60, n_records: int = 30, seed: int = 0, timeout: flo
         shutil.rmtree(old, ignore_errors=True)
     cfg = {"n_scenarios": n_scenarios, "n_records": n_records, "seed": seed,
            "timeout": timeout, "mem_gib": mem_gib, "jobs": jobs, "out": str(out),
-           "minimize": minimize, "report": str(out / "report.json")}
+           "minimize": minimize, "report": str(out / "report.json"),
+           "window": list(window) if window else None}
     cfg_path = out / "config.json"
     cfg_path.write_text(json.dumps(cfg))
     threads = numba_threads or max(1, (os.cpu_count() or 1) // max(1, jobs))
