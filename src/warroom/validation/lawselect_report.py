@@ -32,8 +32,8 @@ def verdict(result: dict) -> str:
         v = bf[runner]
         factor = float(str(v).lstrip(">= ")) if v != "n/a" else float("inf")
         lines.append(f"period {per['period']} ({per['years'][0]}-{per['years'][1]}, "
-                     f"{per['battles']} battles): the {best} law, Bayes factor {v} over the "
-                     f"{runner} law ({_strength(factor)})")
+                     f"{per['battles']} battles): the {best} law, Bayes factor {_bf(v)} over "
+                     f"the {runner} law ({_strength(factor)})")
     top = result["prior"]["mu"][1]
     binding = [per["period"] for per in result["periods"]
                if (post := per["laws"][per["best"]]["mu"]) and post["interval90"][1] > 0.95 * top]
