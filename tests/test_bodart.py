@@ -161,3 +161,24 @@ def test_selection_recovers_the_law_and_covers_the_parameters_of_battles_warroom
                 post["sigma"], 95))
     assert chosen >= 18, chosen
     assert covered_mu >= 14 and covered_sigma >= 14, (covered_mu, covered_sigma)
+
+
+def test_fatigue_that_slows_both_sides_alike_leaves_every_casualty_as_the_log_law_has_it():
+    # Rubio-Campillo's fatigue law divides both sides' rates by one factor of time: a change
+    # of time scale, so the battle's path, and where it stops, are the logarithmic law's
+    ns: dict = {}
+    exec((Path("docs") / "examples" / "fatigue.py").read_text(), ns)
+    r0, rc, b0, bc, k = 20000.0, 5000.0, 20000.0, 5000.0, 0.01
+    sides = [{"id": "blue", "forces": [{"id": "x", "strength": r0}],
+              "breakpoints": [{"kind": "strength", "below": 1 - rc / r0}]},
+             {"id": "red", "forces": [{"id": "y", "strength": b0}],
+              "breakpoints": [{"kind": "strength", "below": 1 - bc / b0}]}]
+    sc = duel(r0, b0, 0.7 * k, k, law="logarithmic", end=1e4, step=1.0, sides=sides)
+    plain = simulate(sc)
+    tired = simulate(sc, systems=[ns["Fatigue"](rate=0.05, floor=0.05)])
+    assert tired.end_time > plain.end_time  # slower ...
+    for f in ("x", "y"):  # ... to the same casualties
+        assert tired.final_ledger()[f]["lost"] == pytest.approx(plain.final_ledger()[f]["lost"],
+                                                                rel=1e-6)
+    cas_r, cas_b = casualties(*(np.array(v) for v in (r0, rc, b0, bc, 0.7)), *LOGARITHMIC)
+    assert plain.final_ledger()["y"]["lost"] == pytest.approx(float(cas_b), rel=1e-6)
