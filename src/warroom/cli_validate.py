@@ -106,17 +106,14 @@ def _bodart(root: Path, folder: Path, period: str | None, draws: int, tolerance:
             distance: str, repeats: int, workers: int, seed: int, prior_max: float,
             as_json: bool) -> None:
     from .experiment.executors import executor_for
-    from .validation.bodart import PERIODS
+    from .validation.bodart import PERIODS, check_period
     from .validation.lawselect import DISTANCES, run_bodart
     from .validation.lawselect_report import to_json, verdict, write_bodart
     from .validation.selection import LAWS, Prior
 
     periods = list(PERIODS) if period is None else [p.strip() for p in period.split(",")]
-    for p in periods:
-        if p not in PERIODS:
-            spans = "; ".join(f"{k}: {a}-{b}" for k, (a, b) in PERIODS.items())
-            raise UserError(f"--period: unknown period {p!r}{did_you_mean(p, list(PERIODS))}; "
-                            f"expected some of {', '.join(PERIODS)} ({spans})")
+    for p in periods:  # all refused before any is computed
+        check_period(p)
     if distance not in DISTANCES:
         raise UserError(f"--distance: expected {' or '.join(DISTANCES)}, found {distance!r}")
     if not 100 <= draws <= 10_000_000:

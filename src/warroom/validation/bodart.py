@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import UserError
+from ..errors import UserError, did_you_mean
 
 PERIODS = {"01": (1620, 1701), "02": (1702, 1792), "03": (1793, 1860), "04": (1861, 1905)}
 COLUMNS = ("year", "R0", "Rc", "B0", "Bc")
@@ -35,12 +35,17 @@ class Battles:
         return self.year.size
 
 
-def load(folder: str | Path, period: str) -> Battles:
-    """The battles of one period, every row checked: 0 < casualties < strength."""
+def check_period(period: str) -> None:
     if period not in PERIODS:
         spans = "; ".join(f"{k}: {a}-{b}" for k, (a, b) in PERIODS.items())
-        raise UserError(f"--period: unknown period {period!r}; expected one of "
+        raise UserError(f"--period: unknown period {period!r}"
+                        f"{did_you_mean(period, list(PERIODS))}; expected some of "
                         f"{', '.join(PERIODS)} ({spans})")
+
+
+def load(folder: str | Path, period: str) -> Battles:
+    """The battles of one period, every row checked: 0 < casualties < strength."""
+    check_period(period)
     path = Path(folder) / f"{period}.csv"
     if not path.is_file():
         raise UserError(f"{path}: not found; expected the Bodart-Willard folder with "
