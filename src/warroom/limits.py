@@ -62,6 +62,8 @@ LIMITS = {lim.name: lim for lim in (
     Limit("replications", 1e8, "replications of one experiment (n x points)"),
     Limit("points_grid", 1e5, "parameter points of one sweep or ablation"),
     Limit("query_rows", 1e5, "rows `warroom query` prints"),
+    Limit("graph_nodes", 2e7, "nodes of a morale network"),
+    Limit("graph_edges", 2e8, "edges of a morale network"),
 )}
 
 
