@@ -62,12 +62,15 @@ def _print_summary(s: dict, out: Path) -> None:
     elif s["end_reason"] == "mutual":
         head = f"draw: every side broke at t = {s['end_time']:g} {unit}s"
     else:
-        head = f"no side broke by the end of the clock, t = {s['end_time']:g} {unit}s"
+        head = (f"no winner: more than one side was still in the field at the end of the "
+                f"clock, t = {s['end_time']:g} {unit}s")
     out_console.print(f"{s['scenario']} (seed {s['seed']}, solver {s['solver']}): {head}")
-    table = Table("side", "initial", "arrived", "withdrawn", "lost", "final")
+    from .report.render import shown_numbers
+
+    cols = shown_numbers(s["sides"].values())
+    table = Table("side", *cols)
     for side, v in s["sides"].items():
-        table.add_row(side, *(f"{v[k]:,.1f}" for k in ("initial", "arrived", "withdrawn",
-                                                         "lost", "final")))
+        table.add_row(side, *(f"{v[k]:,.1f}" for k in cols))
     out_console.print(table)
     out_console.print(f"run folder: {out}  (report: {out / 'report.html'})")
 

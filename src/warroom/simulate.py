@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 from .core import Controller, System, engine_for, run
 from .results.result import Result
+from .rng import stream
 from .scenario import AnyScenario, TacticalScenario, scenario_hash
 from .world import compile_world
 
@@ -30,7 +33,42 @@ def simulate(scenario: AnyScenario, seed: int | None = None, replication: int = 
     """Run one battle. `seed` defaults to the scenario's; replication i of an experiment with
     the same seed gives the same battle as `simulate(scenario, seed, replication=i)`.
     Controllers decide for their sides as it runs; systems (per-force mechanics) run in
-    their priority order."""
+    their priority order, with those the scenario declares (morale)."""
     world, engine = compile_scenario(scenario, seed)
-    state = run(engine, world, controllers, world.seed, replication, until, systems)
-    return engine.result(world, state, scenario_hash(scenario))
+    return battle(engine, world, world.seed, replication, scenario_hash(scenario), controllers,
+                  systems, until)
+
+
+def mechanics(world, seed: int, replication: int) -> list[System]:
+    """The systems a compiled world declares, each with its own stream of the replication."""
+    spec = getattr(world, "morale", None)
+    if spec is None:
+        return []
+    from .morale.system import Morale
+
+    return [Morale(spec, getattr(world, "solver", "") in ("ctmc", "tau_leap"),
+                   stream(seed, replication, "morale"))]
+
+
+def battle(engine, world, seed: int, replication: int, digest: str = "",
+           controllers: Sequence[Controller] = (), systems: Sequence[System] = (),
+           until: float = math.inf) -> Result:
+    """One replication of a compiled world with its declared mechanics, as a `Result` with
+    their tables (morale, cascade) and facts."""
+    own: list[Any] = mechanics(world, seed, replication)
+    state = run(engine, world, controllers, seed, replication, until, [*own, *systems])
+    r = engine.result(world, state, digest)
+    if not own:
+        return r
+    base = r.extras
+
+    def extras() -> dict:
+        out = dict(base())
+        for m in own:
+            out.update(m.tables(world.force_ids))
+        return out
+
+    facts = dict(r.facts)
+    for m in own:
+        facts.update(m.facts())
+    return replace(r, extras=extras, facts=facts)

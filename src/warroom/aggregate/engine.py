@@ -9,7 +9,16 @@ from typing import Any
 
 import numpy as np
 
-from ..core.codes import ALLOC_FIXED, ALLOC_PRIORITY, ALLOCATIONS, LOST, OBEY, UNRANKED, WITHDRAWN
+from ..core.codes import (
+    ALLOC_FIXED,
+    ALLOC_PRIORITY,
+    ALLOCATIONS,
+    ARRIVED,
+    LOST,
+    OBEY,
+    UNRANKED,
+    WITHDRAWN,
+)
 from ..core.engine import Forces, Observation, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError, OrderKind
@@ -20,10 +29,11 @@ from ..world.compile import World, alloc_code
 from . import closed, ode, salvo
 from .driver import Advance, advance_python
 from .result import aggregate_result
-from .schedule import log, record_grid_at, record_grid_before, resolve
+from .schedule import log, record, record_grid_at, record_grid_before, resolve
 from .state import (
     ENDED,
     N_EV,
+    N_REC,
     NEXT_STOP,
     PENDING,
     BattleState,
@@ -44,6 +54,9 @@ K_ORDER = int(EventKind.order_given)
 K_REFUSED = int(EventKind.order_refused)
 K_ENG_ON = int(EventKind.engagement_began)
 K_ENG_OFF = int(EventKind.engagement_ended)
+K_DEFECTED, K_JOINED = int(EventKind.defected), int(EventKind.joined)
+K_SURRENDERED = int(EventKind.surrendered)
+K_WITHDRAWAL_GOAL = int(EventKind.went_home)
 
 
 @dataclass
@@ -88,7 +101,7 @@ class AggregateEngine:
         s = state.s
         fights = fighting(s.commit, s.side_broken, world.force_side, np.zeros(world.n_forces, bool))
         return Forces(read_only(world.x0), read_only(s.led), s.mod, read_only(fights),
-                      read_only(world.force_side))
+                      read_only(world.force_side), read_only(s.defected), s.transfers)
 
     def log(self, world: World, state: AggregateState) -> tuple[np.ndarray, ...]:
         s, n = state.s, int(state.s.scal[N_EV])
@@ -101,9 +114,13 @@ class AggregateEngine:
                            s.side_broken.copy(), self.ended(state), {"committed": s.commit.copy()})
 
     def changed(self, world: World, state: AggregateState) -> None:
-        """A mechanic changed the modifiers: what the solver drew or integrated ahead under
-        the old ones no longer holds."""
+        """A mechanic changed the modifiers or asked for transfers: carry them out; what the
+        solver drew or integrated ahead under the old state no longer holds."""
         _before_change(world, state)
+        if state.s.transfers.any():
+            state.s = reserve_events(state.s, event_room(world) + 2 * int(
+                np.count_nonzero(state.s.transfers)))
+            _transfer(world, state)
         _after_change(world, state)
 
     def apply(self, world: World, state: AggregateState, order: Order) -> None:
@@ -192,6 +209,43 @@ def _after_change(world: World, state: AggregateState) -> None:
     k = int(s.scal[NEXT_STOP])
     if k >= len(world.stops) or world.stops[k] > s.scal[T]:
         record_grid_at(state.w, s, s.scal[T])
+    n = int(s.scal[N_REC])
+    if n and s.rec_t[n - 1] == s.scal[T]:  # recorded at this instant already: show the change
+        record(state.w, s, s.scal[T])
+
+
+def _transfer(world: World, state: AggregateState) -> None:
+    """Move members as the systems asked (whole members under a stochastic solver), never
+    more than a force has; defectors are withdrawn from one force and arrive at another."""
+    s = state.s
+    t, F = float(s.scal[T]), world.n_forces
+    whole = world.solver in STOCHASTIC
+    for i, j in zip(*np.nonzero(s.transfers), strict=True):
+        have = max(float(world.x0[i] + s.led[ARRIVED, i] - s.led[WITHDRAWN, i]
+                         - s.led[LOST, i]), 0.0)
+        take = min(max(float(s.transfers[i, j]), 0.0), have)
+        if whole:
+            take = float(np.floor(take + 1e-9))
+        if take <= 0.0:
+            continue
+        if j == F:
+            s.led[LOST, i] += take
+            log(s, t, K_SURRENDERED, int(i), take)
+        else:
+            s.led[WITHDRAWN, i] += take
+            s.led[ARRIVED, j] += take
+            s.defected[i] += take
+            log(s, t, K_DEFECTED, int(i), take)
+            log(s, t, K_JOINED, int(j), take)
+            if world.force_leaves[j]:  # they go home as they come over
+                s.led[WITHDRAWN, j] += take
+                log(s, t, K_WITHDRAWAL_GOAL, int(j), take)
+            else:
+                s.force_alive[j] = True
+        if take >= have:
+            s.force_alive[i] = False  # gone over or given up, not annihilated
+    s.transfers[:] = 0.0
+    resolve(state.w, s, t)
 
 
 def _allocate(world: World, s: BattleState, f: int, order: Order) -> None:

@@ -30,7 +30,7 @@ BattleState = namedtuple(
     "BattleState",
     "led scal eng_on tr_done bp_done side_broken force_alive rec_t rec_led "
     "ev_t ev_kind ev_subj ev_val den best nbest rbuf side_tot hz flag_f flag_b bp_force "
-    "mod commit alloc share rank eng_set keff fights side_ref",
+    "mod commit alloc share rank eng_set keff fights side_ref defected transfers",
 )
 
 # slots of BattleState.scal; ENDED..DECIDING are the core's verdict, N_EV the log's count
@@ -42,6 +42,7 @@ __all__ = ["ARRIVED", "LOST", "WITHDRAWN"]
 def world_arrays(w: World) -> WorldArrays:
     incoming = w.tr_sign > 0
     due = side_due(w.force_side[w.tr_force[incoming]], w.tr_to[incoming], w.n_sides)
+    due[w.latent_sides()] = np.inf
     return WorldArrays(
         w.x0, w.force_side, w.side_x0, w.grid, np.float64(w.t0), np.float64(w.t_end),
         w.tr_force, w.tr_sign, w.tr_from, w.tr_to, w.tr_amount, w.eng_start, w.eng_end,
@@ -80,7 +81,8 @@ def new_state(w: World) -> BattleState:
         flag_b=np.zeros(B, np.bool_), bp_force=np.zeros(B, np.bool_), mod=new_modifiers(F),
         commit=np.ones(F, np.bool_), alloc=w.pair_alloc.copy(), share=w.pair_share.copy(),
         rank=w.pair_rank.copy(), eng_set=np.full(E, -1, np.int64), keff=w.pair_k.copy(),
-        fights=w.x0 == w.x0, side_ref=w.side_x0.copy(),
+        fights=w.x0 == w.x0, side_ref=w.side_x0.copy(), defected=np.zeros(F),
+        transfers=np.zeros((F, F + 1)),
     )
 
 

@@ -7,6 +7,7 @@ from .engine import (
     Controller,
     Engine,
     Forces,
+    Members,
     Observation,
     System,
     Systems,
@@ -18,6 +19,7 @@ from .engine import (
 from .orders import Order, OrderError, OrderKind
 from .queue import Queue
 
-__all__ = ["ENGINES", "Controller", "Engine", "Forces", "Observation", "Order", "OrderError",
+__all__ = ["ENGINES", "Controller", "Engine", "Forces", "Members", "Observation", "Order",
+           "OrderError",
            "OrderKind", "Queue", "Scripted", "System", "Systems", "advance_with", "engine_for",
            "register", "run"]

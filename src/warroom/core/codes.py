@@ -14,6 +14,7 @@ ALLOCATIONS = {"proportional": ALLOC_PROPORTIONAL, "fixed": ALLOC_FIXED,
 # what a tactical force is told to do
 HOLD, ADVANCE, MOVE, WITHDRAW = 0, 1, 2, 3
 MANOEUVRES = {"hold": HOLD, "advance": ADVANCE, "move": MOVE, "withdraw": WITHDRAW}
+FLEE = 4  # a member's own manoeuvre (routing): away from the nearest enemy it sees
 
 # how a tactical shooter picks its target
 NEAREST, PRIORITY, WEAKEST, RANDOM, AREA = 0, 1, 2, 3, 4

@@ -45,16 +45,47 @@ class Observation:
 
 
 @dataclass(frozen=True, eq=False)
+class Members:
+    """Per-member state for mechanics that act on individuals (tactical entities), the same
+    role `Forces` plays per force. Read only: each member's force, side, whether it is in the
+    battle, where it is. The engine's own, writing them acts: `morale` (a state code of
+    `warroom.morale.rule.STATES`), the fire and movement multipliers `fire` and `movement`
+    (1: as the force), `order` (-1: the force's orders; a manoeuvre code of `core.codes`
+    otherwise, FLEE included) and `defect` (members to move to `defect_to`, their force's
+    defectors; the engine carries it out, logs it and clears the flag)."""
+
+    force: np.ndarray  # (M,) int64
+    side: np.ndarray  # (M,) int64
+    alive: np.ndarray  # (M,) bool
+    x: np.ndarray
+    y: np.ndarray
+    morale: np.ndarray  # (M,) int8
+    fire: np.ndarray  # (M,) float
+    movement: np.ndarray  # (M,) float
+    order: np.ndarray  # (M,) int64
+    defect: np.ndarray  # (M,) bool
+
+
+@dataclass(frozen=True, eq=False)
 class Forces:
     """Per-force state that mechanics read and change, the same at every scale: the ledger
-    (arrived, withdrawn, lost) and which forces are fighting now, read only; the modifiers
-    (fire, movement, detection, obey), the engine's own array: writing them acts."""
+    (arrived, withdrawn, lost), which forces are fighting now and how many of each changed
+    sides (`defected`, counted within withdrawn), read only; the modifiers (fire, movement,
+    detection, obey) and `transfers`, the engine's own arrays: writing them acts.
+
+    transfers[i, j] asks the engine to move that many members of force i to force j (a
+    defection: withdrawn from i, arrived at j, `defected` of i), or, in the last column
+    (j = F), to take them out of the fight as surrendered (lost); the engine carries out
+    what the force has, logs it and zeroes the request."""
 
     x0: np.ndarray
     ledger: np.ndarray  # (3, F)
     modifiers: np.ndarray  # (4, F)
     fighting: np.ndarray  # (F,) bool, read only
     force_side: np.ndarray
+    defected: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (F,), read only
+    transfers: np.ndarray = field(default_factory=lambda: np.zeros((0, 1)))  # (F, F + 1)
+    members: Members | None = None  # at a scale of individuals
 
     @property
     def strength(self) -> np.ndarray:
@@ -76,7 +107,8 @@ class Engine(Protocol[W_in, S]):
     def observe(self, world: W_in, state: S, side: int) -> Observation: ...
     def apply(self, world: W_in, state: S, order: Order) -> None: ...
     def changed(self, world: W_in, state: S) -> None:
-        """Systems changed the modifiers: drop whatever was drawn or integrated ahead."""
+        """Systems changed the modifiers or asked for transfers: carry the transfers out and
+        drop whatever was drawn or integrated ahead."""
         ...
     def time(self, state: S) -> float: ...
     def ended(self, state: S) -> bool: ...
@@ -158,7 +190,9 @@ class Systems:
             self.items[k].update(t, t - self.last[k], forces)
             self.last[k] = t
             self.next[k] = t + self.items[k].period
-        return not np.array_equal(before, forces.modifiers)
+        asked = bool(forces.transfers.any()) or (
+            forces.members is not None and bool(forces.members.defect.any()))
+        return asked or not np.array_equal(before, forces.modifiers)
 
 
 def run(engine: Engine[W, S], world: W, controllers: Sequence[Controller] = (),
@@ -174,8 +208,8 @@ def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence
                  until: float, systems: Sequence[System] | Systems = ()) -> None:
     """Advance `state` to `until` waking controllers and systems on the way. Give the same
     `Systems` to every call when advancing in pieces. The engine hears of a change only when
-    the systems changed a modifier, so a system that changes nothing leaves the battle as it
-    was."""
+    the systems changed a modifier or asked for a transfer, so a system that changes nothing
+    leaves the battle as it was."""
     sched = systems if isinstance(systems, Systems) else Systems(systems)
     t = engine.time(state)
     wakes = [c.wake(t) for c in controllers]

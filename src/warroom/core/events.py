@@ -25,10 +25,14 @@ class EventKind(IntEnum):
     mobility_kills = 11  # entities immobilised in a tick
     order_given = 12  # a controller's order took effect (subject: force; value: order kind)
     order_refused = 13  # a force that will not obey was given an order
+    defected = 14  # members left a force for another side's (subject: force; value: members)
+    joined = 15  # members came to a force by defection (subject: force; value: members)
+    surrendered = 16  # members gave themselves up (subject: force; value: members)
+    went_home = 17  # defectors left the fight as they came over (subject: force; value)
 
 
 # at one instant: troops move first, then engagements open or close, then the consequences
-PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2, 0, 0], dtype=np.int64)
+PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2, 0, 0, 0, 0, 0, 0], dtype=np.int64)
 
 
 @dataclass(frozen=True, order=True)

@@ -2,13 +2,14 @@
 
 A side is judged on its forces' ledgers: strength = initial + arrived - withdrawn - lost per
 force. A side *waits* while it has no strength and more is still due to arrive (`side_due`: the
-last time anything of it arrives); a waiting side is not judged, so defectors-to-be and a relief
-force that comes later do not break before they arrive. A broken side stops fighting (the
-engines no longer let it shoot or be shot at) and the battle ends once at most one side is
-unbroken; the breakpoint that decided it is the one that broke the last side to break.
-Breakpoints: strength below a fraction of the side's reference strength `side_ref` (its initial
-strength; for a side that starts empty, its strength when it is first judged with any), force
-ratio below a value against the unbroken enemies, and time.
+last time anything of it arrives); a waiting side is not judged, so a relief force that comes
+later does not break before it arrives. A *latent* side (due = inf: defectors-to-be) waits for
+as long as it is empty and, while empty, does not keep the battle going. A broken side stops
+fighting (the engines no longer let it shoot or be shot at) and the battle ends once at most
+one side is unbroken; the breakpoint that decided it is the one that broke the last side to
+break. Breakpoints: strength below a fraction of the side's reference strength `side_ref` (its
+initial strength; for a side that starts empty, its strength when it is first judged with any),
+force ratio below a value against the unbroken enemies, and time.
 """
 
 from __future__ import annotations
@@ -170,7 +171,9 @@ def resolve(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
     left = 0
     last = -1
     for k in range(S):
-        if not side_broken[k]:
+        # a latent side (due = inf: it exists once members join it, as defectors do) is not
+        # in the battle while it holds nothing
+        if not side_broken[k] and not (side_tot[k] <= 0.0 and due[k] == np.inf):
             left += 1
             last = k
     if left <= 1 and verdict[ENDED] == 0.0:

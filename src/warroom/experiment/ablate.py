@@ -2,8 +2,9 @@
 each with its effect on a side's win probability (removal effect and Shapley value).
 
 Elements are what carries an `id` and can be left out without breaking the scenario:
-reinforcements and withdrawals, breakpoints, and every force of a side but its first (the main
-body, which keeps the side in the battle). Fire entries and fleets of a removed force go with it.
+reinforcements and withdrawals, breakpoints, every force of a side but its first (the main
+body, which keeps the side in the battle), morale shocks and (of two or more) morale
+transitions. Fire entries, fleets and morale mentions of a removed force go with it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ REMOVE = "__remove__"
 @dataclass(frozen=True)
 class Element:
     id: str
-    kind: str  # force, reinforcement, withdrawal, breakpoint
+    kind: str  # force, reinforcement, withdrawal, breakpoint, shock, transition
     side: str
 
 
@@ -43,7 +44,44 @@ def elements(data: dict) -> list[Element]:
                         if "id" in t]
         out += [Element(str(b["id"]), "breakpoint", side["id"])
                 for b in side.get("breakpoints", []) if "id" in b]
+    morale = data.get("morale") or {}
+    out += [Element(str(s["id"]), "shock", "morale") for s in morale.get("shocks", [])]
+    out += [Element(str(x["id"]), "transition", "morale") for x in morale.get("transitions", [])
+            if len(morale.get("transitions", [])) > 1]
     return out
+
+
+def _remove_from_morale(m: dict, gone: set[str], forces: set[str]) -> None:
+    """Leave out shocks and transitions by id, and every mention of a removed force."""
+    m["transitions"] = [x for x in m.get("transitions", []) if x.get("id") not in gone]
+    kept = {x.get("id") for x in m["transitions"]}
+    shocks = []
+    for s in m.get("shocks", []):
+        if s.get("id") in gone:
+            continue
+        s["forces"] = [f for f in s.get("forces", []) if f not in forces]
+        s["hazard"] = {k: v for k, v in s.get("hazard", {}).items() if k in kept}
+        if s["forces"] or s.get("sides"):
+            shocks.append(s)
+    m["shocks"] = shocks
+    if "forces" in m:
+        m["forces"] = [f for f in m["forces"] if f not in forces]
+    net = m.get("network") or {}
+    if "edges" in net:
+        net["edges"] = [e for e in net["edges"] if not set(e) & forces]
+    if "parents" in net:
+        net["parents"] = {c: p for c, p in net["parents"].items() if c not in forces}
+        for c, p in list(net["parents"].items()):
+            if p in forces:
+                del net["parents"][c]  # a subordinate of a removed force becomes a root
+    left = []
+    for d in m.get("defection", []):
+        d["forces"] = [f for f in d.get("forces", []) if f not in forces]
+        if "suppressed_by" in d:
+            d["suppressed_by"] = [f for f in d["suppressed_by"] if f not in forces]
+        if d["forces"]:
+            left.append(d)
+    m["defection"] = left
 
 
 def remove(data: dict, ids: list[str]) -> dict:
@@ -75,6 +113,8 @@ def remove(data: dict, ids: list[str]) -> dict:
             engagements.append(e)
     if "engagements" in out:
         out["engagements"] = engagements
+    if out.get("morale"):
+        _remove_from_morale(out["morale"], gone, removed_forces)
     return out
 
 

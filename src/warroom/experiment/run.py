@@ -161,6 +161,10 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
         texts.append(json.dumps(d))
     sides = tuple(s.id for s in sc.sides)
     forces = tuple(f.id for s in sc.sides for f in s.forces)  # the columns of every point
+    morale = getattr(sc, "morale", None)
+    if morale is not None:  # the defectors' sides and forces are the scenario's too
+        sides += tuple(dict.fromkeys(d.new_side for d in morale.defection if d.new_side))
+        forces += tuple(d.force_id for d in morale.defection)
     base_s = str(base or Path("."))
     manifest = {"kind": kind, "scenario": sc.name, "scenario_hash": scenario_hash(sc),
                 "seed": seed, "n": n, "points": points, "labels": labels, "sides": list(sides),

@@ -112,7 +112,7 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
 
 def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
               sides: tuple[str, ...], forces: tuple[str, ...]) -> tuple[pa.Table, pa.Table]:
-    from ..core import run
+    from ..simulate import battle
 
     sc = _scenario(text, base)
     world, engine = _compiled(text, base, seed)
@@ -126,8 +126,9 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
         "point", "replication", "seed", "winner", "end_reason", "deciding", "duration")}
     series = []
     ledgers = []
+    cols = LEDGER_COLUMNS + (("defected",) if getattr(world, "morale", None) else ())
     for i in range(start, stop):
-        r = engine.result(world, run(engine, world, (), seed, i), digest)
+        r = battle(engine, world, seed, i, digest)
         rows["point"].append(point)
         rows["replication"].append(i)
         rows["seed"].append(seed)
@@ -135,10 +136,13 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
         rows["end_reason"].append(r.end_reason)
         rows["deciding"].append(r.deciding_breakpoint)
         rows["duration"].append(r.end_time - t0)
-        ledgers.append([[led[k] for k in LEDGER_COLUMNS] for led in r.final_ledger().values()])
+        for k in MORALE_FACTS:
+            if k in r.facts:
+                rows.setdefault(k, []).append(r.facts[k])
+        ledgers.append([[led[k] for k in cols] for led in r.final_ledger().values()])
         series.append(_on_grid(r, grid, sides))
-    led = np.array(ledgers, float).reshape(len(ledgers), world.n_forces, 3)
-    _ledger_columns(rows, sides, forces, world.force_ids, world.force_side, led)
+    led = np.array(ledgers, float).reshape(len(ledgers), world.n_forces, len(cols))
+    _ledger_columns(rows, sides, forces, world.force_ids, world.force_side, led, cols)
     strength = np.stack(series) if series else np.zeros((0, len(sides), GRID_POINTS))
     return _tables(rows, strength, point, start, stop, sides, grid)
 
@@ -163,20 +167,22 @@ def _tables(rows: dict[str, list[Any]], strength: np.ndarray, point: int, start:
 
 
 LEDGER_COLUMNS = ("lost", "withdrawn", "final")
+MORALE_FACTS = ("cascade_size", "time_to_collapse")
 
 
 def _ledger_columns(rows: dict[str, list[Any]], sides: tuple[str, ...],
                     forces: tuple[str, ...], force_ids: tuple[str, ...], force_side: np.ndarray,
-                    led: np.ndarray) -> None:
-    """lost_, withdrawn_ and final_ columns per side and per force (ids are unique across
-    sides and forces) from the (replication, force, [lost, withdrawn, final]) ledgers."""
+                    led: np.ndarray, cols: tuple[str, ...] = LEDGER_COLUMNS) -> None:
+    """lost_, withdrawn_ and final_ columns (and defected_ with morale) per side and per
+    force (ids are unique across sides and forces) from the (replication, force, column)
+    ledgers."""
     for k, s in enumerate(sides):
         mine = force_side == k
-        for j, what in enumerate(LEDGER_COLUMNS):
+        for j, what in enumerate(cols):
             rows[f"{what}_{s}"] = led[:, mine, j].sum(axis=1).tolist()
     for f in forces or force_ids:
         i = force_ids.index(f) if f in force_ids else -1
-        for j, what in enumerate(LEDGER_COLUMNS):
+        for j, what in enumerate(cols):
             rows[f"{what}_{f}"] = (led[:, i, j] if i >= 0 else np.full(len(led), np.nan)).tolist()
 
 
@@ -188,7 +194,8 @@ def _batched(world, seed: int, point: int, start: int, stop: int, grid: np.ndarr
     from ..events import END_REASONS
     from ..rngfast import fast_streams_available
 
-    if world.solver not in STOCHASTIC or not fast_streams_available():
+    if world.solver not in STOCHASTIC or not fast_streams_available() or getattr(
+            world, "morale", None) is not None:
         return None
     from ..aggregate.batch import batch_outcomes
 

@@ -55,18 +55,20 @@ class Cascade:
 
 
 @njit(cache=True, nogil=True)
-def _sweep(indptr, indices, need, chance, draws, step, frontier, max_rounds):
-    """Rounds of turning from the nodes already at step 0 (the frontier's first `n0`).
-    need: neighbours that must have turned (threshold rules; chance is empty); chance: per
-    node probability of turning when exposed, with one uniform per CSR entry in draws."""
-    n = step.shape[0]
-    count = np.zeros(n, np.float64)
-    threshold = chance.shape[0] == 0
-    lo, hi = 0, 0
-    for v in range(n):
+def _frontier(step, frontier):
+    hi = 0
+    for v in range(step.shape[0]):
         if step[v] == 0:
             frontier[hi] = v
             hi += 1
+    return hi
+
+
+@njit(cache=True, nogil=True)
+def _sweep_threshold(indptr, indices, rem, step, frontier, max_rounds):
+    """Rounds of turning from the nodes at step 0. rem[v]: how many more of v's neighbours
+    must turn (<= 0: turned), so each edge costs one read and write of one small array."""
+    lo, hi = 0, _frontier(step, frontier)
     r = 0
     while lo < hi and r < max_rounds:
         end = hi
@@ -74,14 +76,32 @@ def _sweep(indptr, indices, need, chance, draws, step, frontier, max_rounds):
             u = frontier[q]
             for e in range(indptr[u], indptr[u + 1]):
                 v = indices[e]
-                if step[v] >= 0:
-                    continue
-                if threshold:
-                    count[v] += 1.0
-                    hit = count[v] >= need[v]
-                else:
-                    hit = draws[e] < chance[v]
-                if hit:
+                left = rem[v]
+                if left > 0:
+                    left -= 1
+                    rem[v] = left
+                    if left == 0:
+                        step[v] = r + 1
+                        frontier[hi] = v
+                        hi += 1
+        lo = end
+        r += 1
+    return hi
+
+
+@njit(cache=True, nogil=True)
+def _sweep_exposure(indptr, indices, chance, draws, step, frontier, max_rounds):
+    """Rounds of exposure: a node turned in round r turns each neighbour not yet turned
+    with the neighbour's chance, one uniform per CSR entry (each entry is tried once)."""
+    lo, hi = 0, _frontier(step, frontier)
+    r = 0
+    while lo < hi and r < max_rounds:
+        end = hi
+        for q in range(lo, end):
+            u = frontier[q]
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                if step[v] < 0 and draws[e] < chance[v]:
                     step[v] = r + 1
                     frontier[hi] = v
                     hi += 1
@@ -135,20 +155,26 @@ def threshold_cascade(graph: Any, thresholds: Any = 0.0, seeds: Any = (), rule: 
     if rounds < 0:
         raise GraphError(f"max_rounds must be >= 0, not {max_rounds}")
     step = np.where(_seed_mask(seeds, nn), 0, -1).astype(np.int64)
-    deg = g.degree.astype(float)
-    empty = np.zeros(0)
+    deg = g.degree
+    frontier = np.empty(nn, np.int64)
     if rule == "exposure":
         chance = _per_node("p", thresholds, nn, 0.0, 1.0, whole=False)
         rng = seed if isinstance(seed, np.random.Generator) else stream(int(seed), 0, "morale")
         draws = np.asarray(rng.random(int(g.indices.shape[0])), float)
-        need = empty
-    else:
-        whole = rule == "absolute"
-        th = _per_node("theta" if whole else "phi", thresholds, nn, 0.0,
-                       np.inf if whole else 1.0, whole)
-        need = th if whole else np.where(deg > 0, th * deg, np.inf)
-        step[(need <= 0) & (step < 0)] = 0  # instigators
-        chance = draws = empty
-    frontier = np.empty(nn, np.int64)
-    _sweep(g.indptr, g.indices, need, chance, draws, step, frontier, rounds)
+        _sweep_exposure(g.indptr, g.indices, chance, draws, step, frontier, rounds)
+        return Cascade(step)
+    whole = rule == "absolute"
+    th = _per_node("theta" if whole else "phi", thresholds, nn, 0.0, np.inf if whole else 1.0,
+                   whole)
+    # count >= phi * degree holds for a whole count exactly when count >= ceil(phi * degree);
+    # a need above the degree can never be met (degree + 1 stands for it)
+    need = th if whole else np.where(deg > 0, np.ceil(th * deg), np.inf)
+    need = np.minimum(need, deg + 1.0)
+    step[(need <= 0) & (step < 0)] = 0  # instigators
+    rem = np.where(step >= 0, 0, need)
+    # the smallest integer type that holds every need: the array every edge touches at
+    # random then stays in cache (a million nodes of degree < 127 in 1 MiB)
+    top = float(rem.max(initial=0))
+    rem = rem.astype(np.int8 if top < 127 else np.int16 if top < 32767 else np.int32)
+    _sweep_threshold(g.indptr, g.indices, rem, step, frontier, rounds)
     return Cascade(step)

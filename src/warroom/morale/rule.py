@@ -4,8 +4,11 @@ compartments of a force (aggregate), so that the two scales cannot drift apart.
 
 A member in state a leaves by the transitions whose source is a. Each transition has a kind:
 - `hazard`: rate = base + w_loss * loss + w_leader * leader + w_isolated * isolated
-  + w_fatigue * fatigue + shock (inputs per member, per unit time where they are rates);
-- `exposure`: rate = beta * (share of the member's neighbours in the watched state);
+  + w_fatigue * fatigue + w_suppression * suppression + shock (inputs per member, per unit
+  time where they are rates; suppression: the loss rate of the defectors a member's force
+  sends its defectors to, which deters where w < 0 and inflames where w > 0);
+- `exposure`: rate = beta * (share of the member's neighbours in the watched state), plus
+  the hazard terms above;
 - `fractional` / `absolute`: the member turns once the share (count) of its neighbours in
   the watched state reaches its own threshold.
 Threshold transitions that are met happen first; otherwise the rates compete: over a step dt
@@ -24,7 +27,7 @@ STATES = ("steady", "shaken", "refusing", "routing", "surrendered", "defected")
 STEADY, SHAKEN, REFUSING, ROUTING, SURRENDERED, DEFECTED = range(len(STATES))
 KINDS = ("hazard", "exposure", "fractional", "absolute")
 HAZARD, EXPOSURE, FRACTIONAL, ABSOLUTE = range(len(KINDS))
-INPUTS = ("loss", "leader", "isolated", "fatigue")
+INPUTS = ("loss", "leader", "isolated", "fatigue", "suppression")
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,7 +76,7 @@ def rates(tr: Transitions, state: np.ndarray, inputs: np.ndarray, shock: np.ndar
     if shock is not None:
         h = h + shock
     expo = tr.kind == EXPOSURE
-    h[expo] = tr.beta[expo, None] * share[tr.watch[expo]]
+    h[expo] += tr.beta[expo, None] * share[tr.watch[expo]]
     h[(tr.kind == FRACTIONAL) | (tr.kind == ABSOLUTE)] = 0.0
     h = np.maximum(h, 0.0)
     h *= tr.src[:, None] == state[None, :]

@@ -85,3 +85,34 @@ def exchange_figure(ts: pd.DataFrame, unit: str) -> bytes:
     ax.legend(fontsize=8)
     ax.set_title("Exchange ratio (cumulative)")
     return _png(fig)
+
+
+STATE_COLORS = {"steady": "#2e8b57", "shaken": "#d68910", "refusing": "#8e44ad",
+                "routing": "#b8312f", "surrendered": "#7f8c8d", "defected": "#1f5fa8"}
+
+
+def morale_figure(morale: pd.DataFrame, cascade: pd.DataFrame, unit: str) -> bytes:
+    """Left: the members of the forces with morale in each state over time (stacked);
+    right: the cascade, members moved by each transition per update, cumulated."""
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
+    per = morale.groupby(["t", "state"], sort=True, observed=True)["members"].sum().unstack(
+        fill_value=0.0)
+    states = [s for s in STATE_COLORS if s in per.columns and (per[s] > 0).any()]
+    if states:
+        a.stackplot(per.index, *(per[s] for s in states), labels=states,
+                    colors=[STATE_COLORS[s] for s in states], alpha=0.85)
+    a.set(xlabel=f"time ({unit}s)", ylabel="members", title="Morale of the forces with morale")
+    a.set_ylim(bottom=0)
+    a.legend(fontsize=8, loc="upper right")
+    if len(cascade):
+        moved = cascade.groupby(["t", "transition"], sort=True, observed=True)[
+            "members"].sum().unstack(fill_value=0.0).cumsum()
+        for k, tr in enumerate(moved.columns):
+            b.plot(moved.index, moved[tr], color=COLORS[k % len(COLORS)], label=str(tr))
+        b.legend(fontsize=8)
+    b.set(xlabel=f"time ({unit}s)", ylabel="members moved (cumulative)",
+          title="The cascade, by transition")
+    b.set_ylim(bottom=0)
+    for ax in (a, b):
+        ax.grid(alpha=0.3)
+    return _png(fig)

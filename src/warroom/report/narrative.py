@@ -24,7 +24,8 @@ def narrative(summary: dict, events: pd.DataFrame) -> str:
     elif summary["end_reason"] == "mutual":
         out.append(f"Every side broke at {end:g} {unit}s; the battle was a draw.")
     else:
-        out.append(f"No side had broken when the clock ran out at {end:g} {unit}s.")
+        out.append(f"More than one side was still in the field when the clock ran out at "
+                   f"{end:g} {unit}s.")
     for side, v in sides.items():
         committed = v["initial"] + v["arrived"]
         pct = 100 * v["lost"] / committed if committed else 0.0
@@ -34,6 +35,8 @@ def narrative(summary: dict, events: pd.DataFrame) -> str:
         line += f", lost {_n(v['lost'])} ({pct:.0f}%)"
         if v["withdrawn"]:
             line += f", withdrew {_n(v['withdrawn'])}"
+        if v.get("defected"):
+            line += f", saw {_n(v['defected'])} go over to another side"
         out.append(line + f" and ended with {_n(v['final'])}.")
     if len(sides) == 2:
         (a, va), (b, vb) = sides.items()

@@ -11,14 +11,16 @@ import pyarrow.parquet as pq
 
 from ..errors import UserError
 from ..limits import check_out, over
-from .figures import exchange_figure, ledger_figure, strength_figure
+from .figures import exchange_figure, ledger_figure, morale_figure, strength_figure
 from .narrative import narrative
 from .page import write_pages
 
 FILES = ("timeseries.parquet", "events.parquet", "summary.json", "manifest.json")
 COLUMNS = {"timeseries.parquet": ({"t", "strength", "lost", "withdrawn"}, {"side", "force"}),
            "events.parquet": ({"t"}, {"kind", "side", "message"}),
-           "kills.parquet": ({"kills"}, {"side", "shooter_type", "target_type"})}
+           "kills.parquet": ({"kills"}, {"side", "shooter_type", "target_type"}),
+           "morale.parquet": ({"t", "members"}, {"force", "state"}),
+           "cascade.parquet": ({"t", "members"}, {"force", "transition"})}
 NUMBERS = ("initial", "arrived", "withdrawn", "lost", "final")
 
 
@@ -95,12 +97,14 @@ def _check_summary(path: Path, s: dict) -> None:
 
 
 def _loss_table(summary: dict) -> list[list[str]]:
-    rows = [["side", "force", *NUMBERS]]
+    cols = shown_numbers(summary["sides"].values())
+    rows = [["side", "force", *cols]]
     for force, v in summary["forces"].items():
-        rows.append([str(v.get("side", "?")), str(force)] + [f"{v[k]:,.1f}" for k in NUMBERS])
+        rows.append([str(v.get("side", "?")), str(force)] + [f"{v.get(k, 0):,.1f}" for k in cols])
     for side, v in summary["sides"].items():
-        rows.append([f"**{side}**", "(all)"] + [f"{v[k]:,.1f}" for k in NUMBERS])
+        rows.append([f"**{side}**", "(all)"] + [f"{v.get(k, 0):,.1f}" for k in cols])
     return rows
+
 
 
 def write_reports(run: Path) -> None:
@@ -127,5 +131,17 @@ def write_reports(run: Path) -> None:
         rows += [[str(r.side), str(r.shooter_type), str(r.target_type), f"{r.kills:,.1f}"]
                  for r in k.sort_values("kills", ascending=False).itertuples()]
         sections.append(("Kills by shooter and target type", "table", rows))
+    if (run / "morale.parquet").exists() and (run / "cascade.parquet").exists():
+        m, c = table(run / "morale.parquet"), table(run / "cascade.parquet")
+        figs["morale.png"] = morale_figure(m, c, unit)
+        sections.append(("Morale and the cascade", "image", "morale.png"))
     sections += [("Events", "table", events), ("Run", "table", facts)]
     write_pages(run, f"After-action report: {summary['scenario']}", sections, figs)
+
+
+def shown_numbers(sides) -> tuple[str, ...]:
+    """The ledger's columns, with `defected` where anyone went over (a run written before
+    morale has none)."""
+    if any(isinstance(v.get("defected"), int | float) and v["defected"] > 0 for v in sides):
+        return (*NUMBERS[:-1], "defected", NUMBERS[-1])
+    return NUMBERS

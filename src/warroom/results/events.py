@@ -32,10 +32,17 @@ def decode(names: Names, bp_kind: np.ndarray, words: Words, special: Special,
     t, kind, subj, val = log
     order = np.lexsort((np.arange(len(t)), PRIORITY[kind], t))
     out = []
+    broke: list[str] = []
     for seq, i in enumerate(order):
         k = EventKind(int(kind[i]))
         s, v = int(subj[i]), float(val[i])
         subject, side, message = special(k, s, v) or _common(names, bp_kind, words, k, s, v)
+        if k is K.side_broke:
+            broke.append(subject)
+        elif k is K.battle_ended and broke and END_REASONS[int(v)] == "time":
+            # three or more sides: some broke, more than one is still in the field
+            message = (f"the battle ends at the clock's end with {', '.join(broke)} broken and "
+                       "more than one side still in the field")
         out.append(Event(float(t[i]), int(PRIORITY[k]), seq, k, subject, side, v, message))
     return out
 
@@ -49,6 +56,11 @@ def _common(n: Names, bp_kind: np.ndarray, words: Words, kind: EventKind, subj: 
         verb = "is ordered to" if kind is K.order_given else "refuses the order to"
         return subject, side, (f"{subject} ({side}) {verb} "
                                f"{OrderKind(int(val)).name.replace('_', ' ')}")
+    if kind in (K.defected, K.joined, K.surrendered, K.went_home):
+        subject, side = n.force_ids[subj], n.side_ids[n.force_side[subj]]
+        verb = {K.defected: "leave", K.joined: "join", K.surrendered: "surrender from",
+                K.went_home: "go home from"}[kind]
+        return subject, side, f"{val:g} {verb} {subject} ({side})"
     if kind is K.breakpoint_reached:
         subject = n.bp_ids[subj]
         side = n.side_ids[n.bp_side[subj]]

@@ -14,9 +14,11 @@ import numpy as np
 import pyarrow as pa
 
 from ..core.codes import DECIDED_BY_ANNIHILATION, DECIDED_BY_NONE, END_REASONS
-from ..core.events import Event
+from ..core.events import Event, EventKind
 
-LEDGER = ("initial", "arrived", "withdrawn", "lost", "final")
+# withdrawn and defected part what the engines count as withdrawn: initial + arrived -
+# withdrawn - lost - defected = final
+LEDGER = ("initial", "arrived", "withdrawn", "lost", "defected", "final")
 
 
 def events_table(ev: list[Event]) -> pa.Table:
@@ -90,6 +92,17 @@ class Result:
         led = self.ledger
         return np.maximum(self.x0 + led[:, 0] - led[:, 1] - led[:, 2], 0.0)
 
+    @cached_property
+    def defected(self) -> np.ndarray:
+        """(time, force) members who had gone over to another side by each recorded time
+        (the engines count them as withdrawn; the ledger shows them apart)."""
+        out = np.zeros((len(self.times), len(self.names.force_ids)))
+        index = {f: i for i, f in enumerate(self.names.force_ids)}
+        for e in self.events:
+            if e.kind is EventKind.defected:
+                out[np.searchsorted(self.times, e.t, side="left"):, index[e.subject]] += e.value
+        return out
+
     def timeseries(self) -> pa.Table:
         """Long table: one row per recorded time and force."""
         n = self.names
@@ -100,8 +113,9 @@ class Result:
                 "force": dict_column(np.tile(np.arange(F), n_t), n.force_ids),
                 "strength": self.strength.reshape(-1),
                 "arrived": led[:, 0].reshape(-1),
-                "withdrawn": led[:, 1].reshape(-1),
-                "lost": led[:, 2].reshape(-1)}
+                "withdrawn": (led[:, 1] - self.defected).reshape(-1),
+                "lost": led[:, 2].reshape(-1),
+                "defected": self.defected.reshape(-1)}
         cols.update({k: v.reshape(-1) for k, v in self.per_force.items()})
         return pa.table(cols)
 
@@ -132,12 +146,13 @@ class Result:
         return "no strength left" if d == DECIDED_BY_ANNIHILATION else self.names.bp_ids[d]
 
     def final_ledger(self) -> dict[str, dict[str, Any]]:
-        """Per force: initial, arrived, withdrawn, lost, final."""
+        """Per force: initial, arrived, withdrawn, lost, defected, final."""
         n, led, x = self.names, self.ledger[-1], self.strength[-1]
+        gone = self.defected[-1] if len(self.times) else np.zeros(len(n.force_ids))
         return {
             f: {"side": n.side_ids[n.force_side[i]], "initial": float(self.x0[i]),
-                "arrived": float(led[0, i]), "withdrawn": float(led[1, i]),
-                "lost": float(led[2, i]), "final": float(x[i])}
+                "arrived": float(led[0, i]), "withdrawn": float(led[1, i] - gone[i]),
+                "lost": float(led[2, i]), "defected": float(gone[i]), "final": float(x[i])}
             for i, f in enumerate(n.force_ids)
         }
 

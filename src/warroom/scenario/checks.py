@@ -11,6 +11,7 @@ from ..errors import did_you_mean
 from ..limits import over
 from .bounds import clock_steps
 from .model import Allocation, Law, Scenario, SolverName
+from .morale_checks import check_morale
 
 Loc = tuple[str | int, ...]
 
@@ -84,6 +85,12 @@ def _check(sc: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from _check_engagement(sc, ei, e, side_of, force_ids)
     if solvers & STOCHASTIC:
         yield from _whole_numbers(sc)
+    if sc.morale is not None:
+        yield from check_morale(sc.morale, force_ids, side_of, [s.id for s in sc.sides],
+                                (sc.clock.start, sc.clock.end))
+        if SolverName.closed_form in solvers:
+            yield ("engagements", 0, "solver"), ("solver 'closed_form' cannot follow morale "
+                                                 "(it changes the fight as it goes): use ode")
     yield from _work(sc, solvers)
 
 

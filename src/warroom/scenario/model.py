@@ -247,6 +247,9 @@ class Engagement(Strict):
         return SolverName.salvo if self.law is Law.salvo else SolverName.ode
 
 
+from .morale import MoraleSection  # noqa: E402  (it builds on Strict and Id above)
+
+
 class Scenario(Strict):
     """A warroom scenario, format version 1."""
 
@@ -266,3 +269,4 @@ class Scenario(Strict):
     sides: list[Side] = Field(min_length=2, description="The belligerents (at least two).")
     engagements: list[Engagement] = Field(
         min_length=1, description="Who fights whom, under which law and solver.")
+    morale: MoraleSection

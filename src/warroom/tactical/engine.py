@@ -29,6 +29,7 @@ from .state import Static, TacticalState, new_state, static
 from .target import select
 from .world import TacticalWorld
 
+PENDING = np.finfo(float).max  # a side's entities are still to arrive (inf would mark it latent)
 CANDIDATES = 4096  # per block of queries; more falls back to one search per query
 ADVANCE_REFRESH = 5  # ticks between recomputations of the fields that lead an advance round
 K = EventKind
@@ -232,7 +233,7 @@ def _bookkeeping(w: TacticalWorld, sw: Static, st: TacticalState, mobility_kills
     alive_f = np.bincount(w.ent_force[st.alive], minlength=w.n_forces)
     st.led[LOST] = st.x0 + st.led[ARRIVED] - st.led[WITHDRAWN] - alive_f
     waiting = np.bincount(w.ent_side[st.pending], minlength=S)
-    due = np.where(waiting > 0, np.inf, -np.inf)
+    due = np.where(waiting > 0, PENDING, -np.inf)
     log = st.log
     log.reserve(w.n_forces + 2 * len(w.bp_ids) + 2 * S + 4)
     bp_force, side_tot, flag_f, flag_b = st.scratch

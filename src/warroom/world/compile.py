@@ -7,12 +7,15 @@ changing state of one replication lives in `aggregate.state.Battle`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..attrition.laws import AIMED, AREA, LOGARITHMIC
 from ..core.codes import ALLOC_NONE, ALLOC_PROPORTIONAL, ALLOCATIONS, BP_KINDS, BP_TIME
 from ..scenario.model import Law, Scenario
+from .morale import additions
+from .morale import spec as morale_spec
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +68,11 @@ class World:
     bp_kind: np.ndarray
     bp_value: np.ndarray
     stops: np.ndarray = field(repr=False)  # times where scheduled things change the state
+    # forces that members can join at run time (defectors' forces); empty: none
+    force_joins: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
+    # of them, those whose members leave the fight as they come (defectors who go home)
+    force_leaves: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
+    morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
 
     @property
     def n_forces(self) -> int:
@@ -77,6 +85,17 @@ class World:
     @property
     def side_x0(self) -> np.ndarray:
         return np.bincount(self.force_side, weights=self.x0, minlength=self.n_sides)
+
+    def latent_sides(self) -> np.ndarray:
+        """Sides that start empty, with nothing scheduled to arrive, that members can join
+        at run time: they wait for as long as they are empty (`core.sides`)."""
+        S = self.n_sides
+        if not self.force_joins.any():
+            return np.zeros(S, bool)
+        joins = np.bincount(self.force_side[self.force_joins], minlength=S) > 0
+        incoming = self.tr_force[self.tr_sign > 0]
+        scheduled = np.bincount(self.force_side[incoming], minlength=S) > 0
+        return joins & (self.side_x0 <= 0) & ~scheduled
 
 
 def _exponents(law: Law, shooter_side: str, area_fire_by: str | None, p, q) -> tuple[float, float]:
@@ -130,7 +149,14 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         for k, bp in enumerate(side.breakpoints):
             value = bp.at if bp.kind == "time" else bp.below
             bps.append((bp.id or f"{side.id}-{bp.kind}-{k + 1}", si, BP_KINDS[bp.kind], value))
-    side_ids = tuple(s.id for s in sc.sides)
+    declared = len(force_ids)
+    extra = additions(sc.morale, {s.id: [f.id for f in s.forces] for s in sc.sides})
+    side_ids = tuple(s.id for s in sc.sides) + tuple(extra.side_ids)
+    for fid, joins, _ in extra.forces:  # the defectors' forces start empty
+        force_ids.append(fid)
+        force_side.append(side_ids.index(joins))
+        x0.append(0.0)
+        side_of[fid] = side_ids.index(joins)
     force_index = {f: i for i, f in enumerate(force_ids)}
 
     pairs: list[tuple] = []
@@ -163,6 +189,12 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
             sv[:, fi] = (fl.offensive, fl.defensive, fl.staying, fl.scouting, fl.readiness,
                          fl.alertness)
 
+    for shooter, target, rate in extra.fire:  # defectors and loyalists, in the first engagement
+        e = sc.engagements[0]
+        si_, ti_ = force_index[shooter], force_index[target]
+        p, q = _exponents(e.law, side_ids[side_of[shooter]], e.area_fire_by, e.p, e.q)
+        g = groups.setdefault((0, si_), len(groups))
+        pairs.append((0, g, si_, ti_, rate, p, q, alloc_code(e.allocation.value, p), 0.0, 0))
     # a shooter with a single target gives it all its fire whatever the rule: w = 1, and the
     # kernel can skip the allocation passes for it
     per_group = np.bincount([pr[1] for pr in pairs], minlength=len(groups))
@@ -221,6 +253,11 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         bp_kind=i64(bpc[2]),
         bp_value=f64(bpc[3]),
         stops=stops,
+        force_joins=np.arange(len(force_ids)) >= declared,
+        force_leaves=np.isin(np.arange(len(force_ids)),
+                             [force_index[f] for f, _, leaves in extra.forces if leaves]),
+        morale=None if sc.morale is None else morale_spec(
+            sc.morale, force_ids, i64(force_side), list(side_ids), declared),
     )
 
 

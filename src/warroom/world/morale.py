@@ -1,0 +1,91 @@
+"""Compile a scenario's `morale:` section: the defectors' forces and sides it adds to the
+world, their fire, and the morale mechanic's `Spec` (indices only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..morale.rule import transitions
+from ..morale.system import EFFECTS, Shock, Spec
+from ..scenario.morale import STATE_NAMES, Morale
+
+
+@dataclass
+class Additions:
+    """What the morale section adds to the world's forces and sides."""
+
+    side_ids: list[str] = field(default_factory=list)  # new sides, after the declared ones
+    forces: list[tuple[str, str, bool]] = field(default_factory=list)  # (id, side, leaves)
+    # (shooter, target, rate): defectors against former comrades and back
+    fire: list[tuple[str, str, float]] = field(default_factory=list)
+
+
+def additions(m: Morale | None, side_forces: dict[str, list[str]]) -> Additions:
+    out = Additions()
+    if m is None:
+        return out
+    for d in m.defection:
+        if d.new_side is not None and d.new_side not in out.side_ids:
+            out.side_ids.append(d.new_side)
+        out.forces.append((d.force_id, d.side, d.goal == "go_home"))
+        if d.goal == "fight":
+            for f in d.forces:
+                if d.fire > 0:
+                    out.fire.append((d.force_id, f, d.fire))
+            for f in d.suppressed_by or d.forces:
+                if d.suppression > 0:
+                    out.fire.append((f, d.force_id, d.suppression))
+    return out
+
+
+def spec(m: Morale, force_ids: list[str], force_side: np.ndarray, side_ids: list[str],
+         declared: int) -> Spec:
+    """The mechanic over the world's F forces (the first `declared` are the scenario's)."""
+    F = len(force_ids)
+    index = {f: i for i, f in enumerate(force_ids)}
+    has = np.zeros(F, bool)
+    has[[index[f] for f in m.forces] if m.forces else list(range(declared))] = True
+    rows, thresholds = [], []
+    for t in m.transitions:
+        for src in t.sources:
+            rows.append({"id": t.id, "from": src, "to": t.to, "kind": t.kind.value,
+                         "base": t.base, "loss": t.loss, "leader": t.leader,
+                         "isolated": t.isolated, "fatigue": t.fatigue,
+                         "suppression": t.suppression, "beta": t.beta,
+                         "watch": t.watch})
+            th = t.threshold
+            thresholds.append((th.mean, th.sd) if th is not None else (0.0, 0.0))
+    tr = transitions(rows)
+    effects = EFFECTS.copy()
+    for name, e in m.effects.items():
+        effects[STATE_NAMES.index(name)] = (e.fire, e.movement)
+    defect_to = np.full(F, -1, np.int64)
+    for d in m.defection:
+        for f in d.forces:
+            defect_to[index[f]] = index[d.force_id]
+    shocks = []
+    for s in m.shocks:
+        reach = np.zeros(F, bool)
+        reach[[index[f] for f in s.forces]] = True
+        for side in s.sides:
+            reach |= force_side == side_ids.index(side)
+        add = np.array([s.hazard.get(str(r["id"]), 0.0) for r in rows])
+        shocks.append(Shock(s.id, s.at, np.inf if s.until is None else s.until, add, reach))
+    return Spec(period=m.period, tr=tr, forces=has, network=_network(m, index, force_side, F),
+                defect_to=defect_to, effects=effects, threshold=np.array(thresholds, float),
+                shocks=tuple(shocks), obey_below=m.obey_below)
+
+
+def _network(m: Morale, index: dict[str, int], force_side: np.ndarray, F: int) -> np.ndarray:
+    net, w = m.network, m.network.weight
+    a = np.zeros((F, F))
+    if net.kind == "side":
+        a = w * (force_side[:, None] == force_side[None, :]).astype(float)
+    pairs = [(index[x], index[y]) for x, y in net.edges]
+    pairs += [(index[c], index[p]) for c, p in net.parents.items()]
+    for i, j in pairs:
+        a[i, j] = a[j, i] = w
+    np.fill_diagonal(a, 1.0)
+    return a
