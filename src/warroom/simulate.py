@@ -44,6 +44,11 @@ def mechanics(world, seed: int, replication: int) -> list[System]:
     spec = getattr(world, "morale", None)
     if spec is None:
         return []
+    if getattr(world, "solver", "") == "tactical":  # members are entities
+        from .morale.members import MembersMorale
+
+        return [MembersMorale(spec, stream(seed, replication, "morale"),
+                              getattr(world, "morale_radius", None))]
     from .morale.system import Morale
 
     return [Morale(spec, getattr(world, "solver", "") in ("ctmc", "tau_leap"),

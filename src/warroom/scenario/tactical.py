@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from .model import Breakpoint, Clock, Id, Strict
+from .morale import MoraleSection
 
 Point = Annotated[list[float], Field(min_length=2, max_length=2, description="[x, y] in metres.")]
 Box = Annotated[list[float], Field(min_length=4, max_length=4,
@@ -276,6 +277,7 @@ class TacticalScenario(Strict):
     entity_types: list[EntityType] = Field(min_length=1)
     sides: list[TacticalSide] = Field(min_length=2)
     output: Output = Field(default_factory=Output)
+    morale: MoraleSection
     _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
 
     @property

@@ -12,6 +12,7 @@ from ..errors import did_you_mean
 from ..limits import over
 from .bounds import clock_steps
 from .checks import Loc, _unique
+from .morale_checks import check_morale
 from .tactical import OrderKind, TacticalScenario
 
 ROLES = ("infantry", "vehicle", "hover", "artillery", "drone", "mech", "monster", "officer",
@@ -135,5 +136,10 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
         for bi, bp in enumerate(side.breakpoints):
             ids.append((("sides", si, "breakpoints", bi, "id"), bp.id))
     yield from _unique(ids, "")
+    if sc.morale is not None:
+        force_ids = [f.id for s in sc.sides for f in s.forces]
+        side_of = {f.id: s.id for s in sc.sides for f in s.forces}
+        yield from check_morale(sc.morale, force_ids, side_of, [s.id for s in sc.sides],
+                                (sc.clock.start, sc.clock.end), tactical=True)
     yield from _unique([(("terrain_classes", k, "id"), c.id)
                         for k, c in enumerate(sc.terrain_classes)], "terrain class")

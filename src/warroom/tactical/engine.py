@@ -6,7 +6,9 @@ then targeting and movement goals, then fire (damage summed and applied at once)
 Randomness comes from one `numpy.random.Generator` per purpose and replication, drawn in
 entity order by NumPy, so a result does not depend on how many threads the kernels run on.
 `TacticalEngine` is the core's engine protocol over this loop; `Battle` holds a world and its
-state for stepping by hand.
+state for stepping by hand. Each entity's force and side are state: mechanics over members
+(morale) see the entities as `core.Members`, scale each one's fire and speed, give it its own
+manoeuvre (hold, flee) and flag defectors, whom `changed` moves to their defectors' force.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.codes import ARRIVED, DETECTION, FIRE, LOST, MOVEMENT, OBEY, WITHDRAWN
-from ..core.engine import Forces, Observation, read_only, register
+from ..core.engine import Forces, Members, Observation, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError
 from ..core.sides import fighting, finish, resolve
+from ..morale.rule import STEADY, SURRENDERED
 from ..results.result import Result
 from .fire import apply_damage, shoot
 from .grid import build_grid, nearest_all
@@ -47,7 +50,7 @@ def _enemy_grid(w: TacticalWorld, sw: Static, st: TacticalState, s: int, own):
         return build_grid(st.x, st.y, mine[:0], W, H, sw.cell)
     t = w.ent_type[mine]
     rng_ = w.type_sensor[t]
-    p_ = w.type_detect[t] * st.mod[DETECTION, w.ent_force[mine]]
+    p_ = w.type_detect[t] * st.mod[DETECTION, st.ent_force[mine]]
     glob = rng_ >= sw.diag
     p_global = float(p_[glob].max()) if glob.any() else 0.0
     if sw.flat and p_global >= 1.0 and sw.no_conceal:  # everyone is seen
@@ -62,7 +65,7 @@ def _enemy_grid(w: TacticalWorld, sw: Static, st: TacticalState, s: int, own):
     detect(s, seen, enemies, st.x, st.y, w.ent_type, w.type_sensor, w.type_detect,
            w.type_height, p_global, float(min(rng_.max(), sw.diag)), float(p_.max()), sw.flat,
            r.elevation, r.cell, r.terrain, r.concealment, g.cell, g.gw, g.gh, g.start, g.order,
-           u, w.ent_force, st.mod[DETECTION])
+           u, st.ent_force, st.mod[DETECTION])
     return build_grid(st.x, st.y, enemies[seen[enemies]], W, H, sw.cell)
 
 
@@ -76,9 +79,9 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
     _arrivals(w, st)
     live = np.flatnonzero(st.alive)
     st.agent_steps += len(live)
-    active = live[~st.broken[w.ent_side[live]]]
+    active = live[~st.broken[st.ent_side[live]]]
     # each side's own entities bucketed by cell: its sensors, and its queries in cell order
-    own = [build_grid(st.x, st.y, active[w.ent_side[active] == s], W, H, sw.cell)
+    own = [build_grid(st.x, st.y, active[st.ent_side[active] == s], W, H, sw.cell)
            for s in range(S)]
     active = np.concatenate([g.order for g in own])
     grids = [_enemy_grid(w, sw, st, s, own) for s in range(S)]
@@ -94,7 +97,7 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
     g0 = grids[0]
     _nearest(st, own, grids)
     u = st.rng["targeting"].random(2 * len(active))
-    select(active, st.x, st.y, st.hp, w.ent_side, w.ent_force, w.ent_type, o.rule, o.spread,
+    select(active, st.x, st.y, st.hp, st.ent_side, st.ent_force, w.ent_type, o.rule, o.spread,
            o.rank, w.type_role, w.type_class, len(w.role_ids), w.type_height, sw.wmax, sw.flat,
            r.elevation, r.cell, g0.cell, g0.gw, g0.gh, np.stack([g.start for g in grids]),
            pt_off, np.concatenate([g.order for g in grids]),
@@ -108,16 +111,16 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
     if len(shooters):
         # only area effects search all fighting entities by position (a broken side has left
         # the fight: no blast reaches it either)
-        fighting_ = live[~st.broken[w.ent_side[live]]]
+        fighting_ = live[~st.broken[st.ent_side[live]]]
         everyone = build_grid(st.x, st.y, fighting_, W, H, sw.cell) if sw.has_area else own[0]
         mk = _fire(w, sw, st, shooters, everyone, fired, shot_at)
     x_new, y_new = st.x.copy(), st.y.copy()
     blocked = np.zeros(w.n, bool)
-    move(active, st.x, st.y, x_new, y_new, w.ent_type, w.ent_force, st.immobile, st.suppressed,
+    move(active, st.x, st.y, x_new, y_new, w.ent_type, st.ent_force, st.immobile, st.suppressed,
          fired, st.nn, o.kind, o.to, o.halt, o.route_start, o.route_xy, st.waypoint,
          w.type_speed, w.type_mobility, w.type_suppression, w.dt, r.elevation, r.cell,
-         r.terrain, r.cost, W, H, o.fields, o.f_field, o.route_field, w.ent_side,
-         st.adv_fields, st.adv_index, blocked, st.mod[MOVEMENT])
+         r.terrain, r.cost, W, H, o.fields, o.f_field, o.route_field, st.ent_side,
+         st.adv_fields, st.adv_index, blocked, st.mod[MOVEMENT], st.m_move, st.m_order)
     if blocked.any() or (len(st.adv_fields) and st.tick + 1 - st.adv_tick >= ADVANCE_REFRESH):
         _advance_fields(w, st, blocked, grids)
     st.x, st.y = x_new, y_new
@@ -155,7 +158,7 @@ def _advance_fields(w: TacticalWorld, st: TacticalState, blocked, grids) -> None
 
     r, graphs = w.raster, static(w).graphs
     e = np.flatnonzero(blocked)
-    groups = set(zip(w.ent_side[e].tolist(), w.type_mobility[w.ent_type[e]].tolist(),
+    groups = set(zip(st.ent_side[e].tolist(), w.type_mobility[w.ent_type[e]].tolist(),
                      strict=True))
     groups |= {(int(s), int(m)) for s, m in zip(*np.nonzero(st.adv_index >= 0), strict=True)}
     fields: list[np.ndarray] = []
@@ -185,7 +188,7 @@ def _fire(w: TacticalWorld, sw: Static, st: TacticalState, shooters, everyone, f
                       w.w_range, w.w_rate, w.w_accuracy, w.w_radius, w.w_damage, w.dt,
                       r.elevation, r.cell, r.terrain, r.cover, r.height_bonus, u, everyone.cell,
                       everyone.gw, everyone.gh, everyone.start, everyone.order, *rec, shot_at,
-                      fired, w.ent_force, st.mod[FIRE])
+                      fired, st.ent_force, st.mod[FIRE], st.m_fire)
         if n_rec >= 0:
             break
         st.ammo[:] = ammo0
@@ -193,18 +196,18 @@ def _fire(w: TacticalWorld, sw: Static, st: TacticalState, shooters, everyone, f
         fired[:] = False
         cap *= 4
     u_mk = rng.random(n_rec)
-    return int(apply_damage(n_rec, *rec, st.hp, st.alive, st.immobile, w.ent_type, w.ent_side,
+    return int(apply_damage(n_rec, *rec, st.hp, st.alive, st.immobile, w.ent_type, st.ent_side,
                             w.type_class, w.w_mkill, u_mk, st.dmg, st.kills))
 
 
 def _arrivals(w: TacticalWorld, st: TacticalState) -> None:
     if not st.pending.any():
         return
-    due = st.pending & (w.force_arrive[w.ent_force] <= st.t + 1e-9 * max(1.0, abs(st.t)))
+    due = st.pending & (w.force_arrive[st.ent_force] <= st.t + 1e-9 * max(1.0, abs(st.t)))
     if due.any():
         st.pending &= ~due
         st.alive |= due
-        counts = np.bincount(w.ent_force[due], minlength=w.n_forces)
+        counts = np.bincount(st.ent_force[due], minlength=w.n_forces)
         st.led[ARRIVED] += counts
         st.force_alive |= counts > 0
         for f in np.flatnonzero(counts):
@@ -213,7 +216,7 @@ def _arrivals(w: TacticalWorld, st: TacticalState) -> None:
 
 def _leave(w: TacticalWorld, st: TacticalState) -> None:
     """Entities at the end of a withdrawal route whose orders say `leave` quit the battle."""
-    f, o = w.ent_force, st.orders
+    f, o = st.ent_force, st.orders
     done = st.alive & o.leave[f] & (st.waypoint >= o.route_start[f + 1] - o.route_start[f])
     if not done.any():
         return
@@ -227,19 +230,26 @@ def _leave(w: TacticalWorld, st: TacticalState) -> None:
         st.log.append(st.t, K.withdrawal, int(k), float(counts[k]))
 
 
-def _bookkeeping(w: TacticalWorld, sw: Static, st: TacticalState, mobility_kills: int) -> None:
+def _judge(w: TacticalWorld, sw: Static, st: TacticalState) -> None:
     """The ledger from the living, then the core's breakpoint and end-of-battle rule."""
     S = w.n_sides
-    alive_f = np.bincount(w.ent_force[st.alive], minlength=w.n_forces)
+    alive_f = np.bincount(st.ent_force[st.alive], minlength=w.n_forces)
     st.led[LOST] = st.x0 + st.led[ARRIVED] - st.led[WITHDRAWN] - alive_f
-    waiting = np.bincount(w.ent_side[st.pending], minlength=S)
+    waiting = np.bincount(st.ent_side[st.pending], minlength=S)
     due = np.where(waiting > 0, PENDING, -np.inf)
+    due[sw.latent] = np.inf  # defectors' sides: not in the battle while empty
     log = st.log
     log.reserve(w.n_forces + 2 * len(w.bp_ids) + 2 * S + 4)
     bp_force, side_tot, flag_f, flag_b = st.scratch
     resolve(st.t, st.x0, st.led, sw.force_side, st.side_ref, due, st.force_alive, st.broken,
             w.bp_side, w.bp_kind, w.bp_value, st.bp_done, bp_force, side_tot, flag_f, flag_b,
             log.t, log.kind, log.subj, log.val, log.count, st.verdict)
+
+
+def _bookkeeping(w: TacticalWorld, sw: Static, st: TacticalState, mobility_kills: int) -> None:
+    """The ledger from the living, then the core's breakpoint and end-of-battle rule."""
+    _judge(w, sw, st)
+    log = st.log
     if mobility_kills:
         log.append(st.t, K.mobility_kills, -1, float(mobility_kills))
     done = st.verdict[0] or st.t >= w.t_end - 1e-9 * max(abs(w.t_end), 1.0)
@@ -250,6 +260,84 @@ def _bookkeeping(w: TacticalWorld, sw: Static, st: TacticalState, mobility_kills
         record(w, sw, st, snapshot=bool(done) or (k > 0 and st.tick % k == 0))
 
 
+def _transfer(w: TacticalWorld, sw: Static, st: TacticalState) -> bool:
+    """Carry out what the systems asked of members, at the current instant: each member
+    flagged `defect` goes over to its force's defectors (withdrawn from its force, arrived at
+    theirs; those who go home leave the field as they come); members in state surrendered
+    leave the fight as lost; counts asked in `transfers` beyond those are taken from the
+    force's other members in entity order. Returns whether anyone moved."""
+    F = w.n_forces
+    f = st.ent_force
+    ask = st.transfers
+    flagged = st.defect & st.alive
+    st.defect[:] = False
+    give_up = st.alive & (st.morale == SURRENDERED)
+    if not (ask.any() or flagged.any() or give_up.any()):
+        return False
+    go = np.full(w.n, -1, np.int64)  # each member's new force (F: gives up); -1 stays
+    to = w.morale.defect_to if w.morale is not None else np.full(F, -1, np.int64)
+    over = flagged & (to[f] >= 0)
+    go[over] = to[f[over]]
+    go[give_up & (go < 0)] = F
+    for i, j in zip(*np.nonzero(ask > 0), strict=True):  # per (force, destination) asked
+        already = int(np.count_nonzero((go == j) & (f == i)))
+        extra = int(round(float(ask[i, j]))) - already
+        if extra > 0:
+            go[np.flatnonzero(st.alive & (f == i) & (go < 0))[:extra]] = j
+    ask[:] = 0.0
+    moved = np.flatnonzero(go >= 0)
+    if moved.size == 0:
+        return False
+    src, dst = f[moved], go[moved]
+    t, log = st.t, st.log
+    sur = dst == F
+    if sur.any():
+        st.alive[moved[sur]] = False
+        counts = np.bincount(src[sur], minlength=F)
+        for k in np.flatnonzero(counts):
+            log.append(t, K.surrendered, int(k), float(counts[k]))
+    e, a, b = moved[~sur], src[~sur], dst[~sur]
+    if e.size:
+        pairs = np.bincount(a * F + b, minlength=F * F)
+        for p in np.flatnonzero(pairs):
+            i, j, c = int(p // F), int(p % F), float(pairs[p])
+            st.led[WITHDRAWN, i] += c
+            st.led[ARRIVED, j] += c
+            st.defected[i] += c
+            log.append(t, K.defected, i, c)
+            log.append(t, K.joined, j, c)
+            if w.force_leaves[j]:  # they go home as they come over
+                st.led[WITHDRAWN, j] += c
+                log.append(t, K.went_home, j, c)
+        st.ent_force[e] = b
+        st.ent_side[e] = sw.force_side[b]
+        st.type_key[e] = st.ent_side[e] * w.n_types + w.ent_type[e]
+        # they come over steady, under their new force's orders
+        st.morale[e], st.m_fire[e], st.m_move[e], st.m_order[e] = STEADY, 1.0, 1.0, -1
+        st.waypoint[e] = 0
+        home = e[w.force_leaves[b]]
+        st.alive[home] = False
+        st.gone[home] = True
+    left = np.bincount(f[st.alive], minlength=F)
+    emptied = (np.bincount(src, minlength=F) > 0) & (left == 0)
+    st.force_alive &= ~emptied  # gone over or given up, not wiped out
+    return True
+
+
+def _record_again(w: TacticalWorld, sw: Static, st: TacticalState) -> None:
+    """The record at the current instant, after the systems changed who is where."""
+    rec = st.rec
+    snap = bool(st.verdict[0])
+    if rec.times and abs(rec.times[-1] - st.t) <= 1e-9 * max(1.0, abs(st.t)):
+        for rows in (rec.times, rec.alive, rec.arrived, rec.withdrawn, rec.immobile, rec.hp,
+                     rec.type_alive, rec.type_hp):
+            rows.pop()
+        if rec.snapshots and abs(rec.snapshots[-1][0] - st.t) <= 1e-9 * max(1.0, abs(st.t)):
+            rec.snapshots.pop()
+            snap = True
+    record(w, sw, st, snapshot=snap)
+
+
 def record(w: TacticalWorld, sw: Static, st: TacticalState, snapshot: bool) -> None:
     rec = st.rec
     S, T = w.n_sides, w.n_types
@@ -257,10 +345,10 @@ def record(w: TacticalWorld, sw: Static, st: TacticalState, snapshot: bool) -> N
     rec.alive.append(np.rint(st.alive_f).astype(np.int64))
     rec.arrived.append(st.led[ARRIVED].astype(np.int64))
     rec.withdrawn.append(st.led[WITHDRAWN].astype(np.int64))
-    rec.immobile.append(np.bincount(w.ent_force[st.alive & st.immobile], minlength=w.n_forces))
-    rec.hp.append(np.bincount(w.ent_force[st.alive], weights=st.hp[st.alive],
+    rec.immobile.append(np.bincount(st.ent_force[st.alive & st.immobile], minlength=w.n_forces))
+    rec.hp.append(np.bincount(st.ent_force[st.alive], weights=st.hp[st.alive],
                               minlength=w.n_forces))
-    key = sw.type_key[st.alive]
+    key = st.type_key[st.alive]
     rec.type_alive.append(np.bincount(key, minlength=S * T).reshape(S, T))
     rec.type_hp.append(np.bincount(key, weights=st.hp[st.alive], minlength=S * T).reshape(S, T))
     if snapshot and w.snapshot_every > 0:
@@ -268,13 +356,14 @@ def record(w: TacticalWorld, sw: Static, st: TacticalState, snapshot: bool) -> N
         status = np.where(st.immobile[ids], 2, 1) + 2 * st.suppressed[ids]
         rec.snapshots.append((st.t, ids, st.x[ids].astype(np.float32),
                               st.y[ids].astype(np.float32), st.hp[ids].astype(np.float32),
-                              status.astype(np.int8)))
+                              status.astype(np.int8), st.ent_force[ids]))
 
 
 @register("tactical")
 class TacticalEngine:
     """The core's engine protocol: ticks of `dt`; `advance(until)` runs every tick that
-    starts before `until`, so the state stops at the first tick boundary at or after it."""
+    starts before `until`, so the state stops at the first tick boundary at or after it (a
+    boundary a rounding error short of `until` counts as `until`, and the clock reads it)."""
 
     scale = "tactical"
 
@@ -291,6 +380,10 @@ class TacticalEngine:
         eps = 1e-9 * max(1.0, abs(state.t))
         while state.t < until - eps and step(world, state):
             pass
+        if not state.verdict[0] and state.t < until <= state.t + 1e-9 * max(1.0, abs(state.t)):
+            # a tick boundary within the tolerance of `until` is `until`: whoever asked to be
+            # woken then (a system, a controller) is due now, not a tick later or never
+            state.t = until
 
     def time(self, state: TacticalState) -> float:
         return state.t
@@ -302,14 +395,27 @@ class TacticalEngine:
         return world.n_sides
 
     def forces(self, world: TacticalWorld, state: TacticalState) -> Forces:
+        """The forces, and the entities as `Members` (force, side, alive and position read
+        only; morale, fire, movement, order and defect the engine's own)."""
         sw = static(world)
         fights = fighting(np.ones(world.n_forces, bool), state.broken, sw.force_side,
                           np.zeros(world.n_forces, bool))
+        members = Members(read_only(state.ent_force), read_only(state.ent_side),
+                          read_only(state.alive), read_only(state.x), read_only(state.y),
+                          state.morale, state.m_fire, state.m_move, state.m_order, state.defect)
         return Forces(read_only(state.x0), read_only(state.led), state.mod, read_only(fights),
-                      read_only(sw.force_side))
+                      read_only(sw.force_side), read_only(state.defected), state.transfers,
+                      members)
 
     def changed(self, world: TacticalWorld, state: TacticalState) -> None:
-        """Nothing to drop: every tick reads the modifiers afresh."""
+        """Carry out the defections and surrenders the systems asked for and judge the sides
+        on what they left; nothing else to drop: every tick reads the modifiers and the
+        members' morale afresh."""
+        sw = static(world)
+        if _transfer(world, sw, state):
+            _judge(world, sw, state)
+            if state.record:
+                _record_again(world, sw, state)
 
     def log(self, world: TacticalWorld, state: TacticalState) -> tuple[np.ndarray, ...]:
         g, n = state.log, state.log.n
@@ -321,7 +427,7 @@ class TacticalEngine:
         seen = np.flatnonzero(state.seen[side] & state.alive)
         strength = state.alive_f.astype(float)
         enemy = world.force_side != side
-        strength[enemy] = np.bincount(world.ent_force[seen], minlength=world.n_forces)[enemy]
+        strength[enemy] = np.bincount(state.ent_force[seen], minlength=world.n_forces)[enemy]
         return Observation(state.t, side, world.force_side.astype(np.int64), strength,
                            state.broken.copy(), self.ended(state),
                            {"seen": seen, "seen_x": state.x[seen], "seen_y": state.y[seen]})

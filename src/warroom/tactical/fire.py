@@ -37,10 +37,11 @@ def _binomial(n, p, u):
 def shoot(shooters, tgt, aim_x, aim_y, x, y, alive, etype, suppressed, ammo, t_class,
           t_armour, t_suppression, w_range, w_rate, w_acc, w_radius, w_damage, dt, elev,
           mcell, terrain, cover, bonus, u, cell, gw, gh, start, order, rec_s, rec_t, rec_w,
-          rec_d, shot_at, fired, force, f_fire):
+          rec_d, shot_at, fired, force, f_fire, m_fire):
     """Fire every shooter; write one record (shooter, target, weapon slot, damage) per damage
     dealt. Returns the number of records, or -1 if the record arrays were too small. Each
-    force's fire modifier `f_fire` scales its hit probability."""
+    force's fire modifier `f_fire` scales its hit probability, and each shooter's own
+    (morale) `m_fire` too."""
     n_rec = 0
     cap = rec_s.shape[0]
     n_slots = w_range.shape[1]
@@ -76,7 +77,7 @@ def shoot(shooters, tgt, aim_x, aim_y, x, y, alive, etype, suppressed, ammo, t_c
             continue
         fired[e] = True
         p = (w_acc[te, w] * height_factor(elev, mcell, bonus, x[e], y[e], tx, ty)
-             * f_fire[force[e]])
+             * f_fire[force[e]] * m_fire[e])
         if suppressed[e]:
             p *= t_suppression[te]
         radius = w_radius[te, w]

@@ -18,7 +18,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..core.codes import ADVANCE, HOLD, WITHDRAW
+from ..core.codes import ADVANCE, FLEE, HOLD, WITHDRAW
 from ..terrain.los import cell_of
 
 
@@ -26,20 +26,31 @@ from ..terrain.los import cell_of
 def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn, f_order,
          f_to, f_halt, route_start, route_xy, waypoint, t_speed, t_mobility, t_suppression, dt,
          elev, mcell, terrain, cost, width, height, fields, f_field, route_field, side,
-         adv_fields, adv_index, blocked, f_move):
+         adv_fields, adv_index, blocked, f_move, m_move, m_order):
     n = live.shape[0]
     for k in prange(n):
         e = live[k]
         f = force[e]
-        order = f_order[f]
+        order = f_order[f] if m_order[e] < 0 else m_order[e]  # a member's own (morale) first
         if order == HOLD or immobile[e]:
             continue
-        if fired[e] and f_halt[f] and order != WITHDRAW:
+        if fired[e] and f_halt[f] and order != WITHDRAW and order != FLEE:
             continue
         fi = -1  # the travel-cost field towards a fixed objective, where the ground needs one
         fld = fields
         te = etype[e]
-        if order == ADVANCE and nn[e] >= 0:
+        r, c = cell_of(elev, mcell, x[e], y[e])
+        here = cost[terrain[r, c], t_mobility[te]]
+        step = t_speed[te] * f_move[f] * m_move[e] * dt / here
+        if order == FLEE:  # straight away from the nearest enemy it sees, if it sees one
+            if nn[e] < 0:
+                continue
+            ax, ay = x[e] - x[nn[e]], y[e] - y[nn[e]]
+            a = math.hypot(ax, ay)
+            if a == 0.0 or not step > 0.0:
+                continue
+            gx, gy = x[e] + ax / a * step, y[e] + ay / a * step
+        elif order == ADVANCE and nn[e] >= 0:
             gx, gy = x[nn[e]], y[nn[e]]
             # once the ground has blocked this side's advance, a field towards every enemy it
             # sees leads round the obstacle
@@ -59,9 +70,6 @@ def move(live, x, y, x_new, y_new, etype, force, immobile, suppressed, fired, nn
                 continue
             gx, gy = route_xy[w, 0], route_xy[w, 1]
             fi = route_field[w]
-        r, c = cell_of(elev, mcell, x[e], y[e])
-        here = cost[terrain[r, c], t_mobility[te]]
-        step = t_speed[te] * f_move[f] * dt / here
         if suppressed[e]:
             step *= t_suppression[te]
         dx, dy = gx - x[e], gy - y[e]

@@ -131,7 +131,7 @@ def give(w: TacticalWorld, st, order: Order) -> None:
         o.route_field = np.concatenate([o.route_field[:a], np.asarray(fields, np.int64),
                                         o.route_field[b:]])
         o.route_start[f + 1:] += len(route) - (b - a)
-        mine = w.ent_force == f
+        mine = st.ent_force == f
         st.waypoint[mine] = start_waypoints(st.x[mine], st.y[mine], route)
     o.leave[f] = order.leave
     if order.halt_to_fire is not None:

@@ -48,8 +48,11 @@ def by_type(w: TacticalWorld, st: TacticalState, times: np.ndarray) -> pa.Table:
     n_t = len(times)
     side = np.tile(np.repeat(np.arange(S), T), n_t)
     typ = np.tile(np.tile(np.arange(T), S), n_t)
-    keep = np.tile((np.bincount(w.ent_side.astype(np.int64) * T + w.ent_type,
-                                minlength=S * T) > 0), n_t)
+    # the (side, type) pairs present at the start, and any that defectors made since
+    present = np.bincount(w.ent_side.astype(np.int64) * T + w.ent_type, minlength=S * T) > 0
+    if n_t:
+        present |= np.array(st.rec.type_alive).reshape(n_t, S * T).any(axis=0)
+    keep = np.tile(present, n_t)
     return pa.table({"t": np.repeat(times, S * T)[keep],
                      "side": dict_column(side[keep], w.side_ids),
                      "type": dict_column(typ[keep], w.type_ids),
@@ -69,6 +72,7 @@ def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
     snaps = st.rec.snapshots
     if not snaps:
         ids = np.zeros(0, np.int64)
+        force = np.zeros(0, np.int64)
         cols = {"t": np.zeros(0), "entity": ids, "x": np.zeros(0, np.float32),
                 "y": np.zeros(0, np.float32), "hp": np.zeros(0, np.float32),
                 "status": np.zeros(0, np.int8)}
@@ -79,8 +83,9 @@ def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
                 "y": np.concatenate([s[3] for s in snaps]),
                 "hp": np.concatenate([s[4] for s in snaps]),
                 "status": np.concatenate([s[5] for s in snaps])}
-    return pa.table({**cols, "side": dict_column(w.ent_side[ids], w.side_ids),
-                     "force": dict_column(w.ent_force[ids], w.force_ids),
+        force = np.concatenate([s[6] for s in snaps])  # as it stood then (defection)
+    return pa.table({**cols, "side": dict_column(w.force_side[force], w.side_ids),
+                     "force": dict_column(force, w.force_ids),
                      "type": dict_column(w.ent_type[ids], w.type_ids)})
 
 

@@ -30,8 +30,9 @@ class Recording:
     hp: list[np.ndarray] = field(default_factory=list)  # (F,) hit points of the living
     type_alive: list[np.ndarray] = field(default_factory=list)  # (S, T)
     type_hp: list[np.ndarray] = field(default_factory=list)  # (S, T)
-    snapshots: list[tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = (
-        field(default_factory=list))
+    # (t, entities, x, y, hp, status, force)
+    snapshots: list[tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                          np.ndarray]] = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +90,19 @@ class TacticalState:
     log: EventLog
     rec: Recording
     scratch: tuple[np.ndarray, ...]  # the core rule's work arrays, allocated once
+    # each entity's force and side: state, since members change sides (defection)
+    ent_force: np.ndarray  # (n,) int64
+    ent_side: np.ndarray  # (n,) int64
+    type_key: np.ndarray  # (n,) side * types + type, for the records by type
+    # each entity's morale (a state of `warroom.morale.rule.STATES`) and what it does to it:
+    # fire and movement multipliers (1: as its force) and its own manoeuvre (-1: its force's)
+    morale: np.ndarray  # (n,) int8
+    m_fire: np.ndarray  # (n,)
+    m_move: np.ndarray  # (n,)
+    m_order: np.ndarray  # (n,) int64
+    defect: np.ndarray  # (n,) bool: to go over to its force's defectors (the engine does it)
+    defected: np.ndarray  # (F,) members each force lost to another side's (within withdrawn)
+    transfers: np.ndarray  # (F, F + 1) members the systems ask to move (`core.Forces`)
     record: bool = True
     t: float = 0.0
     tick: int = 0
@@ -130,10 +144,10 @@ class Static:
     wmax: np.ndarray
     has_area: bool
     no_conceal: bool
-    type_key: np.ndarray
     side_ref: np.ndarray  # entities per side at the start (strength breakpoints are fractions)
     x0: np.ndarray  # entities per force present at the start
     force_side: np.ndarray  # int64, as the core's rule takes it
+    latent: np.ndarray  # (S,) bool: sides of defectors-to-be (`TacticalWorld.latent_sides`)
     orders: Orders
     graphs: dict[int, object]
 
@@ -156,11 +170,10 @@ def static(w: TacticalWorld) -> Static:
             cell=grid_cell(w), flat=r.flat, diag=float(np.hypot(*r.extent)),
             wmax=w.w_range.max(axis=1), has_area=bool((w.w_radius > 0).any()),
             no_conceal=bool((r.concealment[np.unique(r.terrain)] == 0).all()),
-            type_key=w.ent_side.astype(np.int64) * w.n_types + w.ent_type,
             side_ref=np.bincount(w.force_side, weights=np.where(
                 w.force_arrive > w.t0, 0, w.force_count), minlength=S).astype(float),
             x0=np.where(w.force_arrive > w.t0, 0, w.force_count).astype(np.float64),
-            force_side=w.force_side.astype(np.int64),
+            force_side=w.force_side.astype(np.int64), latent=w.latent_sides(),
             orders=compiled_orders(w), graphs={})
     return _STATIC[w]
 
@@ -197,5 +210,10 @@ def new_state(w: TacticalWorld, seed: int, replication: int, record: bool = True
         verdict=new_verdict(), log=EventLog(16 + 4 * F + 4 * S), rec=Recording(),
         scratch=(np.zeros(len(w.bp_ids), bool), np.zeros(S), np.zeros(F, bool),
                  np.zeros(len(w.bp_ids), bool)),
+        ent_force=w.ent_force.astype(np.int64), ent_side=w.ent_side.astype(np.int64),
+        type_key=w.ent_side.astype(np.int64) * w.n_types + w.ent_type,
+        morale=np.zeros(n, np.int8), m_fire=np.ones(n), m_move=np.ones(n),
+        m_order=np.full(n, -1, np.int64), defect=np.zeros(n, bool), defected=np.zeros(F),
+        transfers=np.zeros((F, F + 1)),
         record=record, t=w.t0, adv_fields=np.zeros((0, *w.raster.shape)),
         adv_index=np.full((S, len(MOBILITY)), -1, np.int64))

@@ -3,8 +3,9 @@ initial state as flat arrays. Names are kept for reports only; systems see integ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -13,6 +14,8 @@ from ..rng import stream
 from ..scenario.tactical import OrderKind, Rule, TacticalScenario
 from ..terrain.classes import MOBILITY
 from ..terrain.raster import Raster, build_raster
+from ..world.morale import additions
+from ..world.morale import spec as morale_spec
 
 ORDERS = {k: MANOEUVRES[k.value] for k in OrderKind}
 RULE_CODES = {r: RULES[r.value] for r in Rule}
@@ -79,6 +82,21 @@ class TacticalWorld:
     ent_force: np.ndarray  # int32
     ent_side: np.ndarray  # int8
     ent_type: np.ndarray  # int16
+    # forces that entities can join at run time (defectors' forces, after the declared ones)
+    force_joins: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
+    # of them, those whose members leave the field as they come over (defectors who go home)
+    force_leaves: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
+    morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
+    morale_radius: float | None = None  # network kind proximity: who sees whom (map units)
+
+    def latent_sides(self) -> np.ndarray:
+        """Sides that start with no entities, none to arrive, that entities can join at run
+        time: they wait for as long as they are empty (`core.sides`)."""
+        S = self.n_sides
+        if not self.force_joins.any():
+            return np.zeros(S, bool)
+        joins = np.bincount(self.force_side[self.force_joins], minlength=S) > 0
+        return joins & ~(np.bincount(self.ent_side, minlength=S) > 0)
 
     @property
     def n(self) -> int:
@@ -176,6 +194,19 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
             for c, v in w.mobility_kill.items():
                 w_mkill[ti, wi, classes.index(c)] = v
     forces = [(si, f) for si, s in enumerate(sc.sides) for f in s.forces]
+    declared = len(forces)
+    extra = additions(sc.morale, {s.id: [f.id for f in s.forces] for s in sc.sides})
+    side_ids = tuple(s.id for s in sc.sides) + tuple(extra.side_ids)
+    by_id = {f.id: f for _, f in forces}
+    # the defectors' forces start empty, of their first source force's type and targeting,
+    # and hold where they stand (they fight whoever is in range: every other side)
+    joins = [(side_ids.index(side), by_id[d.forces[0]].model_copy(update={
+        "id": fid, "count": 0, "arrive": None, "orders": by_id[d.forces[0]].orders.model_copy(
+            update={"kind": OrderKind.hold, "to": None, "area": None, "route": None,
+                    "leave": False, "halt_to_fire": False})}))
+             for d, (fid, side, _) in zip(sc.morale.defection if sc.morale else [],
+                                          extra.forces, strict=True)]
+    forces = forces + joins
     F = len(forces)
     rank = np.full((F, len(roles) + C), UNRANKED, np.int64)
     route_start = [0]
@@ -195,7 +226,7 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
     return TacticalWorld(
         name=sc.name, seed=seed, time_unit=sc.clock.unit.value, t0=sc.clock.start,
         t_end=sc.clock.end, dt=sc.clock.step, snapshot_every=sc.output.snapshot_every,
-        raster=raster, side_ids=tuple(s.id for s in sc.sides), role_ids=roles,
+        raster=raster, side_ids=side_ids, role_ids=roles,
         class_ids=classes, type_ids=tuple(types),
         type_role=np.array([roles.index(t.role) for t in et], np.int64),
         type_class=np.array([classes.index(t.target_class) for t in et], np.int64),
@@ -230,4 +261,11 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
         deploy_at=np.array([_deploy_at(f) for _, f in forces], float).reshape(F, 3),
         ent_force=ent_force,
         ent_side=fside[ent_force], ent_type=ftype[ent_force],
+        force_joins=np.arange(F) >= declared,
+        force_leaves=np.isin(np.arange(F), [declared + k for k, (_, _, leaves)
+                                            in enumerate(extra.forces) if leaves]),
+        morale=None if sc.morale is None else morale_spec(
+            sc.morale, [f.id for _, f in forces], fside.astype(np.int64), list(side_ids),
+            declared),
+        morale_radius=None if sc.morale is None else sc.morale.network.radius,
     )
