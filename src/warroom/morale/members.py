@@ -16,13 +16,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ..core.codes import ARRIVED, FLEE, HOLD, LOST, OBEY, WITHDRAWN
+from ..core.codes import FLEE, HOLD, LOST, OBEY
 from ..core.engine import Forces
 from .rule import (
     ABSOLUTE,
     DEFECTED,
     FRACTIONAL,
-    INPUTS,
     REFUSING,
     ROUTING,
     STATES,
@@ -157,9 +156,7 @@ class MembersMorale(Morale):
         assert self.last is not None
         d = led - self.last
         lost = np.maximum(d[LOST] - self.gave_up, 0.0)
-        had = np.maximum(np.maximum(x + d[LOST] + d[WITHDRAWN] - d[ARRIVED], x), 1.0)
-        hunted = np.isin(np.arange(x.shape[0]), self.spec.defect_to)
-        self.hunted = np.where(hunted, d[LOST] / had / max(dt, 1e-300), 0.0)
+        self._hunted(d, x, dt)
         before = np.maximum(self.held, 1e-300)
         return np.where(self.spec.forces, lost / before / max(dt, 1e-300), 0.0)
 
@@ -183,25 +180,14 @@ class MembersMorale(Morale):
 
     def _step(self, t: float, dt: float, loss: np.ndarray, forces: Forces, idx: np.ndarray,
               force: np.ndarray, state: np.ndarray, has: np.ndarray) -> np.ndarray:
-        sp, tr = self.spec, self.spec.tr
+        tr = self.spec.tr
         m = forces.members
         assert m is not None and self.thresholds is not None
         F = forces.x0.shape[0]
         share, count = self._neighbours(m, idx, force, state, has, F)
-        per_force = np.zeros((len(INPUTS), F))
-        per_force[INPUTS.index("loss")] = loss
-        per_force[INPUTS.index("fatigue")] = np.where(np.isfinite(self.fighting_since),
-                                                      t - self.fighting_since, 0.0)
-        to = sp.defect_to
-        per_force[INPUTS.index("suppression")] = np.where(
-            to >= 0, self.hunted[np.maximum(to, 0)], 0.0)
-        shock = np.zeros((tr.n, F))
-        active = False
-        for s in sp.shocks:
-            if s.t_from <= t < s.t_to or (s.t_from == s.t_to and t - dt < s.t_from <= t):
-                shock += s.transitions[:, None] * s.forces[None, :]
-                active = True
-        h = rates(tr, state, per_force[:, force], shock[:, force] if active else None, share)
+        per_force, shock = self._inputs(t, dt, loss, F)
+        h = rates(tr, state, per_force[:, force], None if shock is None else shock[:, force],
+                  share)
         if ((tr.kind == FRACTIONAL) | (tr.kind == ABSOLUTE)).any():
             turned = met(tr, state, share, count, self.thresholds[:, idx])
         else:  # no threshold rule: none can be met

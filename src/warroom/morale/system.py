@@ -146,12 +146,35 @@ class Morale:
         self.n = np.maximum(self.n, 0.0)
         before = np.maximum(held, 1e-300)
         lost = np.maximum(d[LOST] - self.gave_up, 0.0)
-        # the defectors' forces have no morale of their own by default: their loss rate,
-        # from their strength, is what the forces they left see of their hunting
+        self._hunted(d, x, dt)
+        return np.where(self.spec.forces, lost / before / max(dt, 1e-300), 0.0)
+
+    def _hunted(self, d: np.ndarray, x: np.ndarray, dt: float) -> None:
+        """The defectors' forces have no morale of their own by default: their loss rate,
+        from their strength, is what the forces they left see of their hunting."""
         had = np.maximum(np.maximum(x + d[LOST] + d[WITHDRAWN] - d[ARRIVED], x), 1.0)
         hunted = np.isin(np.arange(x.shape[0]), self.spec.defect_to)
         self.hunted = np.where(hunted, d[LOST] / had / max(dt, 1e-300), 0.0)
-        return np.where(self.spec.forces, lost / before / max(dt, 1e-300), 0.0)
+
+    def _inputs(self, t: float, dt: float, loss: np.ndarray, F: int
+                ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Per force: the rule's inputs (len(INPUTS), F) and the shocks active now (T, F),
+        None when none is."""
+        sp = self.spec
+        inputs = np.zeros((len(INPUTS), F))
+        inputs[INPUTS.index("loss")] = loss
+        inputs[INPUTS.index("fatigue")] = np.where(np.isfinite(self.fighting_since),
+                                                   t - self.fighting_since, 0.0)
+        to = sp.defect_to
+        inputs[INPUTS.index("suppression")] = np.where(to >= 0, self.hunted[np.maximum(to, 0)],
+                                                       0.0)
+        shock = np.zeros((sp.tr.n, F))
+        active = False
+        for s in sp.shocks:
+            if s.t_from <= t < s.t_to or (s.t_from == s.t_to and t - dt < s.t_from <= t):
+                shock += s.transitions[:, None] * s.forces[None, :]
+                active = True
+        return inputs, shock if active else None
 
     def _move(self, t: float, dt: float, loss: np.ndarray, forces: Forces, F: int) -> None:
         sp, tr = self.spec, self.spec.tr
@@ -160,17 +183,7 @@ class Morale:
         near = live @ sp.network.T  # (C, F) members of each state among each force's own
         total = near.sum(axis=0)
         share = np.where(total > 0, near / np.where(total > 0, total, 1.0), 0.0)
-        inputs = np.zeros((len(INPUTS), F))
-        inputs[INPUTS.index("loss")] = loss
-        inputs[INPUTS.index("fatigue")] = np.where(np.isfinite(self.fighting_since),
-                                                   t - self.fighting_since, 0.0)
-        to = sp.defect_to
-        inputs[INPUTS.index("suppression")] = np.where(to >= 0, self.hunted[np.maximum(to, 0)],
-                                                       0.0)
-        shock = np.zeros((tr.n, F))
-        for s in sp.shocks:
-            if s.t_from <= t < s.t_to or (s.t_from == s.t_to and t - dt < s.t_from <= t):
-                shock += s.transitions[:, None] * s.forces[None, :]
+        inputs, shock = self._inputs(t, dt, loss, F)
         met = self._met(share, near, F)
         f = flows(tr, self.n, inputs, shock, share, dt,
                   self.rng if self.stochastic else None, met)
