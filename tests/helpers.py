@@ -43,3 +43,25 @@ def invoke(*args):
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result
+
+
+def set_at(d, where, value):
+    """d with the entry at the key path `where` set to `value` (in place; returned)."""
+    node = d
+    for k in where[:-1]:
+        node = node[k]
+    node[where[-1]] = value
+    return d
+
+
+def refused(tmp_path, d, path: str, needle: str) -> None:
+    """`warroom check` of scenario data d refuses it with exit 2 and a message holding
+    `needle`, located in the file and at the field `path`."""
+    from ruamel.yaml import YAML
+
+    f = tmp_path / "bad.yaml"
+    YAML().dump(d, f)
+    r = invoke("check", f)
+    assert r.exit_code == 2, r.output
+    line = next(ln for ln in r.output.splitlines() if needle in ln)
+    assert "bad.yaml:" in line and path in line, r.output

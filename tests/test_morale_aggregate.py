@@ -170,22 +170,9 @@ BAD = [
 @pytest.mark.parametrize(("where", "value", "path", "needle"), BAD)
 def test_bad_morale_sections_get_one_located_message_and_exit_2(tmp_path, where, value, path,
                                                                 needle):
-    from ruamel.yaml import YAML
+    from helpers import refused, set_at
 
-    from helpers import invoke
-
-    d = copy.deepcopy(example())
-    node = d
-    for k in where[:-1]:
-        node = node[k]
-    node[where[-1]] = value
-    f = tmp_path / "bad.yaml"
-    YAML().dump(d, f)
-    r = invoke("check", f)
-    assert r.exit_code == 2, r.output
-    line = next(ln for ln in r.output.splitlines() if needle in ln)
-    assert "bad.yaml:" in line and path in line, r.output
-    assert "Traceback" not in r.output
+    refused(tmp_path, set_at(copy.deepcopy(example()), where, value), path, needle)
 
 
 def test_the_tutorials_suppression_sweep_runs_and_deterrence_shows(tmp_path):

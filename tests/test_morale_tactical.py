@@ -295,21 +295,10 @@ BAD = [
 @pytest.mark.parametrize(("scale", "where", "value", "path", "needle"), BAD)
 def test_bad_morale_sections_get_one_located_message_and_exit_2(tmp_path, scale, where, value,
                                                                 path, needle):
-    from ruamel.yaml import YAML
-
-    from helpers import invoke
+    from helpers import refused, set_at
 
     d = example() if scale == "tactical" else read_yaml(Path("docs/examples/mutiny.yaml"))
-    node = d
-    for k in where[:-1]:
-        node = node[k]
-    node[where[-1]] = value
-    f = tmp_path / "bad.yaml"
-    YAML().dump(d, f)
-    r = invoke("check", f)
-    assert r.exit_code == 2, r.output
-    line = next(ln for ln in r.output.splitlines() if needle in ln)
-    assert "bad.yaml:" in line and path in line, r.output
+    refused(tmp_path, set_at(d, where, value), path, needle)
 
 
 # -- the cross-scale check ------------------------------------------------------------------

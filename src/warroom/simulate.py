@@ -63,6 +63,12 @@ def battle(engine, world, seed: int, replication: int, digest: str = "",
     own: list[Any] = mechanics(world, seed, replication)
     state = run(engine, world, controllers, seed, replication, until, [*own, *systems])
     r = engine.result(world, state, digest)
+    civil = getattr(world, "side_civil", None)
+    if civil is not None and civil.any():
+        # harm to civilians: what the populations lost (killed; at the tactical scale
+        # evacuees who got away are withdrawn, not harmed)
+        harmed = r.ledger[-1][2][civil[world.force_side]].sum()
+        r = replace(r, facts={**r.facts, "civilians_harmed": float(harmed)})
     if not own:
         return r
     base = r.extras

@@ -15,7 +15,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..core.codes import ARRIVED, LOST, WITHDRAWN
-from ..core.sides import new_modifiers, side_due
+from ..core.sides import CIVIL, new_modifiers, side_due
 from ..world.compile import World
 
 WorldArrays = namedtuple(
@@ -43,6 +43,8 @@ def world_arrays(w: World) -> WorldArrays:
     incoming = w.tr_sign > 0
     due = side_due(w.force_side[w.tr_force[incoming]], w.tr_to[incoming], w.n_sides)
     due[w.latent_sides()] = np.inf
+    if w.side_civil.any():
+        due[w.side_civil] = CIVIL
     return WorldArrays(
         w.x0, w.force_side, w.side_x0, w.grid, np.float64(w.t0), np.float64(w.t_end),
         w.tr_force, w.tr_sign, w.tr_from, w.tr_to, w.tr_amount, w.eng_start, w.eng_end,

@@ -23,7 +23,7 @@ RULES = {"nearest": NEAREST, "priority": PRIORITY, "weakest": WEAKEST, "random":
 UNRANKED = 1 << 20
 
 ROLES = ("infantry", "vehicle", "hover", "artillery", "drone", "mech", "monster", "officer",
-         "sensor", "operator", "civilian")
+         "sensor", "operator", "civilian", "commander")
 TARGET_CLASSES = ("soft", "armoured", "air", "structure", "monster")
 
 # how a battle ended

@@ -48,11 +48,12 @@ class Observation:
 class Members:
     """Per-member state for mechanics that act on individuals (tactical entities), the same
     role `Forces` plays per force. Read only: each member's force, side, whether it is in the
-    battle, where it is. The engine's own, writing them acts: `morale` (a state code of
-    `warroom.morale.rule.STATES`), the fire and movement multipliers `fire` and `movement`
-    (1: as the force), `order` (-1: the force's orders; a manoeuvre code of `core.codes`
-    otherwise, FLEE included) and `defect` (members to move to `defect_to`, their force's
-    defectors; the engine carries it out, logs it and clears the flag)."""
+    battle, where it is, its hit points (`hp`: at or below 0, killed) and whether it leads its
+    force (`leader`: officers and commanders). The engine's own, writing them acts: `morale`
+    (a state code of `warroom.morale.rule.STATES`), the fire and movement multipliers `fire`
+    and `movement` (1: as the force), `order` (-1: the force's orders; a manoeuvre code of
+    `core.codes` otherwise, FLEE included) and `defect` (members to move to `defect_to`, their
+    force's defectors; the engine carries it out, logs it and clears the flag)."""
 
     force: np.ndarray  # (M,) int64
     side: np.ndarray  # (M,) int64
@@ -64,6 +65,8 @@ class Members:
     movement: np.ndarray  # (M,) float
     order: np.ndarray  # (M,) int64
     defect: np.ndarray  # (M,) bool
+    hp: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (M,) read only
+    leader: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (M,) read only
 
 
 @dataclass(frozen=True, eq=False)

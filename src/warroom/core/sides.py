@@ -9,7 +9,9 @@ fighting (the engines no longer let it shoot or be shot at) and the battle ends 
 one side is unbroken; the breakpoint that decided it is the one that broke the last side to
 break. Breakpoints: strength below a fraction of the side's reference strength `side_ref` (its
 initial strength; for a side that starts empty, its strength when it is first judged with any),
-force ratio below a value against the unbroken enemies, and time.
+force ratio below a value against the unbroken enemies, and time. A *civilian* side (due =
+`CIVIL`, nan) is a population: never judged, never the enemy a ratio counts, never in the
+battle's count; fire can still harm it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ K_END = int(EventKind.battle_ended)
 # slots of a verdict array
 ENDED, WINNER, REASON, DECIDING = 0, 1, 2, 3
 EPS_T = 1e-12
+CIVIL = np.nan  # the `due` of a civilian side
 
 
 def new_verdict() -> np.ndarray:
@@ -93,13 +96,13 @@ def crossed(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
         elif kind == BP_RATIO:
             enemies = 0.0
             for k in range(S):
-                if k != side and not side_broken[k]:
+                if k != side and not side_broken[k] and not np.isnan(due[k]):
                     enemies += side_tot[k]
             flag_b[b] = enemies > 0.0 and side_tot[side] < bp_value[b] * enemies
         if flag_b[b]:
             count += 1
     for k in range(S):
-        if not side_broken[k] and side_tot[k] <= 0.0 and not t < due[k]:
+        if not side_broken[k] and side_tot[k] <= 0.0 and t >= due[k]:
             count += 1
     return count
 
@@ -158,7 +161,7 @@ def resolve(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
                       count) and decided == DECIDED_BY_NONE:
                 decided = b
     for k in range(S):
-        if not broke_now[k] and side_tot[k] <= 0.0 and not t < due[k]:
+        if not broke_now[k] and side_tot[k] <= 0.0 and t >= due[k]:
             broke_now[k] = True
             log_event(ev_t, ev_kind, ev_subj, ev_val, count, t, K_SIDE_BROKE, k, -1.0)
             if decided == DECIDED_BY_NONE:
@@ -173,7 +176,8 @@ def resolve(t, x0, led, force_side, side_ref, due, force_alive, side_broken, bp_
     for k in range(S):
         # a latent side (due = inf: it exists once members join it, as defectors do) is not
         # in the battle while it holds nothing
-        if not side_broken[k] and not (side_tot[k] <= 0.0 and due[k] == np.inf):
+        if not side_broken[k] and not (side_tot[k] <= 0.0 and due[k] == np.inf) and not \
+                np.isnan(due[k]):
             left += 1
             last = k
     if left <= 1 and verdict[ENDED] == 0.0:
@@ -203,5 +207,5 @@ def fighting(committed, side_broken, force_side, out):
     return out
 
 
-__all__ = ["DECIDING", "ENDED", "EPS_T", "FIRE", "REASON", "WINNER", "crossed", "finish",
+__all__ = ["CIVIL", "DECIDING", "ENDED", "EPS_T", "FIRE", "REASON", "WINNER", "crossed", "finish",
            "fighting", "new_modifiers", "new_verdict", "resolve", "side_due"]

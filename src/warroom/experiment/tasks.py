@@ -167,7 +167,7 @@ def _tables(rows: dict[str, list[Any]], strength: np.ndarray, point: int, start:
 
 
 LEDGER_COLUMNS = ("lost", "withdrawn", "final")
-MORALE_FACTS = ("cascade_size", "time_to_collapse")
+MORALE_FACTS = ("cascade_size", "time_to_collapse", "civilians_harmed")
 
 
 def _ledger_columns(rows: dict[str, list[Any]], sides: tuple[str, ...],
@@ -209,6 +209,9 @@ def _batched(world, seed: int, point: int, start: int, stop: int, grid: np.ndarr
                      for k in out["deciding"].tolist()],
         "duration": (out["end_time"] - world.t0).tolist()}
     led = np.stack([out["lost"], out["withdrawn"], out["final"]], axis=2)
+    if world.side_civil.any():  # as `simulate.battle` reports it
+        rows["civilians_harmed"] = led[:, world.side_civil[world.force_side], 0].sum(
+            axis=1).tolist()
     _ledger_columns(rows, sides, forces, world.force_ids, world.force_side, led)
     return _tables(rows, out["series"], point, start, stop, sides, grid)
 

@@ -22,6 +22,7 @@ from .rule import (
     ABSOLUTE,
     DEFECTED,
     FRACTIONAL,
+    INPUTS,
     REFUSING,
     ROUTING,
     STATES,
@@ -118,11 +119,12 @@ class MembersMorale(Morale):
         sp = self.spec
         F = forces.x0.shape[0]
         led = np.asarray(forces.ledger)
+        x = np.maximum(np.asarray(forces.strength), 0.0)
         if self.last is None:
             self._begin(F, m.force.shape[0])
             loss = np.zeros(F)
         else:
-            loss = self._losses(led, np.asarray(forces.strength), dt)
+            loss = self._losses(led, x, dt, forces.force_side)
         self.sent, self.gave_up = np.zeros(F), np.zeros(F)
         self.last = led.copy()
         self.fighting_since = np.where(forces.fighting, np.minimum(self.fighting_since, t),
@@ -131,8 +133,9 @@ class MembersMorale(Morale):
         force = m.force[idx]
         state = m.morale[idx].astype(np.int64)
         has = sp.forces[force]
+        harmed = self._harmed(m)
         if dt > 0 and has.any():
-            state = self._step(t, dt, loss, forces, idx, force, state, has)
+            state = self._step(t, dt, loss, x, forces, idx, force, state, has, harmed)
         self._effects(t, forces, idx, force, state, has, F)
 
     def _begin(self, F: int, n: int) -> None:
@@ -141,14 +144,28 @@ class MembersMorale(Morale):
         self.gave_up = np.zeros(F)
         self.fighting_since = np.full(F, np.inf)
         self.hunted = np.zeros(F)
+        self.victory = np.zeros(F)
         self.held = np.zeros(F)
+        self.hp_last: np.ndarray | None = None
         thr = np.flatnonzero((tr.kind == FRACTIONAL) | (tr.kind == ABSOLUTE))
         self.thresholds = np.zeros((tr.n, n))
         for k in thr:  # drawn once per member and threshold transition, in entity order
             mean, sd = self.spec.threshold[k]
             self.thresholds[k] = np.maximum(self.rng.normal(mean, sd, n), 0.0)
 
-    def _losses(self, led: np.ndarray, x: np.ndarray, dt: float) -> np.ndarray:
+    def _harmed(self, m) -> np.ndarray:
+        """Civilian members whose hit points fell since the last update (wounded or
+        killed)."""
+        civil = self.spec.per_force(self.spec.civil, False, self.held.shape[0])
+        hp = np.asarray(m.hp, float)
+        if not civil.any() or hp.size == 0:
+            return np.zeros(0, np.int64)
+        before = hp if self.hp_last is None else self.hp_last
+        self.hp_last = hp.copy()
+        return np.flatnonzero(civil[m.force] & (hp < before))
+
+    def _losses(self, led: np.ndarray, x: np.ndarray, dt: float, force_side: np.ndarray
+                ) -> np.ndarray:
         """Each force's loss rate since the last update (a share of its members per unit
         time; the surrendered this system sent are not losses) and, for the defectors'
         forces, the same from their strength (what their former comrades see of their
@@ -157,6 +174,7 @@ class MembersMorale(Morale):
         d = led - self.last
         lost = np.maximum(d[LOST] - self.gave_up, 0.0)
         self._hunted(d, x, dt)
+        self._witness(d, x, dt, force_side)
         before = np.maximum(self.held, 1e-300)
         return np.where(self.spec.forces, lost / before / max(dt, 1e-300), 0.0)
 
@@ -178,16 +196,26 @@ class MembersMorale(Morale):
         share = np.divide(count, total, out=np.zeros_like(count), where=total > 0)
         return share, count
 
-    def _step(self, t: float, dt: float, loss: np.ndarray, forces: Forces, idx: np.ndarray,
-              force: np.ndarray, state: np.ndarray, has: np.ndarray) -> np.ndarray:
+    def _step(self, t: float, dt: float, loss: np.ndarray, x: np.ndarray, forces: Forces,
+              idx: np.ndarray, force: np.ndarray, state: np.ndarray, has: np.ndarray,
+              harmed: np.ndarray) -> np.ndarray:
         tr = self.spec.tr
         m = forces.members
         assert m is not None and self.thresholds is not None
         F = forces.x0.shape[0]
         share, count = self._neighbours(m, idx, force, state, has, F)
-        per_force, shock = self._inputs(t, dt, loss, F)
-        h = rates(tr, state, per_force[:, force], None if shock is None else shock[:, force],
-                  share)
+        led = m.leader.shape[0] > 0
+        fell = (m.leader & (m.hp <= 0)) if led else np.zeros(m.force.shape[0], bool)
+        leaders_lost = np.bincount(m.force[fell], minlength=F).astype(float)
+        per_force, shock = self._inputs(t, dt, loss, x, leaders_lost, np.zeros(F))
+        inputs = per_force[:, force]
+        if self.radius is not None:  # alone: nobody of its side within the radius
+            inputs[INPUTS.index("isolated")] = (count.sum(axis=0) <= 0).astype(float)
+        shock_m = None if shock is None else shock[:, force]
+        seen = self._seen(m, idx, force, harmed, dt)
+        if seen is not None:
+            shock_m = seen if shock_m is None else shock_m + seen
+        h = rates(tr, state, inputs, shock_m, share)
         if ((tr.kind == FRACTIONAL) | (tr.kind == ABSOLUTE)).any():
             turned = met(tr, state, share, count, self.thresholds[:, idx])
         else:  # no threshold rule: none can be met
@@ -210,6 +238,26 @@ class MembersMorale(Morale):
         if forces.transfers.shape == (F, F + 1):
             forces.transfers[:, F] += self.gave_up
         return new
+
+    def _seen(self, m, idx: np.ndarray, force: np.ndarray, harmed: np.ndarray, dt: float
+              ) -> np.ndarray | None:
+        """(T, M) the hazard each live member takes from the civilians it saw harmed since
+        the last update (per shock: within its radius, or anywhere), None: nothing seen."""
+        shocks = [s for s in self.spec.shocks if s.witnessed]
+        if harmed.size == 0 or not shocks:
+            return None
+        out = np.zeros((self.spec.tr.n, idx.shape[0]))
+        for s in shocks:
+            if s.radius is None:
+                n = np.full(idx.shape[0], float(harmed.size))
+            else:  # harmed civilians (state 0) counted around each member (state 1)
+                who = np.concatenate([harmed, idx])
+                st = np.r_[np.zeros(harmed.size, np.int64), np.ones(idx.size, np.int64)]
+                q = np.r_[np.zeros(harmed.size, bool), s.forces[force]]
+                n = proximity_counts(m.x[who], m.y[who], np.zeros(who.size, np.int64), st, q,
+                                     s.radius)[harmed.size:, 0]
+            out += s.transitions[:, None] * (s.forces[force] * n / max(dt, 1e-300))[None, :]
+        return out
 
     def _effects(self, t: float, forces: Forces, idx: np.ndarray, force: np.ndarray,
              state: np.ndarray, has: np.ndarray, F: int) -> None:

@@ -4,9 +4,11 @@ compartments of a force (aggregate), so that the two scales cannot drift apart.
 
 A member in state a leaves by the transitions whose source is a. Each transition has a kind:
 - `hazard`: rate = base + w_loss * loss + w_leader * leader + w_isolated * isolated
-  + w_fatigue * fatigue + w_suppression * suppression + shock (inputs per member, per unit
-  time where they are rates; suppression: the loss rate of the defectors a member's force
-  sends its defectors to, which deters where w < 0 and inflames where w > 0);
+  + w_fatigue * fatigue + w_suppression * suppression + w_rest * rest + w_victory * victory
+  + shock (inputs per member, per unit time where they are rates: loss, the share of the
+  member's force lost; leader, leaders lost; isolated and rest, 0 or 1; fatigue, time spent
+  fighting; suppression, the loss rate of the defectors a member's force sends its defectors
+  to, which deters where w < 0 and inflames where w > 0; victory, the enemy's loss rate);
 - `exposure`: rate = beta * (share of the member's neighbours in the watched state), plus
   the hazard terms above;
 - `fractional` / `absolute`: the member turns once the share (count) of its neighbours in
@@ -27,7 +29,7 @@ STATES = ("steady", "shaken", "refusing", "routing", "surrendered", "defected")
 STEADY, SHAKEN, REFUSING, ROUTING, SURRENDERED, DEFECTED = range(len(STATES))
 KINDS = ("hazard", "exposure", "fractional", "absolute")
 HAZARD, EXPOSURE, FRACTIONAL, ABSOLUTE = range(len(KINDS))
-INPUTS = ("loss", "leader", "isolated", "fatigue", "suppression")
+INPUTS = ("loss", "leader", "isolated", "fatigue", "suppression", "rest", "victory")
 
 
 @dataclass(frozen=True, eq=False)

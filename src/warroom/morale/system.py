@@ -42,13 +42,17 @@ EFFECTS = np.array([[1.0, 1.0], [0.6, 0.6], [0.1, 0.0], [0.1, 1.0], [0.0, 0.0], 
 
 @dataclass(frozen=True, eq=False)
 class Shock:
-    """Extra hazard on some transitions of some forces from t_from until t_to."""
+    """Extra hazard on some transitions of some forces from t_from until t_to; or, when
+    `witnessed`, per civilian harmed per unit time that a member sees (within `radius` at a
+    scale of positions; None: all harm)."""
 
     id: str
     t_from: float
     t_to: float
     transitions: np.ndarray  # (T,) hazard added per unit time
     forces: np.ndarray  # (F,) bool
+    witnessed: bool = False
+    radius: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +68,13 @@ class Spec:
     threshold: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # (T, 2) mean, sd
     shocks: tuple[Shock, ...] = ()
     obey_below: float = 0.5  # a force obeys while its refusing and routing share is below
+    parent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # (F,) -1: root
+    leaders: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (F,) aggregate leaders
+    civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (F,) civilians
+
+    def per_force(self, a: np.ndarray, fill, F: int) -> np.ndarray:
+        """An optional per-force array of this spec, or `fill` for each of F forces."""
+        return a if a.shape[0] == F else np.full(F, fill, dtype=a.dtype)
 
 
 def _normal_cdf(x: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
@@ -88,6 +99,9 @@ class Morale:
         self.peak = np.zeros((0, 0))  # (T, F) highest neighbour share seen (thresholds)
         self.fighting_since = np.zeros(0)
         self.hunted = np.zeros(0)  # loss rate of each defectors' force
+        self.victory = np.zeros(0)  # each force's enemies' loss rate
+        self.harm = 0.0  # civilians harmed per unit time since the last update
+        self.leaders_left = np.zeros(0)  # aggregate: leaders not yet lost, per force
         self.times: list[float] = []
         self.counts: list[np.ndarray] = []
         self.moves: list[tuple[float, int, int, float]] = []  # t, force, transition, members
@@ -102,13 +116,13 @@ class Morale:
             self._start(t, x, F)
             loss = np.zeros(F)
         else:
-            loss = self._follow(led, x, dt)
+            loss = self._follow(led, x, dt, forces.force_side)
         assert self.n is not None
         self.last = led.copy()
         self.fighting_since = np.where(forces.fighting, np.minimum(self.fighting_since, t),
                                        np.inf)
         if dt > 0:
-            self._move(t, dt, loss, forces, F)
+            self._move(t, dt, loss, x, forces, F)
         self._act(forces)
         self.times.append(t)
         self.counts.append(self.n.copy())
@@ -122,8 +136,11 @@ class Morale:
         self.peak = np.zeros((self.spec.tr.n, F))
         self.fighting_since = np.full(F, np.inf)
         self.hunted = np.zeros(F)
+        self.victory = np.zeros(F)
+        self.leaders_left = np.minimum(self.spec.per_force(self.spec.leaders, 0.0, F), x)
 
-    def _follow(self, led: np.ndarray, x: np.ndarray, dt: float) -> np.ndarray:
+    def _follow(self, led: np.ndarray, x: np.ndarray, dt: float, force_side: np.ndarray
+                ) -> np.ndarray:
         """Compartments after what the battle did since the last update: arrivals are
         steady, losses and departures fall on the compartments in proportion (drawn without
         replacement under a stochastic solver). Returns each force's loss rate."""
@@ -146,8 +163,37 @@ class Morale:
         self.n = np.maximum(self.n, 0.0)
         before = np.maximum(held, 1e-300)
         lost = np.maximum(d[LOST] - self.gave_up, 0.0)
+        self._leaders_lost(lost, held)
         self._hunted(d, x, dt)
+        self._witness(d, x, dt, force_side)
         return np.where(self.spec.forces, lost / before / max(dt, 1e-300), 0.0)
+
+    def _leaders_lost(self, lost: np.ndarray, held: np.ndarray) -> None:
+        """Leaders fall among a force's losses like any member: in proportion (drawn
+        without replacement under a stochastic solver)."""
+        for f in np.flatnonzero((self.leaders_left > 0) & (lost > 0)):
+            if self.stochastic:
+                good = int(round(self.leaders_left[f]))
+                bad = max(int(round(held[f])) - good, 0)
+                self.leaders_left[f] -= self.rng.hypergeometric(
+                    good, bad, min(int(round(lost[f])), good + bad)) if good + bad > 0 else 0
+            else:
+                self.leaders_left[f] *= max(1.0 - lost[f] / max(held[f], 1e-300), 0.0)
+
+    def _witness(self, d: np.ndarray, x: np.ndarray, dt: float, force_side: np.ndarray
+                 ) -> None:
+        """What every force sees of the war since the last update: civilians harmed per unit
+        time, and its enemies' loss rate (the share of the other belligerent sides'
+        strength they lost, per unit time)."""
+        civil = self.spec.per_force(self.spec.civil, False, x.shape[0])
+        self.harm = float(d[LOST][civil].sum()) / max(dt, 1e-300)
+        S = int(force_side.max()) + 1 if force_side.size else 0
+        fighting = ~civil
+        lost = np.bincount(force_side[fighting], weights=d[LOST][fighting], minlength=S)
+        had = np.bincount(force_side[fighting], weights=(x + d[LOST])[fighting], minlength=S)
+        rate = np.divide(lost.sum() - lost, had.sum() - had, out=np.zeros(S),
+                         where=had.sum() - had > 0) / max(dt, 1e-300)
+        self.victory = rate[force_side]
 
     def _hunted(self, d: np.ndarray, x: np.ndarray, dt: float) -> None:
         """The defectors' forces have no morale of their own by default: their loss rate,
@@ -156,34 +202,54 @@ class Morale:
         hunted = np.isin(np.arange(x.shape[0]), self.spec.defect_to)
         self.hunted = np.where(hunted, d[LOST] / had / max(dt, 1e-300), 0.0)
 
-    def _inputs(self, t: float, dt: float, loss: np.ndarray, F: int
+    def _inputs(self, t: float, dt: float, loss: np.ndarray, x: np.ndarray,
+                leaders_lost: np.ndarray, harm: np.ndarray | None
                 ) -> tuple[np.ndarray, np.ndarray | None]:
         """Per force: the rule's inputs (len(INPUTS), F) and the shocks active now (T, F),
-        None when none is."""
+        None when none is. x: each force's strength; leaders_lost: its own leaders lost
+        (its subordinates count them too); harm: civilians harmed per unit time that it
+        sees (None: what this system saw, all harm)."""
         sp = self.spec
+        F = x.shape[0]
         inputs = np.zeros((len(INPUTS), F))
         inputs[INPUTS.index("loss")] = loss
+        parent = sp.per_force(sp.parent, -1, F)
+        # a force loses its own leaders and those of its superior in the chain of command
+        inputs[INPUTS.index("leader")] = leaders_lost + np.where(
+            parent >= 0, leaders_lost[np.maximum(parent, 0)], 0.0)
+        links = sp.network * (1.0 - np.eye(F))
+        inputs[INPUTS.index("isolated")] = ((links.sum(axis=1) > 0)
+                                            & (links @ np.maximum(x, 0.0) <= 0)).astype(float)
         inputs[INPUTS.index("fatigue")] = np.where(np.isfinite(self.fighting_since),
                                                    t - self.fighting_since, 0.0)
         to = sp.defect_to
         inputs[INPUTS.index("suppression")] = np.where(to >= 0, self.hunted[np.maximum(to, 0)],
                                                        0.0)
+        inputs[INPUTS.index("rest")] = (loss <= 0).astype(float)
+        inputs[INPUTS.index("victory")] = self.victory
         shock = np.zeros((sp.tr.n, F))
         active = False
+        seen = np.full(F, self.harm) if harm is None else harm
         for s in sp.shocks:
-            if s.t_from <= t < s.t_to or (s.t_from == s.t_to and t - dt < s.t_from <= t):
+            if s.witnessed:
+                if seen.any():
+                    shock += s.transitions[:, None] * (s.forces * seen)[None, :]
+                    active = True
+            elif s.t_from <= t < s.t_to or (s.t_from == s.t_to and t - dt < s.t_from <= t):
                 shock += s.transitions[:, None] * s.forces[None, :]
                 active = True
         return inputs, shock if active else None
 
-    def _move(self, t: float, dt: float, loss: np.ndarray, forces: Forces, F: int) -> None:
+    def _move(self, t: float, dt: float, loss: np.ndarray, x: np.ndarray, forces: Forces,
+              F: int) -> None:
         sp, tr = self.spec, self.spec.tr
         assert self.n is not None
         live = self.n * LIVE[:, None]
         near = live @ sp.network.T  # (C, F) members of each state among each force's own
         total = near.sum(axis=0)
         share = np.where(total > 0, near / np.where(total > 0, total, 1.0), 0.0)
-        inputs, shock = self._inputs(t, dt, loss, F)
+        lost_leaders = sp.per_force(sp.leaders, 0.0, F) - self.leaders_left
+        inputs, shock = self._inputs(t, dt, loss, x, np.maximum(lost_leaders, 0.0), None)
         met = self._met(share, near, F)
         f = flows(tr, self.n, inputs, shock, share, dt,
                   self.rng if self.stochastic else None, met)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from ..errors import did_you_mean
 from ..limits import over
 from .bounds import clock_steps
+from .civilian_checks import check_civilians
 from .model import Allocation, Law, Scenario, SolverName
 from .morale_checks import check_morale
 
@@ -91,6 +92,11 @@ def _check(sc: Scenario) -> Iterator[tuple[Loc, str]]:
         if SolverName.closed_form in solvers:
             yield ("engagements", 0, "solver"), ("solver 'closed_form' cannot follow morale "
                                                  "(it changes the fight as it goes): use ode")
+    yield from check_civilians(sc.sides, sc.morale, [
+        (("engagements", ei, "fire", fi, "shooter"), f.shooter)
+        for ei, e in enumerate(sc.engagements) for fi, f in enumerate(e.fire)] + [
+        (("engagements", ei, "fleets", fi, "force"), fl.force)
+        for ei, e in enumerate(sc.engagements) for fi, fl in enumerate(e.fleets)])
     yield from _work(sc, solvers)
 
 
@@ -152,6 +158,7 @@ def _check_engagement(sc, ei, e, side_of, force_ids) -> Iterator[tuple[Loc, str]
             f"unknown side '{e.area_fire_by}'{did_you_mean(e.area_fire_by, sides)}"
         )
     engaged: set[str] = set()
+    civil = {s.id for s in sc.sides if s.civilian}
     for fi, f in enumerate(e.fire):
         for key in ("shooter", "target"):
             ref = getattr(f, key)
@@ -159,8 +166,12 @@ def _check_engagement(sc, ei, e, side_of, force_ids) -> Iterator[tuple[Loc, str]
                 yield base + ("fire", fi, key), (
                     f"unknown force '{ref}'{did_you_mean(ref, force_ids)}"
                 )
+        if e.law is Law.salvo and side_of.get(f.target) in civil:
+            yield base + ("fire", fi, "target"), ("salvo fire is aimed at fleets: harm to "
+                                                  "civilians needs a continuous law")
         if f.shooter in side_of and f.target in side_of:
-            engaged |= {side_of[f.shooter], side_of[f.target]}
+            # fire on civilians is harm, not a third side in the engagement
+            engaged |= {side_of[f.shooter], side_of[f.target]} - civil
             if side_of[f.shooter] == side_of[f.target]:
                 yield base + ("fire", fi), (
                     f"'{f.shooter}' and '{f.target}' are both on side "

@@ -6,6 +6,7 @@ Every mistake is collected, located (file, line, column, field path) and raised 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -193,11 +194,15 @@ def _locate(
         line, col = node.lc.line, node.lc.col
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
+        # a node added after the file was read (a program's edit) has no place of its own:
+        # its nearest parent's stands
         if isinstance(node, CommentedMap) and part in node:
-            line, col = node.lc.key(part) if (last and key_of_last) else node.lc.value(part)
+            with contextlib.suppress(KeyError, TypeError):
+                line, col = node.lc.key(part) if (last and key_of_last) else node.lc.value(part)
             node = node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            line, col = node.lc.item(part)
+            with contextlib.suppress(KeyError, TypeError, IndexError):
+                line, col = node.lc.item(part)
             node = node[part]
         else:
             break

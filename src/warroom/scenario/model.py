@@ -145,6 +145,11 @@ Breakpoint = Annotated[
 ]
 
 
+CIVILIAN = ("A population, not a belligerent: its forces never fire, never break and never "
+            "win, and do not keep a battle going; fire aimed at them (aggregate) or blasts "
+            "that reach them (tactical) harm them, counted as their losses.")
+
+
 class Side(Strict):
     """A belligerent: its forces and the conditions under which it breaks off the battle."""
 
@@ -154,6 +159,7 @@ class Side(Strict):
     breakpoints: list[Breakpoint] = Field(
         default_factory=list, description="Any one reached breaks the side (it leaves the "
         "battle); a side with no strength left always breaks.")
+    civilian: bool = Field(False, description=CIVILIAN)
 
 
 class Law(str, Enum):

@@ -38,10 +38,21 @@ def check_morale(m: Morale, force_ids: list[str], side_of: dict[str, str],
             yield from _ref(loc + ("sides", j), "side", side, side_ids)
         for name in s.hazard:
             yield from _ref(loc + ("hazard", name), "transition", name, ids)
-        if not clock[0] <= s.at <= clock[1]:
+        if s.radius is not None and not tactical:
+            yield loc + ("radius",), ("`radius` needs entities on a map (a tactical "
+                                      "scenario): forces see all harm done")
+        if s.at is not None and not clock[0] <= s.at <= clock[1]:
             yield loc + ("at",), (f"expected a time within the clock {clock[0]:g}..{clock[1]:g}, "
                                   f"found {s.at:g}")
     yield from _defection(m, force_ids, side_of, side_ids)
+    for f, n in m.leaders.items():
+        loc = base + ("leaders", f)
+        yield from _ref(loc, "force", f, force_ids)
+        if tactical:
+            yield loc, ("tactical leaders are the entities of role officer or commander: "
+                        "remove `leaders`")
+        elif n < 0:
+            yield loc, f"expected a number of leaders >= 0, found {n}"
 
 
 def _network(m: Morale, force_ids: list[str], tactical: bool) -> Iterator[tuple[Loc, str]]:
@@ -49,8 +60,6 @@ def _network(m: Morale, force_ids: list[str], tactical: bool) -> Iterator[tuple[
     net = m.network
     if net.kind != "edges" and net.edges:
         yield loc + ("edges",), "`edges` belong to network kind 'edges'"
-    if net.kind != "command" and net.parents:
-        yield loc + ("parents",), "`parents` belong to network kind 'command'"
     if (net.kind == "proximity") != (net.radius is not None):
         yield loc + ("radius",), "network kind 'proximity' takes a `radius`, and only it"
     if net.kind == "proximity" and not tactical:
@@ -59,6 +68,9 @@ def _network(m: Morale, force_ids: list[str], tactical: bool) -> Iterator[tuple[
     for i, (a, b) in enumerate(net.edges):
         for j, ref in enumerate((a, b)):
             yield from _ref(loc + ("edges", i, j), "force", ref, force_ids)
+    for name, members in net.channels.items():
+        for j, ref in enumerate(members):
+            yield from _ref(loc + ("channels", name, j), "force", ref, force_ids)
     for child, parent in net.parents.items():
         yield from _ref(loc + ("parents", child), "force", child, force_ids)
         yield from _ref(loc + ("parents", child), "force", parent, force_ids)

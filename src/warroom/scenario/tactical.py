@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
-from .model import Breakpoint, Clock, Id, Strict
+from .model import CIVILIAN, Breakpoint, Clock, Id, Strict
 from .morale import MoraleSection
 
 Point = Annotated[list[float], Field(min_length=2, max_length=2, description="[x, y] in metres.")]
@@ -160,7 +160,8 @@ class Weapon(Strict):
 class EntityType(Strict):
     id: Id
     role: Id = Field(description="infantry, vehicle, hover, artillery, drone, mech, monster, "
-                     "officer, sensor, operator, civilian, or a role of `roles`.")
+                     "officer, sensor, operator, civilian, commander, or a role of `roles` "
+                     "(officers and commanders are their force's leaders, for morale).")
     target_class: Id = Field("soft", alias="class", description="What weapons' damage tables "
                              "name: soft, armoured, air, structure, monster, or `target_classes`.")
     mobility: Mobility = Mobility.foot
@@ -250,6 +251,7 @@ class TacticalSide(Strict):
     name: str | None = None
     forces: list[TacticalForce]
     breakpoints: list[Breakpoint] = Field(default_factory=list)
+    civilian: bool = Field(False, description=CIVILIAN)
 
 
 class Output(Strict):

@@ -12,11 +12,12 @@ from ..errors import did_you_mean
 from ..limits import over
 from .bounds import clock_steps
 from .checks import Loc, _unique
+from .civilian_checks import check_civilians
 from .morale_checks import check_morale
 from .tactical import OrderKind, TacticalScenario
 
 ROLES = ("infantry", "vehicle", "hover", "artillery", "drone", "mech", "monster", "officer",
-         "sensor", "operator", "civilian")
+         "sensor", "operator", "civilian", "commander")
 TARGET_CLASSES = ("soft", "armoured", "air", "structure", "monster")
 
 
@@ -141,5 +142,6 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
         side_of = {f.id: s.id for s in sc.sides for f in s.forces}
         yield from check_morale(sc.morale, force_ids, side_of, [s.id for s in sc.sides],
                                 (sc.clock.start, sc.clock.end), tactical=True)
+    yield from check_civilians(sc.sides, sc.morale)
     yield from _unique([(("terrain_classes", k, "id"), c.id)
                         for k, c in enumerate(sc.terrain_classes)], "terrain class")

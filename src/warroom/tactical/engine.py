@@ -19,7 +19,7 @@ from ..core.codes import ARRIVED, DETECTION, FIRE, LOST, MOVEMENT, OBEY, WITHDRA
 from ..core.engine import Forces, Members, Observation, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError
-from ..core.sides import fighting, finish, resolve
+from ..core.sides import CIVIL, fighting, finish, resolve
 from ..morale.rule import STEADY, SURRENDERED
 from ..results.result import Result
 from .fire import apply_damage, shoot
@@ -43,10 +43,11 @@ def _enemy_grid(w: TacticalWorld, sw: Static, st: TacticalState, s: int, own):
     r = w.raster
     W, H = r.extent
     mine = own[s].order
-    others = [g for k, g in enumerate(own) if k != s]
+    # civilians are nobody's enemy and have none: only blasts reach them (`fire.shoot`)
+    others = [g for k, g in enumerate(own) if k != s and not sw.civil[k]]
     seen = st.seen[s]
     seen[:] = False
-    if len(mine) == 0 or all(g.order.size == 0 for g in others):
+    if len(mine) == 0 or sw.civil[s] or all(g.order.size == 0 for g in others):
         return build_grid(st.x, st.y, mine[:0], W, H, sw.cell)
     t = w.ent_type[mine]
     rng_ = w.type_sensor[t]
@@ -238,6 +239,7 @@ def _judge(w: TacticalWorld, sw: Static, st: TacticalState) -> None:
     waiting = np.bincount(st.ent_side[st.pending], minlength=S)
     due = np.where(waiting > 0, PENDING, -np.inf)
     due[sw.latent] = np.inf  # defectors' sides: not in the battle while empty
+    due[sw.civil] = CIVIL
     log = st.log
     log.reserve(w.n_forces + 2 * len(w.bp_ids) + 2 * S + 4)
     bp_force, side_tot, flag_f, flag_b = st.scratch
@@ -402,7 +404,8 @@ class TacticalEngine:
                           np.zeros(world.n_forces, bool))
         members = Members(read_only(state.ent_force), read_only(state.ent_side),
                           read_only(state.alive), read_only(state.x), read_only(state.y),
-                          state.morale, state.m_fire, state.m_move, state.m_order, state.defect)
+                          state.morale, state.m_fire, state.m_move, state.m_order, state.defect,
+                          read_only(state.hp), read_only(sw.leader))
         return Forces(read_only(state.x0), read_only(state.led), state.mod, read_only(fights),
                       read_only(sw.force_side), read_only(state.defected), state.transfers,
                       members)

@@ -148,6 +148,8 @@ class Static:
     x0: np.ndarray  # entities per force present at the start
     force_side: np.ndarray  # int64, as the core's rule takes it
     latent: np.ndarray  # (S,) bool: sides of defectors-to-be (`TacticalWorld.latent_sides`)
+    civil: np.ndarray  # (S,) bool: civilian sides
+    leader: np.ndarray  # (n,) bool: entities that lead their force (officers, commanders)
     orders: Orders
     graphs: dict[int, object]
 
@@ -174,6 +176,9 @@ def static(w: TacticalWorld) -> Static:
                 w.force_arrive > w.t0, 0, w.force_count), minlength=S).astype(float),
             x0=np.where(w.force_arrive > w.t0, 0, w.force_count).astype(np.float64),
             force_side=w.force_side.astype(np.int64), latent=w.latent_sides(),
+            civil=w.side_civil if w.side_civil.size else np.zeros(S, bool),
+            leader=np.isin(w.type_role[w.ent_type],
+                           [w.role_ids.index(r) for r in ("officer", "commander")]),
             orders=compiled_orders(w), graphs={})
     return _STATIC[w]
 

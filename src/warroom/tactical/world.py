@@ -88,6 +88,7 @@ class TacticalWorld:
     force_leaves: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
     morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
     morale_radius: float | None = None  # network kind proximity: who sees whom (map units)
+    side_civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
 
     def latent_sides(self) -> np.ndarray:
         """Sides that start with no entities, none to arrive, that entities can join at run
@@ -161,6 +162,15 @@ def _deploy_box(force) -> list[float]:
     return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
 
 
+def _centre(force) -> tuple[float, float]:
+    """Where a force deploys: its point, or the middle of its area."""
+    d = force.deploy
+    if d.at is not None:
+        return d.at[0], d.at[1]
+    x0, y0, x1, y1 = d.area
+    return (x0 + x1) / 2, (y0 + y1) / 2
+
+
 def _deploy_at(force) -> list[float]:
     d = force.deploy
     return [d.at[0], d.at[1], d.radius] if d.at is not None else [np.nan] * 3
@@ -199,11 +209,16 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
     side_ids = tuple(s.id for s in sc.sides) + tuple(extra.side_ids)
     by_id = {f.id: f for _, f in forces}
     # the defectors' forces start empty, of their first source force's type and targeting,
-    # and hold where they stand (they fight whoever is in range: every other side)
+    # and hold where they stand, or go to the civilians they protect (they fight whoever is
+    # in range: every other belligerent side)
+    shelter = next(([float(v) for v in _centre(f)] for s in sc.sides if s.civilian
+                    for f in s.forces), None)
     joins = [(side_ids.index(side), by_id[d.forces[0]].model_copy(update={
         "id": fid, "count": 0, "arrive": None, "orders": by_id[d.forces[0]].orders.model_copy(
-            update={"kind": OrderKind.hold, "to": None, "area": None, "route": None,
-                    "leave": False, "halt_to_fire": False})}))
+            update={"kind": OrderKind.move if d.goal == "protect_civilians" and shelter
+                    else OrderKind.hold, "to": shelter if d.goal == "protect_civilians"
+                    else None, "area": None, "route": None, "leave": False,
+                    "halt_to_fire": False})}))
              for d, (fid, side, _) in zip(sc.morale.defection if sc.morale else [],
                                           extra.forces, strict=True)]
     forces = forces + joins
@@ -223,6 +238,7 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
     ftype = np.array([types[f.type] for _, f in forces], np.int16)
     fside = np.array([si for si, _ in forces], np.int8)
     et = sc.entity_types
+    civil = np.array([s.civilian for s in sc.sides] + [False] * len(extra.side_ids), bool)
     return TacticalWorld(
         name=sc.name, seed=seed, time_unit=sc.clock.unit.value, t0=sc.clock.start,
         t_end=sc.clock.end, dt=sc.clock.step, snapshot_every=sc.output.snapshot_every,
@@ -266,6 +282,7 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
                                             in enumerate(extra.forces) if leaves]),
         morale=None if sc.morale is None else morale_spec(
             sc.morale, [f.id for _, f in forces], fside.astype(np.int64), list(side_ids),
-            declared),
+            declared, civil),
+        side_civil=civil,
         morale_radius=None if sc.morale is None else sc.morale.network.radius,
     )

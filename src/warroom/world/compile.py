@@ -73,6 +73,7 @@ class World:
     # of them, those whose members leave the fight as they come (defectors who go home)
     force_leaves: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
     morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
+    side_civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
 
     @property
     def n_forces(self) -> int:
@@ -150,7 +151,9 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
             value = bp.at if bp.kind == "time" else bp.below
             bps.append((bp.id or f"{side.id}-{bp.kind}-{k + 1}", si, BP_KINDS[bp.kind], value))
     declared = len(force_ids)
-    extra = additions(sc.morale, {s.id: [f.id for f in s.forces] for s in sc.sides})
+    civil_ids = {f.id for s in sc.sides if s.civilian for f in s.forces}
+    harmers = {fr.shooter for e in sc.engagements for fr in e.fire if fr.target in civil_ids}
+    extra = additions(sc.morale, {s.id: [f.id for f in s.forces] for s in sc.sides}, harmers)
     side_ids = tuple(s.id for s in sc.sides) + tuple(extra.side_ids)
     for fid, joins, _ in extra.forces:  # the defectors' forces start empty
         force_ids.append(fid)
@@ -160,7 +163,7 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
     force_index = {f: i for i, f in enumerate(force_ids)}
 
     pairs: list[tuple] = []
-    groups: dict[tuple[int, int], int] = {}
+    groups: dict[tuple[int, int, bool], int] = {}
     F = len(force_ids)
     sv = np.zeros((6, F))
     eng_start, eng_end, eng_interval = [], [], []
@@ -181,7 +184,10 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
             si_, ti_ = force_index[fr.shooter], force_index[fr.target]
             p, q = _exponents(e.law, side_ids[side_of[fr.shooter]], e.area_fire_by, e.p, e.q)
             alloc = alloc_code(e.allocation.value, p)
-            g = groups.setdefault((ei, si_), len(groups))
+            # fire on civilians is harm beside the shooter's aimed fire, never a share of it
+            civil = sc.sides[side_of[fr.target]].civilian
+            g = groups.setdefault((ei, si_, civil), len(groups))
+            alloc = ALLOC_NONE if civil else alloc
             rate = 1.0 if e.law is Law.salvo else fr.rate
             pairs.append((ei, g, si_, ti_, rate, p, q, alloc, fr.share or 0.0, fr.priority or 0))
         for fl in e.fleets:
@@ -193,7 +199,7 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         e = sc.engagements[0]
         si_, ti_ = force_index[shooter], force_index[target]
         p, q = _exponents(e.law, side_ids[side_of[shooter]], e.area_fire_by, e.p, e.q)
-        g = groups.setdefault((0, si_), len(groups))
+        g = groups.setdefault((0, si_, False), len(groups))
         pairs.append((0, g, si_, ti_, rate, p, q, alloc_code(e.allocation.value, p), 0.0, 0))
     # a shooter with a single target gives it all its fire whatever the rule: w = 1, and the
     # kernel can skip the allocation passes for it
@@ -208,6 +214,7 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
     stop_times = [t0, t_end, *trc[3], *trc[4], *eng_start, *eng_end]
     stop_times += [v for v, k in zip(bpc[3], bpc[2], strict=True) if k == BP_TIME]
     stops = np.unique(f64(stop_times))
+    side_civil = np.array([s.civilian for s in sc.sides] + [False] * len(extra.side_ids), bool)
     return World(
         name=sc.name,
         solver=sc.engagements[0].solver_name.value,
@@ -257,7 +264,8 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         force_leaves=np.isin(np.arange(len(force_ids)),
                              [force_index[f] for f, _, leaves in extra.forces if leaves]),
         morale=None if sc.morale is None else morale_spec(
-            sc.morale, force_ids, i64(force_side), list(side_ids), declared),
+            sc.morale, force_ids, i64(force_side), list(side_ids), declared, side_civil),
+        side_civil=side_civil,
     )
 
 
