@@ -184,3 +184,56 @@ def test_on_the_map_a_member_with_nobody_of_its_side_within_the_radius_is_isolat
     # the lone soldier far from the squads is shaken at once; the crowd never is
     assert members(table, "officers", "shaken")[1][1] == 1
     assert members(table, "squads", "shaken")[1].max() == 0
+
+
+@pytest.mark.parametrize("model", ["erdos_renyi", "watts_strogatz", "barabasi_albert"])
+def test_a_generated_graph_carries_refusal_between_entities_and_is_drawn_per_replication(
+        model):
+    from warroom.morale.graph import as_graph
+
+    d = tactical_chain()
+    d["entity_types"][2]["weapons"] = []
+    d["morale"] = {"period": 2, "forces": ["squads"],
+                   "network": {"kind": "random", "model": model, "degree": 6},
+                   "transitions": [{"id": "refusal", "from": "steady", "to": "refusing",
+                                    "kind": "fractional", "watch": "refusing",
+                                    "threshold": {"mean": 0.15}},
+                                   {"id": "first", "from": "steady", "to": "refusing"}],
+                   "shocks": [{"id": "spark", "kind": "revelation", "at": 0, "until": 3,
+                               "forces": ["squads"], "hazard": {"first": 0.01}}]}
+    world, engine = compile_scenario(validate(copy.deepcopy(d)))
+    runs = []
+    for rep in (0, 1):
+        own = mechanics(world, world.seed, rep)
+        run(engine, world, (), world.seed, rep, systems=own)
+        runs.append(own[0])
+    a, b = runs
+    assert a.links is not None and b.links is not None
+    assert not np.array_equal(a.links[1], b.links[1])  # a graph of its own per replication
+    g = as_graph(np.column_stack(a.links), world.n)
+    assert abs(g.degree.mean() - 6) <= 1.0
+    # refusal spreads beyond the spark along the graph's links
+    spark = sum(n for t, _, k, n in a.moves if k == 1)
+    assert a.facts()["cascade_size"] > spark
+    # the same seed and replication draw the same graph
+    own = mechanics(world, world.seed, 0)
+    run(engine, world, (), world.seed, 0, systems=own)
+    assert np.array_equal(own[0].links[1], a.links[1])
+
+
+def test_a_generated_graph_over_forces_links_them_at_the_aggregate_scale():
+    spec = {"period": 0.5, "forces": ["fa", "f2", "f3"],
+            "network": {"kind": "random", "model": "erdos_renyi", "degree": 2},
+            "transitions": [{"id": "alone", "from": "steady", "to": "shaken",
+                             "isolated": 1.0}]}
+    d = duel(spec, extra_forces=[{"id": "f2", "strength": 10}, {"id": "f3", "strength": 10}])
+    world, m, _ = play(d)
+    has = [world.force_ids.index(f) for f in ("fa", "f2", "f3")]
+    links = m.network[np.ix_(has, has)]
+    assert (links == 1.0).all()  # degree n - 1: every pair linked
+    bad = copy.deepcopy(d)
+    bad["morale"]["network"]["degree"] = 5
+    from warroom.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="mean degree below the 3 forces"):
+        validate(bad)

@@ -31,7 +31,7 @@ from .rule import (
     rates,
     step_members,
 )
-from .system import LIVE, Morale, Spec
+from .system import LIVE, Morale, Spec, generated
 
 C = len(STATES)
 
@@ -147,11 +147,15 @@ class MembersMorale(Morale):
         self.victory = np.zeros(F)
         self.held = np.zeros(F)
         self.hp_last: np.ndarray | None = None
+        self.links: tuple[np.ndarray, np.ndarray] | None = None  # a drawn graph's (i, j)
         thr = np.flatnonzero((tr.kind == FRACTIONAL) | (tr.kind == ABSOLUTE))
         self.thresholds = np.zeros((tr.n, n))
         for k in thr:  # drawn once per member and threshold transition, in entity order
             mean, sd = self.spec.threshold[k]
             self.thresholds[k] = np.maximum(self.rng.normal(mean, sd, n), 0.0)
+        if self.spec.random is not None:  # a graph over every entity, drawn after them
+            g = generated(self.spec.random, n, self.rng)
+            self.links = (np.repeat(np.arange(n), g.degree), g.indices.astype(np.int64))
 
     def _harmed(self, m) -> np.ndarray:
         """Civilian members whose hit points fell since the last update (wounded or
@@ -184,6 +188,15 @@ class MembersMorale(Morale):
         if self.radius is not None:
             count = proximity_counts(m.x[idx], m.y[idx], m.side[idx], state, has,
                                      self.radius).T
+        elif self.links is not None:  # the graph's links between live members of one side
+            i, j = self.links
+            pos = np.full(m.force.shape[0], -1, np.int64)
+            pos[idx] = np.arange(idx.shape[0])
+            of = np.zeros(m.force.shape[0], np.int64)
+            of[idx] = state
+            ok = (pos[i] >= 0) & (pos[j] >= 0) & (m.side[i] == m.side[j])
+            count = np.bincount(pos[i[ok]] * C + of[j[ok]], minlength=idx.shape[0] * C
+                                ).reshape(idx.shape[0], C).T.astype(float)
         else:
             # per force by state, then each force's neighbours by the network's weights;
             # a member is not its own neighbour

@@ -18,6 +18,7 @@ import pyarrow as pa
 from ..core.codes import ARRIVED, FIRE, LOST, MOVEMENT, OBEY, WITHDRAWN
 from ..core.engine import Forces
 from ..results.result import dict_column
+from .graph import Graph, barabasi_albert, erdos_renyi, watts_strogatz
 from .rule import (
     ABSOLUTE,
     DEFECTED,
@@ -71,10 +72,23 @@ class Spec:
     parent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # (F,) -1: root
     leaders: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (F,) aggregate leaders
     civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (F,) civilians
+    random: tuple[str, float, float, float] | None = None  # model, degree, rewire, weight
 
     def per_force(self, a: np.ndarray, fill, F: int) -> np.ndarray:
         """An optional per-force array of this spec, or `fill` for each of F forces."""
         return a if a.shape[0] == F else np.full(F, fill, dtype=a.dtype)
+
+
+def generated(random: tuple[str, float, float, float], n: int, rng: np.random.Generator
+              ) -> Graph:
+    """The graph a `random` network draws over n nodes, for one replication."""
+    model, degree, rewire, _ = random
+    if model == "erdos_renyi":
+        return erdos_renyi(n, min(degree, max(n - 1, 0)), rng)
+    if model == "watts_strogatz":
+        k = min(2 * max(int(round(degree / 2)), 1), n - 1 - (n - 1) % 2)
+        return watts_strogatz(n, max(k, 0), rewire, rng)
+    return barabasi_albert(n, min(max(int(round(degree / 2)), 1), max(n - 1, 1)), rng)
 
 
 def _normal_cdf(x: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
@@ -91,6 +105,7 @@ class Morale:
     def __init__(self, spec: Spec, stochastic: bool, rng: np.random.Generator):
         self.spec, self.stochastic, self.rng = spec, stochastic, rng
         self.period = spec.period
+        self.network = spec.network  # (F, F), with this replication's graph if drawn
         self.n: np.ndarray | None = None  # (C, F) members per compartment
         self.last: np.ndarray | None = None  # the ledger at the last update
         self.sent = np.zeros(0)  # members this system sent away at the last update
@@ -138,6 +153,12 @@ class Morale:
         self.hunted = np.zeros(F)
         self.victory = np.zeros(F)
         self.leaders_left = np.minimum(self.spec.per_force(self.spec.leaders, 0.0, F), x)
+        if self.spec.random is not None:  # a graph over the forces with morale
+            has = np.flatnonzero(self.spec.forces)
+            e = generated(self.spec.random, has.size, self.rng).edges()
+            self.network = self.spec.network.copy()
+            self.network[has[e[:, 0]], has[e[:, 1]]] = self.spec.random[3]
+            self.network[has[e[:, 1]], has[e[:, 0]]] = self.spec.random[3]
 
     def _follow(self, led: np.ndarray, x: np.ndarray, dt: float, force_side: np.ndarray
                 ) -> np.ndarray:
@@ -217,7 +238,7 @@ class Morale:
         # a force loses its own leaders and those of its superior in the chain of command
         inputs[INPUTS.index("leader")] = leaders_lost + np.where(
             parent >= 0, leaders_lost[np.maximum(parent, 0)], 0.0)
-        links = sp.network * (1.0 - np.eye(F))
+        links = self.network * (1.0 - np.eye(F))
         inputs[INPUTS.index("isolated")] = ((links.sum(axis=1) > 0)
                                             & (links @ np.maximum(x, 0.0) <= 0)).astype(float)
         inputs[INPUTS.index("fatigue")] = np.where(np.isfinite(self.fighting_since),
@@ -245,7 +266,7 @@ class Morale:
         sp, tr = self.spec, self.spec.tr
         assert self.n is not None
         live = self.n * LIVE[:, None]
-        near = live @ sp.network.T  # (C, F) members of each state among each force's own
+        near = live @ self.network.T  # (C, F) members of each state among each force's own
         total = near.sum(axis=0)
         share = np.where(total > 0, near / np.where(total > 0, total, 1.0), 0.0)
         lost_leaders = sp.per_force(sp.leaders, 0.0, F) - self.leaders_left

@@ -89,11 +89,21 @@ class Effect(Strict):
 class Network(Strict):
     """Who a force's members count as neighbours, besides their own force."""
 
-    kind: Literal["force", "edges", "side", "command", "proximity"] = Field(
+    kind: Literal["force", "edges", "side", "command", "proximity", "random"] = Field(
         "force", description="force: only their own force (well mixed); edges: also the "
         "forces linked by `edges`; side: every force of their side; command: their superior "
         "and subordinate forces in the command tree `parents`; proximity (tactical): the "
-        "entities of their side within `radius`. Channels add to any kind.")
+        "entities of their side within `radius`; random: a graph generated per replication "
+        "(`model`, `degree`) over the forces with morale, or over the entities (tactical: "
+        "links within a side count). Channels add to any kind.")
+    model: Literal["erdos_renyi", "watts_strogatz", "barabasi_albert"] | None = Field(
+        None, description="random: the generator (Erdos-Renyi G(n, p), Watts-Strogatz ring "
+        "rewired, Barabasi-Albert preferential attachment).")
+    degree: float | None = Field(None, gt=0, description="random: the mean degree (Watts-"
+                                 "Strogatz: the nearest even number; Barabasi-Albert: twice "
+                                 "the links each node brings).")
+    rewire: float = Field(0.1, ge=0, le=1, description="random, watts_strogatz: the "
+                          "probability that an edge is rewired.")
     radius: float | None = Field(None, gt=0, description="proximity: the distance within "
                                  "which entities see each other's state (map units).")
     edges: list[tuple[Id, Id]] = Field(default_factory=list, description="Pairs of forces.")

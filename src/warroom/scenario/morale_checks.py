@@ -68,6 +68,15 @@ def _network(m: Morale, force_ids: list[str], tactical: bool) -> Iterator[tuple[
     for i, (a, b) in enumerate(net.edges):
         for j, ref in enumerate((a, b)):
             yield from _ref(loc + ("edges", i, j), "force", ref, force_ids)
+    if (net.kind == "random") != (net.model is not None and net.degree is not None) or (
+            net.kind != "random" and (net.model is not None or net.degree is not None)):
+        yield loc + ("kind",), ("network kind 'random' takes a `model` and a `degree`, and "
+                                "only it")
+    elif net.kind == "random" and not tactical:
+        nodes = len(m.forces or force_ids)
+        if net.degree is not None and net.degree > nodes - 1:
+            yield loc + ("degree",), (f"expected a mean degree below the {nodes} forces with "
+                                      f"morale, found {net.degree:g}")
     for name, members in net.channels.items():
         for j, ref in enumerate(members):
             yield from _ref(loc + ("channels", name, j), "force", ref, force_ids)

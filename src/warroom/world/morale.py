@@ -97,7 +97,10 @@ def spec(m: Morale, force_ids: list[str], force_side: np.ndarray, side_ids: list
     return Spec(period=m.period, tr=tr, forces=has, network=_network(m, index, force_side, F),
                 defect_to=defect_to, effects=effects, threshold=np.array(thresholds, float),
                 shocks=tuple(shocks), obey_below=m.obey_below, parent=parent,
-                leaders=leaders, civil=civil)
+                leaders=leaders, civil=civil,
+                random=None if m.network.kind != "random" else (
+                    str(m.network.model), float(m.network.degree or 0.0), m.network.rewire,
+                    m.network.weight))
 
 
 def _network(m: Morale, index: dict[str, int], force_side: np.ndarray, F: int) -> np.ndarray:
