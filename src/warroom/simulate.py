@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from .core import Controller, System, engine_for, run
 from .results.result import Result
 from .rng import stream
@@ -55,6 +57,15 @@ def mechanics(world, seed: int, replication: int) -> list[System]:
                    stream(seed, replication, "morale"))]
 
 
+def civilian_forces(world) -> np.ndarray:
+    """(F,) the forces of civilian sides: harm to civilians is what they lost (killed; at
+    the tactical scale evacuees who got away are withdrawn, not harmed)."""
+    civil = getattr(world, "side_civil", None)
+    if civil is None or not civil.any():
+        return np.zeros(world.n_forces, bool)
+    return civil[world.force_side]
+
+
 def battle(engine, world, seed: int, replication: int, digest: str = "",
            controllers: Sequence[Controller] = (), systems: Sequence[System] = (),
            until: float = math.inf) -> Result:
@@ -63,12 +74,10 @@ def battle(engine, world, seed: int, replication: int, digest: str = "",
     own: list[Any] = mechanics(world, seed, replication)
     state = run(engine, world, controllers, seed, replication, until, [*own, *systems])
     r = engine.result(world, state, digest)
-    civil = getattr(world, "side_civil", None)
-    if civil is not None and civil.any():
-        # harm to civilians: what the populations lost (killed; at the tactical scale
-        # evacuees who got away are withdrawn, not harmed)
-        harmed = r.ledger[-1][2][civil[world.force_side]].sum()
-        r = replace(r, facts={**r.facts, "civilians_harmed": float(harmed)})
+    civil = civilian_forces(world)
+    if civil.any():
+        r = replace(r, facts={**r.facts,
+                              "civilians_harmed": float(r.ledger[-1][2][civil].sum())})
     if not own:
         return r
     base = r.extras

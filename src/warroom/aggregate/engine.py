@@ -19,7 +19,7 @@ from ..core.codes import (
     UNRANKED,
     WITHDRAWN,
 )
-from ..core.engine import Forces, Observation, read_only, register
+from ..core.engine import Forces, Observation, book_defection, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError, OrderKind
 from ..core.sides import fighting
@@ -54,9 +54,7 @@ K_ORDER = int(EventKind.order_given)
 K_REFUSED = int(EventKind.order_refused)
 K_ENG_ON = int(EventKind.engagement_began)
 K_ENG_OFF = int(EventKind.engagement_ended)
-K_DEFECTED, K_JOINED = int(EventKind.defected), int(EventKind.joined)
 K_SURRENDERED = int(EventKind.surrendered)
-K_WITHDRAWAL_GOAL = int(EventKind.went_home)
 
 
 @dataclass
@@ -232,15 +230,9 @@ def _transfer(world: World, state: AggregateState) -> None:
             s.led[LOST, i] += take
             log(s, t, K_SURRENDERED, int(i), take)
         else:
-            s.led[WITHDRAWN, i] += take
-            s.led[ARRIVED, j] += take
-            s.defected[i] += take
-            log(s, t, K_DEFECTED, int(i), take)
-            log(s, t, K_JOINED, int(j), take)
-            if world.force_leaves[j]:  # they go home as they come over
-                s.led[WITHDRAWN, j] += take
-                log(s, t, K_WITHDRAWAL_GOAL, int(j), take)
-            else:
+            book_defection(s.led, s.defected, world.force_leaves, int(i), int(j), take,
+                           lambda kind, subj, val: log(s, t, kind, subj, val))
+            if not world.force_leaves[j]:
                 s.force_alive[j] = True
         if take >= have:
             s.force_alive[i] = False  # gone over or given up, not annihilated

@@ -18,6 +18,8 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
+from .codes import ARRIVED, WITHDRAWN
+from .events import EventKind
 from .orders import Order
 
 W = TypeVar("W")
@@ -93,6 +95,22 @@ class Forces:
     @property
     def strength(self) -> np.ndarray:
         return self.x0 + self.ledger[0] - self.ledger[1] - self.ledger[2]
+
+
+def book_defection(led: np.ndarray, defected: np.ndarray, leaves: np.ndarray, i: int, j: int,
+                   n: float, log: Callable[[int, int, float], None]) -> None:
+    """The books of n members of force i going over to force j (`Forces.transfers`), the
+    same at every scale: withdrawn from i and counted `defected` there, arrived at j, and
+    withdrawn again from j where its members go home as they come (`leaves[j]`);
+    `log(kind, subject, value)` records the events."""
+    led[WITHDRAWN, i] += n
+    led[ARRIVED, j] += n
+    defected[i] += n
+    log(int(EventKind.defected), i, n)
+    log(int(EventKind.joined), j, n)
+    if leaves[j]:
+        led[WITHDRAWN, j] += n
+        log(int(EventKind.went_home), j, n)
 
 
 def read_only(a: np.ndarray) -> np.ndarray:

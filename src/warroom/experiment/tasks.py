@@ -193,6 +193,7 @@ def _batched(world, seed: int, point: int, start: int, stop: int, grid: np.ndarr
     from ..aggregate.registry import STOCHASTIC
     from ..events import END_REASONS
     from ..rngfast import fast_streams_available
+    from ..simulate import civilian_forces
 
     if world.solver not in STOCHASTIC or not fast_streams_available() or getattr(
             world, "morale", None) is not None:
@@ -209,9 +210,9 @@ def _batched(world, seed: int, point: int, start: int, stop: int, grid: np.ndarr
                      for k in out["deciding"].tolist()],
         "duration": (out["end_time"] - world.t0).tolist()}
     led = np.stack([out["lost"], out["withdrawn"], out["final"]], axis=2)
-    if world.side_civil.any():  # as `simulate.battle` reports it
-        rows["civilians_harmed"] = led[:, world.side_civil[world.force_side], 0].sum(
-            axis=1).tolist()
+    civil = civilian_forces(world)
+    if civil.any():  # as `simulate.battle` reports it
+        rows["civilians_harmed"] = led[:, civil, 0].sum(axis=1).tolist()
     _ledger_columns(rows, sides, forces, world.force_ids, world.force_side, led)
     return _tables(rows, out["series"], point, start, stop, sides, grid)
 

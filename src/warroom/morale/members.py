@@ -110,6 +110,8 @@ class MembersMorale(Morale):
         self.radius = radius
         self.thresholds: np.ndarray | None = None  # (T, members) each one's phi or theta
         self.held = np.zeros(0)  # members per force after the last update's departures
+        self.hp_last: np.ndarray | None = None  # hit points at the last update (harm seen)
+        self.links: tuple[np.ndarray, np.ndarray] | None = None  # a drawn graph's (i, j)
 
     def update(self, t: float, dt: float, forces: Forces) -> None:
         m = forces.members
@@ -133,7 +135,7 @@ class MembersMorale(Morale):
         force = m.force[idx]
         state = m.morale[idx].astype(np.int64)
         has = sp.forces[force]
-        harmed = self._harmed(m)
+        harmed = self._harmed(m, F)
         if dt > 0 and has.any():
             state = self._step(t, dt, loss, x, forces, idx, force, state, has, harmed)
         self._effects(t, forces, idx, force, state, has, F)
@@ -146,8 +148,8 @@ class MembersMorale(Morale):
         self.hunted = np.zeros(F)
         self.victory = np.zeros(F)
         self.held = np.zeros(F)
-        self.hp_last: np.ndarray | None = None
-        self.links: tuple[np.ndarray, np.ndarray] | None = None  # a drawn graph's (i, j)
+        self.hp_last = None
+        self.links = None
         thr = np.flatnonzero((tr.kind == FRACTIONAL) | (tr.kind == ABSOLUTE))
         self.thresholds = np.zeros((tr.n, n))
         for k in thr:  # drawn once per member and threshold transition, in entity order
@@ -157,12 +159,12 @@ class MembersMorale(Morale):
             g = generated(self.spec.random, n, self.rng)
             self.links = (np.repeat(np.arange(n), g.degree), g.indices.astype(np.int64))
 
-    def _harmed(self, m) -> np.ndarray:
+    def _harmed(self, m, F: int) -> np.ndarray:
         """Civilian members whose hit points fell since the last update (wounded or
-        killed)."""
-        civil = self.spec.per_force(self.spec.civil, False, self.held.shape[0])
+        killed); none looked for unless a shock is triggered by harm seen."""
+        civil = self.spec.per_force(self.spec.civil, False, F)
         hp = np.asarray(m.hp, float)
-        if not civil.any() or hp.size == 0:
+        if not civil.any() or hp.size == 0 or not any(s.witnessed for s in self.spec.shocks):
             return np.zeros(0, np.int64)
         before = hp if self.hp_last is None else self.hp_last
         self.hp_last = hp.copy()
@@ -217,8 +219,8 @@ class MembersMorale(Morale):
         assert m is not None and self.thresholds is not None
         F = forces.x0.shape[0]
         share, count = self._neighbours(m, idx, force, state, has, F)
-        led = m.leader.shape[0] > 0
-        fell = (m.leader & (m.hp <= 0)) if led else np.zeros(m.force.shape[0], bool)
+        fell = (m.leader & (m.hp <= 0)) if m.leader.shape[0] else np.zeros(m.force.shape[0],
+                                                                            bool)
         leaders_lost = np.bincount(m.force[fell], minlength=F).astype(float)
         per_force, shock = self._inputs(t, dt, loss, x, leaders_lost, np.zeros(F))
         inputs = per_force[:, force]

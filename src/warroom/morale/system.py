@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+from scipy.special import ndtr
 
 from ..core.codes import ARRIVED, FIRE, LOST, MOVEMENT, OBEY, WITHDRAWN
 from ..core.engine import Forces
@@ -92,8 +93,7 @@ def generated(random: tuple[str, float, float, float], n: int, rng: np.random.Ge
 
 
 def _normal_cdf(x: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
-    z = (x - mean) / np.where(sd > 0, sd * math.sqrt(2.0), 1.0)
-    smooth = 0.5 * (1.0 + np.vectorize(math.erf)(z))
+    smooth = ndtr((x - mean) / np.where(sd > 0, sd, 1.0))
     return np.where(sd > 0, smooth, (x >= mean).astype(float))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.codes import ARRIVED, DETECTION, FIRE, LOST, MOVEMENT, OBEY, WITHDRAWN
-from ..core.engine import Forces, Members, Observation, read_only, register
+from ..core.engine import Forces, Members, Observation, book_defection, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError
 from ..core.sides import CIVIL, fighting, finish, resolve
@@ -302,15 +302,9 @@ def _transfer(w: TacticalWorld, sw: Static, st: TacticalState) -> bool:
     if e.size:
         pairs = np.bincount(a * F + b, minlength=F * F)
         for p in np.flatnonzero(pairs):
-            i, j, c = int(p // F), int(p % F), float(pairs[p])
-            st.led[WITHDRAWN, i] += c
-            st.led[ARRIVED, j] += c
-            st.defected[i] += c
-            log.append(t, K.defected, i, c)
-            log.append(t, K.joined, j, c)
-            if w.force_leaves[j]:  # they go home as they come over
-                st.led[WITHDRAWN, j] += c
-                log.append(t, K.went_home, j, c)
+            book_defection(st.led, st.defected, w.force_leaves, int(p // F), int(p % F),
+                           float(pairs[p]), lambda kind, subj, val: log.append(t, kind, subj,
+                                                                               val))
         st.ent_force[e] = b
         st.ent_side[e] = sw.force_side[b]
         st.type_key[e] = st.ent_side[e] * w.n_types + w.ent_type[e]
