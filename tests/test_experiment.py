@@ -155,7 +155,9 @@ def test_resume_refuses_a_changed_scenario_and_an_unreachable_cluster(tmp_path):
 
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     out = tmp_path / "e"
-    proc = subprocess.Popen(_mc(out, 6000)[:-4] + ["--workers", "2", "--seed", "4", "--out",
+    # far more replications than can finish before the signal lands, however slowly this
+    # process gets to send it on a loaded machine (it is sent at the first shard)
+    proc = subprocess.Popen(_mc(out, 300_000)[:-4] + ["--workers", "2", "--seed", "4", "--out",
                                                   str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
