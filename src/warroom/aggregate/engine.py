@@ -22,6 +22,7 @@ from ..core.codes import (
 from ..core.engine import Forces, Observation, book_defection, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError, OrderKind
+from ..core.picture import Picture
 from ..core.sides import fighting
 from ..results.result import Result
 from ..rng import stream
@@ -108,8 +109,39 @@ class AggregateEngine:
     def observe(self, world: World, state: AggregateState, side: int) -> Observation:
         s = state.s
         x = np.maximum(world.x0 + s.led[0] - s.led[1] - s.led[2], 0.0)
-        return Observation(self.time(state), side, world.force_side.copy(), x,
-                           s.side_broken.copy(), self.ended(state), {"committed": s.commit.copy()})
+        own = world.force_side == side
+        obs = Observation(self.time(state), side, world.force_side.copy(),
+                          np.where(own, x, np.nan), s.side_broken.copy(), self.ended(state),
+                          extra={"committed": np.where(own, s.commit, False)})
+        return obs.believing(self.sightings(world, state, side), obs.order_t, obs.pleas)
+
+    def sightings(self, world: World, state: AggregateState, side: int) -> Picture:
+        """The enemy forces that this side's fighting forces meet in an open engagement
+        (either shooting at them or shot by them), at their strength now; `source`: the own
+        force that meets each (the first, by index)."""
+        s, w = state.s, state.w
+        fights = fighting(s.commit, s.side_broken, world.force_side,
+                          np.zeros(world.n_forces, bool))
+        on = s.eng_on[w.pair_eng] & fights[w.pair_shooter] & fights[w.pair_target]
+        mine = world.force_side[w.pair_shooter] == side
+        theirs = world.force_side[w.pair_target] == side
+        enemy = np.concatenate([w.pair_target[on & mine & ~theirs],
+                                w.pair_shooter[on & theirs & ~mine]])
+        source = np.concatenate([w.pair_shooter[on & mine & ~theirs],
+                                 w.pair_target[on & theirs & ~mine]])
+        if not len(enemy):
+            return Picture.empty()
+        # one row per enemy force, seen by its lowest-numbered own force
+        order = np.lexsort((source, enemy))
+        enemy, source = enemy[order], source[order]
+        first = np.r_[True, enemy[1:] != enemy[:-1]]
+        enemy, source = enemy[first], source[first]
+        x = np.maximum(world.x0[enemy] + s.led[0, enemy] - s.led[1, enemy] - s.led[2, enemy],
+                       0.0)
+        n = len(enemy)
+        return Picture(enemy.astype(np.int64), enemy.astype(np.int64), x, np.full(n, np.nan),
+                       np.full(n, np.nan), np.full(n, self.time(state)), np.zeros(n),
+                       source.astype(np.int64))
 
     def changed(self, world: World, state: AggregateState) -> None:
         """A mechanic changed the modifiers or asked for transfers: carry them out; what the

@@ -4,7 +4,9 @@ orders, the engine protocol and `run`. It imports nothing else of warroom."""
 from .controllers import Scripted
 from .engine import (
     ENGINES,
+    Command,
     Controller,
+    Direct,
     Engine,
     Forces,
     Members,
@@ -17,9 +19,9 @@ from .engine import (
     run,
 )
 from .orders import Order, OrderError, OrderKind
+from .picture import Picture
 from .queue import Queue
 
-__all__ = ["ENGINES", "Controller", "Engine", "Forces", "Members", "Observation", "Order",
-           "OrderError",
-           "OrderKind", "Queue", "Scripted", "System", "Systems", "advance_with", "engine_for",
-           "register", "run"]
+__all__ = ["ENGINES", "Command", "Controller", "Direct", "Engine", "Forces", "Members",
+           "Observation", "Order", "OrderError", "OrderKind", "Picture", "Queue", "Scripted",
+           "System", "Systems", "advance_with", "engine_for", "register", "run"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -21,17 +21,23 @@ import numpy as np
 from .codes import ARRIVED, WITHDRAWN
 from .events import EventKind
 from .orders import Order
+from .picture import Picture
 
 W = TypeVar("W")
 S = TypeVar("S")
 W_in = TypeVar("W_in", contravariant=True)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Observation:
-    """What side `side` knows at time t. Own forces are exact; enemy strengths are what this
-    side's picture says (nan: unknown). `extra` holds scale-specific arrays (tactical: the
-    enemy entities seen and where)."""
+    """What side `side` knows at time t, and nothing else: it holds copies, never the
+    engine's arrays, so a controller cannot reach the battle through it. Own forces are
+    exact (`strength`, `order_t`: when the last order each received was issued, nan: none);
+    of the enemy only the `picture` (what this side's sensors see now, or with a command
+    network what reports have brought to its headquarters) and `strength`, the picture's
+    sum per force (nan: nothing heard of it). `pleas`: (force, time) rows of own forces
+    that called for help and were heard; `intercepts`: enemy orders this side read (a tap on
+    the enemy's network) and when. `extra`: scale-specific arrays of own forces."""
 
     t: float
     side: int
@@ -39,11 +45,24 @@ class Observation:
     strength: np.ndarray  # (F,)
     broken: np.ndarray  # (S,)
     ended: bool
+    picture: Picture = field(default_factory=Picture.empty)
+    order_t: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (F,)
+    pleas: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # (P, 2)
+    intercepts: tuple[tuple[float, Order], ...] = ()  # (when read, the enemy's order)
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def own(self) -> np.ndarray:
         return np.flatnonzero(self.force_side == self.side)
+
+    def believing(self, picture: Picture, order_t: np.ndarray, pleas: np.ndarray
+                  ) -> Observation:
+        """This observation with another picture of the enemy (a command network's)."""
+        strength = self.strength.copy()
+        enemy = self.force_side != self.side
+        strength[enemy] = picture.per_force(len(strength))[enemy]
+        return replace(self, strength=strength, picture=picture, order_t=order_t,
+                       pleas=pleas)
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,7 +144,13 @@ class Engine(Protocol[W_in, S]):
 
     def reset(self, world: W_in, seed: int, replication: int) -> S: ...
     def advance(self, world: W_in, state: S, until: float) -> None: ...
-    def observe(self, world: W_in, state: S, side: int) -> Observation: ...
+    def observe(self, world: W_in, state: S, side: int) -> Observation:
+        """Own forces exactly and, as the picture, this side's `sightings` now."""
+        ...
+    def sightings(self, world: W_in, state: S, side: int) -> Picture:
+        """What side `side`'s own sensors establish now (the rows its forces would report),
+        each row's `source` the own force or entity that saw it."""
+        ...
     def apply(self, world: W_in, state: S, order: Order) -> None: ...
     def changed(self, world: W_in, state: S) -> None:
         """Systems changed the modifiers or asked for transfers: carry the transfers out and
@@ -216,33 +241,87 @@ class Systems:
         return asked or not np.array_equal(before, forces.modifiers)
 
 
+class Command(Protocol):
+    """How orders and reports travel (`warroom.command`): orders a controller gives are
+    sent, and carried out when they arrive; what the sides see is reported, and what has
+    arrived is each side's picture."""
+
+    def next_time(self) -> float:
+        """When something is next due (a delivery, a report); after `step(t)`, later than t."""
+        ...
+
+    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces) -> list[Order]:
+        """Deliver what is due by t, send the reports due at t; the orders that arrived."""
+        ...
+
+    def send(self, t: float, side: int, orders: Sequence[Order]) -> list[Order]:
+        """Orders given at t: those to carry out at once (a side without a network)."""
+        ...
+
+    def observe(self, obs: Observation) -> Observation: ...
+
+
+class Direct:
+    """Perfect command: orders take effect as they are given and a side's picture is what its
+    sensors see now. The default where a scenario declares no command network."""
+
+    def __init__(self, n_forces: int):
+        self.order_t = np.full(n_forces, np.nan)
+
+    def next_time(self) -> float:
+        return math.inf
+
+    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces) -> list[Order]:
+        return []
+
+    def send(self, t: float, side: int, orders: Sequence[Order]) -> list[Order]:
+        out = [replace(o, issued=t) if o.issued is None else o for o in orders]
+        for o in out:
+            if 0 <= o.force < len(self.order_t):
+                self.order_t[o.force] = o.issued
+        return out
+
+    def observe(self, obs: Observation) -> Observation:
+        return replace(obs, order_t=np.where(obs.force_side == obs.side, self.order_t, np.nan))
+
+
 def run(engine: Engine[W, S], world: W, controllers: Sequence[Controller] = (),
         seed: int = 0, replication: int = 0, until: float = math.inf,
-        systems: Sequence[System] | Systems = ()) -> S:
+        systems: Sequence[System] | Systems = (), command: Command | None = None) -> S:
     """One battle from reset to `until` (or its end), with controllers and systems."""
     state = engine.reset(world, seed, replication)
-    advance_with(engine, world, state, controllers, until, systems)
+    advance_with(engine, world, state, controllers, until, systems, command)
     return state
 
 
 def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence[Controller],
-                 until: float, systems: Sequence[System] | Systems = ()) -> None:
-    """Advance `state` to `until` waking controllers and systems on the way. Give the same
-    `Systems` to every call when advancing in pieces. The engine hears of a change only when
-    the systems changed a modifier or asked for a transfer, so a system that changes nothing
-    leaves the battle as it was."""
+                 until: float, systems: Sequence[System] | Systems = (),
+                 command: Command | None = None) -> None:
+    """Advance `state` to `until` waking controllers, systems and the command network on the
+    way. Give the same `Systems` and `command` to every call when advancing in pieces. The
+    engine hears of a change only when the systems changed a modifier or asked for a
+    transfer, so a system that changes nothing leaves the battle as it was."""
     sched = systems if isinstance(systems, Systems) else Systems(systems)
+    cmd = command if command is not None else Direct(engine.forces(world, state).x0.shape[0])
     t = engine.time(state)
     wakes = [c.wake(t) for c in controllers]
+
+    def seen(side: int) -> Picture:
+        return engine.sightings(world, state, side)
+
     while not engine.ended(state):
         t = engine.time(state)
         if sched.next_time() <= t and sched.run_due(t, engine.forces(world, state)):
             engine.changed(world, state)
+        if cmd.next_time() <= t:
+            for order in cmd.step(t, seen, engine.forces(world, state)):
+                engine.apply(world, state, order)
         for k, c in enumerate(controllers):
             if wakes[k] <= t:
-                for order in c.decide(t, engine.observe(world, state, c.side)):
+                obs = cmd.observe(engine.observe(world, state, c.side))
+                for order in cmd.send(t, c.side, c.decide(t, obs)):
                     engine.apply(world, state, order)
                 wakes[k] = c.wake(math.nextafter(t, math.inf))
         if t >= until:
             return
-        engine.advance(world, state, min([until, *wakes, sched.next_time()]))
+        engine.advance(world, state, min([until, *wakes, sched.next_time(), cmd.next_time()]))

@@ -40,6 +40,8 @@ class Order:
     halt_to_fire: bool | None = None
     priority: tuple[str, ...] = ()
     spread: int | None = None
+    issued: float | None = None  # when headquarters gave it (set as it is sent)
+    after: float = 0.0  # carried out this long after it arrives (aggregate: the time to get there)
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, OrderKind):

@@ -19,6 +19,7 @@ from ..core.codes import ARRIVED, DETECTION, FIRE, LOST, MOVEMENT, OBEY, WITHDRA
 from ..core.engine import Forces, Members, Observation, book_defection, read_only, register
 from ..core.events import EventKind
 from ..core.orders import Order, OrderError
+from ..core.picture import Picture
 from ..core.sides import CIVIL, fighting, finish, resolve
 from ..morale.rule import STEADY, SURRENDERED
 from ..results.result import Result
@@ -54,17 +55,20 @@ def _enemy_grid(w: TacticalWorld, sw: Static, st: TacticalState, s: int, own):
     p_ = w.type_detect[t] * st.mod[DETECTION, st.ent_force[mine]]
     glob = rng_ >= sw.diag
     p_global = float(p_[glob].max()) if glob.any() else 0.0
+    g_sensor = int(mine[np.flatnonzero(glob & (p_ == p_global))[0]]) if glob.any() else -1
     if sw.flat and p_global >= 1.0 and sw.no_conceal:  # everyone is seen
         for g in others:
             seen[g.order] = True
+            st.spot[s, g.order] = g_sensor
         if len(others) == 1:
             return others[0]
         return build_grid(st.x, st.y, np.concatenate([g.order for g in others]), W, H, sw.cell)
     enemies = np.concatenate([g.order for g in others])
     u = st.rng["detection"].random(len(enemies))
     g = own[s]
-    detect(s, seen, enemies, st.x, st.y, w.ent_type, w.type_sensor, w.type_detect,
-           w.type_height, p_global, float(min(rng_.max(), sw.diag)), float(p_.max()), sw.flat,
+    detect(s, seen, st.spot[s], enemies, st.x, st.y, w.ent_type, w.type_sensor, w.type_detect,
+           w.type_height, p_global, g_sensor, float(min(rng_.max(), sw.diag)), float(p_.max()),
+           sw.flat,
            r.elevation, r.cell, r.terrain, r.concealment, g.cell, g.gw, g.gh, g.start, g.order,
            u, st.ent_force, st.mod[DETECTION])
     return build_grid(st.x, st.y, enemies[seen[enemies]], W, H, sw.cell)
@@ -419,15 +423,19 @@ class TacticalEngine:
         return g.t[:n], g.kind[:n], g.subj[:n], g.val[:n]
 
     def observe(self, world: TacticalWorld, state: TacticalState, side: int) -> Observation:
-        """Own forces exactly; of the enemy, only the entities this side saw in the last
-        tick (their positions and how many per force)."""
+        """Own forces exactly; of the enemy, the entities this side saw in the last tick."""
+        own = world.force_side == side
+        obs = Observation(state.t, side, world.force_side.astype(np.int64),
+                          np.where(own, state.alive_f, np.nan), state.broken.copy(),
+                          self.ended(state))
+        return obs.believing(self.sightings(world, state, side), obs.order_t, obs.pleas)
+
+    def sightings(self, world: TacticalWorld, state: TacticalState, side: int) -> Picture:
         seen = np.flatnonzero(state.seen[side] & state.alive)
-        strength = state.alive_f.astype(float)
-        enemy = world.force_side != side
-        strength[enemy] = np.bincount(state.ent_force[seen], minlength=world.n_forces)[enemy]
-        return Observation(state.t, side, world.force_side.astype(np.int64), strength,
-                           state.broken.copy(), self.ended(state),
-                           {"seen": seen, "seen_x": state.x[seen], "seen_y": state.y[seen]})
+        n = len(seen)
+        return Picture(seen, state.ent_force[seen].copy(), np.ones(n), state.x[seen].copy(),
+                       state.y[seen].copy(), np.full(n, state.t), np.zeros(n),
+                       state.spot[side, seen].copy())
 
     def apply(self, world: TacticalWorld, state: TacticalState, order: Order) -> None:
         f = order.force

@@ -76,6 +76,7 @@ class TacticalState:
     dmg: np.ndarray
     kills: np.ndarray  # (S, T, T): kills credited to side s's type a on type b
     seen: np.ndarray  # (S, n) bool: who each side saw this tick
+    spot: np.ndarray  # (S, n) int64: which entity of the side saw each (-1: none)
     orders: Orders
     # forces and sides, as the core keeps them at every scale
     x0: np.ndarray  # (F,) entities present at the start
@@ -209,6 +210,7 @@ def new_state(w: TacticalWorld, seed: int, replication: int, record: bool = True
         nn=np.full(n, -1, np.int64), nn_d2=np.full(n, np.inf), tgt=np.full(n, -1, np.int64),
         aim_x=np.full(n, np.nan), aim_y=np.full(n, np.nan), dmg=np.zeros(n),
         kills=np.zeros((S, w.n_types, w.n_types)), seen=np.zeros((S, n), bool),
+        spot=np.full((S, n), -1, np.int64),
         orders=orders, x0=st.x0.copy(), led=np.zeros((3, F)), mod=new_modifiers(F),
         force_alive=st.x0 > 0, side_ref=st.side_ref.copy(), bp_done=np.zeros(len(w.bp_ids), bool),
         broken=np.zeros(S, bool), contact=np.zeros(S, bool),

@@ -1,0 +1,58 @@
+"""A side's belief: for every enemy item it has heard of, the newest report of it.
+
+Rows arrive in any order (latencies differ); a row replaces what the side holds of an item
+only when it was seen later. Uncertainty grows with age: at the tactical scale the distance
+the item could have moved since (its speed times the age), at the aggregate a fraction of
+its strength (the reports' noise plus `drift` per unit of time).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..core.picture import Picture
+
+
+@njit(cache=True, error_model="numpy")
+def _newest(b_t, b_x, b_y, b_s, b_f, b_src, b_v, item, t, x, y, s, f, src, v):
+    for k in range(item.shape[0]):
+        i = item[k]
+        if not b_t[i] >= t[k]:  # nan (never heard of) or older
+            b_t[i], b_x[i], b_y[i], b_s[i], b_f[i], b_src[i], b_v[i] = (t[k], x[k], y[k],
+                                                                        s[k], f[k], src[k],
+                                                                        v[k])
+
+
+class Belief:
+    """One side's picture of `n` enemy items (forces or entities)."""
+
+    def __init__(self, n: int, noise: float = 0.0, drift: float = 0.0,
+                 forget: float = np.inf):
+        self.t = np.full(n, np.nan)
+        self.x, self.y, self.strength = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n)
+        self.force = np.full(n, -1, np.int64)
+        self.source = np.full(n, -1, np.int64)
+        self.speed = np.zeros(n)  # how fast the item can move (tactical), for its uncertainty
+        self.decoy = np.zeros(n, bool)  # exposed: no longer believed
+        self.noise, self.drift, self.forget = noise, drift, forget
+
+    def update(self, item: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray,
+               strength: np.ndarray, force: np.ndarray, source: np.ndarray,
+               speed: np.ndarray) -> None:
+        if len(item):
+            _newest(self.t, self.x, self.y, self.strength, self.force, self.source,
+                    self.speed, item.astype(np.int64), t, x, y, strength,
+                    force.astype(np.int64), source.astype(np.int64), speed)
+
+    def picture(self, now: float, tactical: bool) -> Picture:
+        age = now - self.t
+        rows = np.flatnonzero((age <= self.forget) & ~self.decoy)  # nan age: never heard of
+        a = age[rows]
+        if tactical:
+            sigma = self.speed[rows] * a
+        else:
+            sigma = self.strength[rows] * (self.noise + self.drift * a)
+        return Picture(rows.astype(np.int64), self.force[rows].copy(),
+                       self.strength[rows].copy(), self.x[rows].copy(), self.y[rows].copy(),
+                       self.t[rows].copy(), sigma, self.source[rows].copy())

@@ -1,0 +1,383 @@
+"""The command layer: the core's `Command` over a compiled `Network`, for every scale.
+
+Orders a side's controller gives leave its headquarters and are carried out when they reach
+the force (the last one issued wins; one that arrives after a newer one is stale). Each
+reporting period every force (tactical: every entity) sends what it sees and its own state
+up to headquarters; a force that took losses since its last report also calls for help (a
+plea). What arrives is the side's `Belief`, and a controller's observation shows that, never
+the truth. Taps copy traffic to the enemy, who learns the sender's state (a report, a plea)
+or reads the order. Commanders are nodes: while one is dead and not yet replaced, what
+reaches it is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..core.engine import Forces, Observation
+from ..core.orders import Order
+from ..core.picture import Picture
+from ..core.queue import Queue
+from .belief import Belief
+from .messages import MSG, ORDER, PLEA, REPORT, ROW, Record, append, table, take
+from .network import EVERYWHERE, Network
+from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How a side reports: every `every` units of time (inf: never), with a relative error
+    `noise` on reported strengths (aggregate); its belief's uncertainty grows by `drift`
+    of a strength per unit of time (aggregate) and rows older than `forget` are dropped;
+    `pleas`: a force that took losses since its last report calls for help."""
+
+    every: float = math.inf
+    noise: float = 0.0
+    drift: float = 0.0
+    forget: float = math.inf
+    pleas: bool = True
+
+
+class CommandLayer:
+    def __init__(self, net: Network, reporting: Sequence[Reporting], rng: np.random.Generator,
+                 force_side: np.ndarray, tactical: bool, n_items: int | None = None,
+                 item_speed: np.ndarray | None = None, t0: float = 0.0,
+                 sample: int = 100_000):
+        S = len(net.hq)
+        F = len(force_side)
+        self.net, self.rep, self.rng, self.tactical = net, list(reporting), rng, tactical
+        self.force_side = np.asarray(force_side, np.int64)
+        self.has = net.hq >= 0
+        n = F if n_items is None else n_items
+        self.speed = np.zeros(n) if item_speed is None else np.asarray(item_speed, float)
+        self.beliefs = [Belief(n, r.noise, r.drift, r.forget) for r in self.rep]
+        self.live = table(MSG)
+        self.rows = table(ROW)
+        self.ev_t, self.ev_m, self.ev_g = np.zeros(0), np.zeros(0, np.int64), np.zeros(0,
+                                                                                     np.int64)
+        self.copies = {"id": np.zeros(0, np.int64), "side": np.zeros(0, np.int64),
+                       "t": np.zeros(0)}
+        self.next_report = np.array([t0 if self.has[s] and math.isfinite(r.every) else math.inf
+                                     for s, r in enumerate(self.rep)])
+        self.orders: list[Order] = []
+        self.after: Queue[Order] = Queue()
+        self.order_t = np.full(F, np.nan)
+        self.pleas: list[list[tuple[int, float]]] = [[] for _ in range(S)]
+        self.intercepts: list[list[tuple[float, Order]]] = [[] for _ in range(S)]
+        N, L = net.n_nodes, len(net.link_src)
+        self.node_free, self.link_free = np.full(N, -np.inf), np.full(L, -np.inf)
+        self.down_from, self.down_until = np.full(N, np.inf), np.full(N, np.inf)
+        self.node_x, self.node_y = net.node_x.copy(), net.node_y.copy()
+        self.shaped = bool((net.jams[:, 5] != EVERYWHERE).any())
+        self.lost_seen = np.zeros(F)
+        self.record = Record(S, sample)
+        self.errors: list[tuple[float, int, int, float, float, float]] = []
+        self.next_id = 0
+        self.max_hops = int(max(np.diff(net.up_ptr).max(initial=0),
+                                np.diff(net.down_ptr).max(initial=0))) + 1
+
+    # the core's Command protocol
+
+    def next_time(self) -> float:
+        return min(self.ev_t.min(initial=math.inf), self.copies["t"].min(initial=math.inf),
+                   float(self.next_report.min(initial=math.inf)), self.after.next_time())
+
+    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces) -> list[Order]:
+        self._liveness(t, forces)
+        self._run(t)
+        if (self.next_report <= t).any():
+            self._report(t, sightings, forces)
+            self._run(t)
+        out = self._collect(t)
+        out += self.after.pop_due(t)
+        self._compact()
+        return out
+
+    def send(self, t: float, side: int, orders: Sequence[Order]) -> list[Order]:
+        now: list[Order] = []
+        sent = []
+        for o in orders:
+            o = replace(o, issued=t) if o.issued is None else o
+            f = o.force
+            node = self.net.force_node[f] if 0 <= f < len(self.order_t) else -1
+            if not self.has[side] or node < 0 or node == self.net.hq[side]:
+                if 0 <= f < len(self.order_t):
+                    self.order_t[f] = o.issued
+                now.append(o)
+                continue
+            sent.append((node, o))
+        if sent:
+            msg = self._new(len(sent), ORDER, side, DOWN, t)
+            msg["route"][:] = [n for n, _ in sent]
+            msg["force"][:] = [o.force for _, o in sent]
+            msg["order"][:] = np.arange(len(self.orders), len(self.orders) + len(sent))
+            self.orders += [o for _, o in sent]
+            self._enqueue(msg, SERVED, t)
+            self._run(t)
+            now += self._collect(t)
+        return now
+
+    def observe(self, obs: Observation) -> Observation:
+        s = obs.side
+        own = obs.force_side == s
+        pleas = np.array(self.pleas[s], float).reshape(-1, 2)
+        picture = self.beliefs[s].picture(obs.t, self.tactical)
+        if not self.has[s]:  # what its sensors see now, and what it overheard
+            picture = _merge(obs.picture, picture)
+        obs = obs.believing(picture, np.where(own, self.order_t, np.nan), pleas)
+        return replace(obs, intercepts=tuple(self.intercepts[s]))
+
+    # the results
+
+    def tables(self) -> dict[str, dict[str, np.ndarray]]:
+        cols = self.record.columns()
+        err = np.array(self.errors, float).reshape(-1, 6)
+        return {"messages": cols,
+                "belief": {"t": err[:, 0], "side": err[:, 1].astype(np.int64),
+                           "items": err[:, 2].astype(np.int64), "position_error": err[:, 3],
+                           "strength_error": err[:, 4], "staleness": err[:, 5]}}
+
+    # inside
+
+    def _new(self, n: int, kind: int, side: int, direction: int, t: float) -> dict:
+        msg = table(MSG, n)
+        msg["id"][:] = np.arange(self.next_id, self.next_id + n)
+        self.next_id += n
+        msg["kind"][:], msg["side"][:], msg["dir"][:] = kind, side, direction
+        msg["t0"][:], msg["t1"][:] = t, np.nan
+        msg["x"][:], msg["y"][:], msg["item"][:], msg["order"][:] = np.nan, np.nan, -1, -1
+        return msg
+
+    def _enqueue(self, msg: dict, stage: int, t: float) -> None:
+        base = len(self.live["id"])
+        self.live = append(self.live, msg)
+        n = len(msg["id"])
+        self.ev_t = np.concatenate([self.ev_t, np.full(n, t)])
+        self.ev_m = np.concatenate([self.ev_m, np.arange(base, base + n)])
+        self.ev_g = np.concatenate([self.ev_g, np.full(n, stage, np.int64)])
+
+    def _liveness(self, t: float, forces: Forces) -> None:
+        """A commander with nobody left goes down, until a successor takes over."""
+        net = self.net
+        mortal = np.flatnonzero(net.node_mortal)
+        if len(mortal):
+            gone = forces.strength[net.node_force[mortal]] <= 0
+            new = mortal[gone & ~(self.down_from[mortal] <= t)]
+            self.down_from[new] = t
+            self.down_until[new] = t + net.node_succession[new]
+        if self.shaped and forces.members is not None:
+            m = forces.members
+            f = net.node_force
+            alive = m.alive
+            n = np.bincount(m.force[alive], minlength=len(forces.x0))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cx = np.bincount(m.force[alive], m.x[alive], len(forces.x0)) / n
+                cy = np.bincount(m.force[alive], m.y[alive], len(forces.x0)) / n
+            has = f >= 0
+            self.node_x[has], self.node_y[has] = cx[f[has]], cy[f[has]]
+
+    def _run(self, t: float) -> None:
+        due = self.ev_t <= t
+        if not due.any():
+            return
+        rows = np.flatnonzero(due)
+        rows = rows[np.argsort(self.ev_t[rows], kind="stable")]
+        later = ~due
+        n = len(rows)
+        out_t, out_m, out_g = np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64)
+        room = n * self.max_hops * max(len(self.net.taps), 1) * 2
+        cp_m, cp_s, cp_t = np.empty(room, np.int64), np.empty(room, np.int64), np.empty(room)
+        net, m = self.net, self.live
+        n_out, n_cp = process(
+            t, self.rng, self.ev_t[rows], self.ev_m[rows], self.ev_g[rows], m["side"],
+            m["dir"], m["route"], m["hop"], m["status"], m["t1"], m["x"], m["y"], net.up_ptr,
+            net.up_node, net.up_link, net.down_ptr, net.down_node, net.down_link,
+            net.node_rate, self.node_x, self.node_y, self.down_from, self.down_until,
+            self.node_free, net.link_src, net.link_lat, net.link_loss, net.link_cap,
+            self.link_free, net.member, net.jams, net.taps, out_t, out_m, out_g, cp_m, cp_s,
+            cp_t)
+        self.ev_t = np.concatenate([self.ev_t[later], out_t[:n_out]])
+        self.ev_m = np.concatenate([self.ev_m[later], out_m[:n_out]])
+        self.ev_g = np.concatenate([self.ev_g[later], out_g[:n_out]])
+        if n_cp:
+            c = self.copies
+            self.copies = {"id": np.concatenate([c["id"], m["id"][cp_m[:n_cp]]]),
+                           "side": np.concatenate([c["side"], cp_s[:n_cp]]),
+                           "t": np.concatenate([c["t"], cp_t[:n_cp]])}
+
+    def _report(self, t: float, sightings: Callable[[int], Picture], forces: Forces) -> None:
+        net = self.net
+        strength = forces.strength
+        for s in np.flatnonzero(self.next_report <= t):
+            rep = self.rep[s]
+            while self.next_report[s] <= t:
+                self.next_report[s] += rep.every
+            pic = sightings(int(s))
+            mine = (self.force_side == s) & (net.force_node >= 0)
+            if self.tactical and forces.members is not None:
+                mem = forces.members
+                who = np.flatnonzero(mem.alive & mine[mem.force])
+                who = who[net.up_ptr[net.force_node[mem.force[who]] + 1]
+                          > net.up_ptr[net.force_node[mem.force[who]]]]
+                msg = self._new(len(who), REPORT, int(s), UP, t)
+                msg["route"][:] = net.force_node[mem.force[who]]
+                msg["hop"][:] = -1
+                msg["x"][:], msg["y"][:] = mem.x[who], mem.y[who]
+                msg["force"][:], msg["item"][:], msg["strength"][:] = mem.force[who], who, 1.0
+                slot = np.full(len(mem.force), -1, np.int64)
+                stage = LEAF
+            else:
+                who = np.flatnonzero(mine & (strength > 0))
+                who = who[net.up_ptr[net.force_node[who] + 1] > net.up_ptr[net.force_node[who]]]
+                msg = self._new(len(who), REPORT, int(s), UP, t)
+                msg["route"][:] = net.force_node[who]
+                msg["force"][:], msg["item"][:] = who, who
+                msg["strength"][:] = strength[who]
+                slot = np.full(len(strength), -1, np.int64)
+                stage = SERVED
+            slot[who] = msg["id"]
+            self._carry(pic, slot, rep.noise)
+            self._enqueue(msg, stage, t)
+            if rep.pleas:
+                self._plea(int(s), t, forces, mine)
+            self._error(int(s), t, forces)
+
+    def _carry(self, pic: Picture, slot: np.ndarray, noise: float) -> None:
+        """The sightings each report carries (those of its sender)."""
+        if not len(pic):
+            return
+        src = pic.source
+        ok = (src >= 0) & (src < len(slot))
+        ok[ok] = slot[src[ok]] >= 0
+        if not ok.any():
+            return
+        strength = pic.strength[ok]
+        if noise > 0:
+            strength = strength * np.maximum(
+                1.0 + noise * self.rng.standard_normal(len(strength)), 0.0)
+        rows = {"msg": slot[src[ok]], "item": pic.item[ok], "force": pic.force[ok],
+                "strength": strength, "x": pic.x[ok], "y": pic.y[ok], "t": pic.t[ok],
+                "source": src[ok], "speed": self.speed[pic.item[ok]]}
+        self.rows = append(self.rows, rows)
+
+    def _plea(self, s: int, t: float, forces: Forces, mine: np.ndarray) -> None:
+        lost = forces.ledger[2]
+        hit = np.flatnonzero(mine & (lost > self.lost_seen) & (forces.strength > 0))
+        self.lost_seen[mine] = lost[mine]
+        net = self.net
+        hit = hit[net.up_ptr[net.force_node[hit] + 1] > net.up_ptr[net.force_node[hit]]]
+        if len(hit):
+            msg = self._new(len(hit), PLEA, s, UP, t)
+            msg["route"][:] = net.force_node[hit]
+            msg["force"][:], msg["item"][:] = hit, hit
+            msg["strength"][:] = forces.strength[hit]
+            self._enqueue(msg, SERVED, t)
+
+    def _collect(self, t: float) -> list[Order]:
+        m = self.live
+        out: list[Order] = []
+        done = (m["status"] != LIVE) & (m["done"] == 0)
+        rows = np.flatnonzero(done)
+        ok = rows[m["status"][rows] == DELIVERED]
+        kind = m["kind"][ok]
+        rep = ok[kind == REPORT]
+        if len(rep):
+            self._believe(m, rep)
+        for k in ok[kind == PLEA]:
+            self.pleas[int(m["side"][k])].append((int(m["force"][k]), float(m["t0"][k])))
+        for k in ok[kind == ORDER]:
+            o = self.orders[int(m["order"][k])]
+            f = o.force
+            if not self.order_t[f] > o.issued:  # never a stale order over a newer one
+                self.order_t[f] = o.issued
+                if o.after > 0:
+                    self.after.push(float(m["t1"][k]) + o.after, o)
+                else:
+                    out.append(o)
+        if len(rows):
+            hops = m["hop"][rows] + 1
+            self.record.add(take(m, rows), hops)
+            m["done"][rows] = 1
+        self._read(t)
+        return out
+
+    def _believe(self, m: dict, rep: np.ndarray) -> None:
+        ids = m["id"][rep]
+        mine = np.isin(self.rows["msg"], ids)
+        if not mine.any():
+            return
+        r = take(self.rows, np.flatnonzero(mine))
+        side = m["side"][rep][np.searchsorted(ids, r["msg"])]
+        for s in np.unique(side):
+            k = side == s
+            self.beliefs[s].update(r["item"][k], r["t"][k], r["x"][k], r["y"][k],
+                                   r["strength"][k], r["force"][k], r["source"][k],
+                                   r["speed"][k])
+
+    def _read(self, t: float) -> None:
+        """Copies the taps made, read by the enemy once their delay has passed."""
+        c = self.copies
+        due = c["t"] <= t
+        if not due.any():
+            return
+        m = self.live
+        slot = np.searchsorted(m["id"], c["id"][due])
+        for k, side, tr in zip(slot, c["side"][due], c["t"][due], strict=True):
+            if m["kind"][k] == ORDER:
+                self.intercepts[int(side)].append((float(tr), self.orders[int(m["order"][k])]))
+            else:
+                item = int(m["item"][k])
+                self.beliefs[int(side)].update(
+                    np.array([item]), m["t0"][k:k + 1], m["x"][k:k + 1], m["y"][k:k + 1],
+                    m["strength"][k:k + 1], m["force"][k:k + 1], np.array([-1]),
+                    self.speed[item:item + 1] if self.tactical else np.zeros(1))
+        self.copies = {k: v[~due] for k, v in c.items()}
+
+    def _compact(self) -> None:
+        """Drop finished messages nobody will read again, and the rows they carried."""
+        m = self.live
+        keep = (m["status"] == LIVE) | np.isin(m["id"], self.copies["id"])
+        if keep.all():
+            return
+        new = np.cumsum(keep) - 1
+        self.ev_m = new[self.ev_m]
+        self.live = take(m, np.flatnonzero(keep))
+        self.rows = take(self.rows, np.flatnonzero(np.isin(self.rows["msg"],
+                                                           self.live["id"])))
+
+    def _error(self, s: int, t: float, forces: Forces) -> None:
+        """How far this side's belief is from the truth now (for the results only)."""
+        pic = self.beliefs[s].picture(t, self.tactical)
+        if not len(pic):
+            self.errors.append((t, s, 0, math.nan, math.nan, math.nan))
+            return
+        stale = float(np.mean(t - pic.t))
+        heard = np.unique(pic.force)
+        believed = pic.per_force(len(forces.x0))[heard]
+        true = np.maximum(forces.strength[heard], 0.0)
+        s_err = float(np.mean(np.abs(believed - true) / np.maximum(true, 1.0)))
+        p_err = math.nan
+        mem = forces.members
+        if self.tactical and mem is not None:
+            p_err = float(np.mean(np.hypot(pic.x - mem.x[pic.item], pic.y - mem.y[pic.item])))
+        self.errors.append((t, s, len(pic), p_err, s_err, stale))
+
+
+def _merge(a: Picture, b: Picture) -> Picture:
+    """Rows of both pictures, the newer row of an item kept."""
+    if not len(b):
+        return a
+    if not len(a):
+        return b
+    both = Picture(*(np.concatenate([getattr(a, k), getattr(b, k)]) for k in
+                     ("item", "force", "strength", "x", "y", "t", "sigma", "source")))
+    order = np.lexsort((-both.t, both.item))
+    first = np.r_[True, both.item[order][1:] != both.item[order][:-1]]
+    return both.take(order[first])
+
+
+__all__ = ["DELIVERED", "LOST", "CommandLayer", "Reporting"]

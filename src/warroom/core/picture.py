@@ -1,0 +1,57 @@
+"""What a side knows of its enemies: a `Picture`, one row per enemy item (a force at the
+aggregate scale, an entity at the tactical) it has seen or heard of.
+
+The engines give each side what its own sensors establish now (`Engine.sightings`); with a
+command network, reports carry those rows to headquarters and the side's picture is what has
+arrived there, older and less certain. A controller sees a picture only: its arrays are
+copies, so nothing in it leads back to the engine's state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Picture:
+    """Rows of enemy items. `item`: the force (aggregate) or entity (tactical) index;
+    `force`: its force; `strength`: members it holds (an entity: 1); `x`, `y`: where it was
+    (nan at the aggregate scale); `t`: when it was seen; `sigma`: how uncertain the row is
+    now (metres of position at the tactical scale, members of strength at the aggregate;
+    it grows with age); `source`: the own force (aggregate) or entity (tactical) that saw it;
+    `decoy`: known to be a decoy (exposed decoys are dropped from the picture)."""
+
+    item: np.ndarray
+    force: np.ndarray
+    strength: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    t: np.ndarray
+    sigma: np.ndarray
+    source: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.item)
+
+    @staticmethod
+    def empty() -> Picture:
+        f, i = np.zeros(0), np.zeros(0, np.int64)
+        return Picture(i, i.copy(), f, f.copy(), f.copy(), f.copy(), f.copy(), i.copy())
+
+    def take(self, rows: np.ndarray) -> Picture:
+        """The picture of the given rows (a mask or indices), copied."""
+        return Picture(*(np.array(getattr(self, k)[rows]) for k in FIELDS))
+
+    def per_force(self, n_forces: int) -> np.ndarray:
+        """(F,) believed strength of each force (nan: nothing heard of it)."""
+        out = np.full(n_forces, np.nan)
+        if len(self.item):
+            heard = np.unique(self.force)
+            out[heard] = 0.0
+            np.add.at(out, self.force, self.strength)
+        return out
+
+
+FIELDS = ("item", "force", "strength", "x", "y", "t", "sigma", "source")
