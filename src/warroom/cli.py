@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .cli_base import app, fail, out_console
+from .cli_base import app, fail, out_console, warn
 from .errors import UserError
 from .fit.jsonout import dumps
 from .limits import check_out, check_seed
@@ -43,6 +43,7 @@ def run(
         check_seed(seed)
         check_out(out or Path("runs"))  # before the work: a run must not be lost at the end
         sc = load_scenario(scenario)
+        warn(sc)
         t0 = time.perf_counter()
         result = simulate(sc, seed=seed)
         wall = time.perf_counter() - t0
@@ -84,6 +85,7 @@ def check(scenario: ScenarioArg) -> None:
         sc = load_scenario(scenario)
     except UserError as e:
         fail(e)
+    warn(sc)
     n_forces = sum(len(s.forces) for s in sc.sides)
     if isinstance(sc, TacticalScenario):
         n = sum(f.count for s in sc.sides for f in s.forces)

@@ -23,3 +23,9 @@ def fail(e: UserError) -> None:
     """A plain message on stderr and exit 2 (a bug, not caught, keeps its traceback)."""
     print(f"error: {e}", file=sys.stderr)
     raise typer.Exit(2)
+
+
+def warn(scenario) -> None:
+    """The scenario's warnings on stderr (the run goes on)."""
+    for w in getattr(scenario, "warnings", []):
+        print(w, file=sys.stderr)

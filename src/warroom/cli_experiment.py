@@ -21,7 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .cli_base import app, fail, out_console
+from .cli_base import app, fail, out_console, warn
 from .errors import UserError
 from .limits import LIMITS, check_out, check_seed
 
@@ -74,6 +74,7 @@ def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int 
     workers = workers or os.cpu_count() or 1
     data = plain(raw)
     sc = validate(raw, str(scenario), base=scenario.parent)
+    warn(sc)
     folder = out or Path("runs") / f"{kind}-{sc.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     columns = (TextColumn(f"{kind} {sc.name}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())

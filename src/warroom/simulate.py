@@ -57,6 +57,23 @@ def mechanics(world, seed: int, replication: int) -> list[System]:
                    stream(seed, replication, "morale"))]
 
 
+def command_for(world, seed: int, replication: int):
+    """The command layer a compiled world declares (None: perfect command), with the
+    replication's own `command` stream."""
+    spec = getattr(world, "command", None)
+    if spec is None:
+        return None
+    from .command import CommandLayer
+
+    tactical = getattr(world, "solver", "") == "tactical"
+    return CommandLayer(
+        spec.net, spec.reporting, stream(seed, replication, "command"),
+        np.asarray(world.force_side, np.int64), tactical,
+        n_items=world.n if tactical else None,
+        item_speed=world.type_speed[world.ent_type] if tactical else None, t0=world.t0,
+        sample=spec.sample, jammers=spec.jammers)
+
+
 def civilian_forces(world) -> np.ndarray:
     """(F,) the forces of civilian sides: harm to civilians is what they lost (killed; at
     the tactical scale evacuees who got away are withdrawn, not harmed)."""
@@ -72,23 +89,25 @@ def battle(engine, world, seed: int, replication: int, digest: str = "",
     """One replication of a compiled world with its declared mechanics, as a `Result` with
     their tables (morale, cascade) and facts."""
     own: list[Any] = mechanics(world, seed, replication)
-    state = run(engine, world, controllers, seed, replication, until, [*own, *systems])
+    cmd = command_for(world, seed, replication)
+    state = run(engine, world, controllers, seed, replication, until, [*own, *systems], cmd)
     r = engine.result(world, state, digest)
     civil = civilian_forces(world)
     if civil.any():
         r = replace(r, facts={**r.facts,
                               "civilians_harmed": float(r.ledger[-1][2][civil].sum())})
-    if not own:
+    tabled = [*own, *([cmd] if cmd is not None else [])]
+    if not tabled:
         return r
     base = r.extras
 
     def extras() -> dict:
         out = dict(base())
-        for m in own:
-            out.update(m.tables(world.force_ids))
+        for m in tabled:
+            out.update(m.tables(world.force_ids, world.side_ids))
         return out
 
     facts = dict(r.facts)
-    for m in own:
-        facts.update(m.facts())
+    for m in tabled:
+        facts.update(m.facts(world.side_ids))
     return replace(r, extras=extras, facts=facts)

@@ -17,14 +17,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pyarrow as pa
 
 from ..core.engine import Forces, Observation
 from ..core.orders import Order
 from ..core.picture import Picture
 from ..core.queue import Queue
+from ..results.result import dict_column
 from .belief import Belief
-from .messages import MSG, ORDER, PLEA, REPORT, ROW, Record, append, table, take
-from .network import EVERYWHERE, Network
+from .messages import (
+    KIND_NAMES,
+    MSG,
+    ORDER,
+    PLEA,
+    REPORT,
+    ROW,
+    STATUS_NAMES,
+    Record,
+    append,
+    table,
+    take,
+)
+from .network import CIRCLE, EVERYWHERE, Network
 from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
 
 
@@ -42,11 +56,25 @@ class Reporting:
     pleas: bool = True
 
 
+@dataclass(frozen=True, eq=False)
+class Jammer:
+    """Entities (`entities`, a mask; those of side `side` excepted) that, while alive,
+    jam the hops of side `side` that start within `radius` of them."""
+
+    side: int
+    entities: np.ndarray
+    radius: float
+    loss: float = 0.0
+    delay: float = 0.0
+    t_from: float = -math.inf
+    t_to: float = math.inf
+
+
 class CommandLayer:
     def __init__(self, net: Network, reporting: Sequence[Reporting], rng: np.random.Generator,
                  force_side: np.ndarray, tactical: bool, n_items: int | None = None,
                  item_speed: np.ndarray | None = None, t0: float = 0.0,
-                 sample: int = 100_000):
+                 sample: int = 100_000, jammers: Sequence[Jammer] = ()):
         S = len(net.hq)
         F = len(force_side)
         self.net, self.rep, self.rng, self.tactical = net, list(reporting), rng, tactical
@@ -72,7 +100,9 @@ class CommandLayer:
         self.node_free, self.link_free = np.full(N, -np.inf), np.full(L, -np.inf)
         self.down_from, self.down_until = np.full(N, np.inf), np.full(N, np.inf)
         self.node_x, self.node_y = net.node_x.copy(), net.node_y.copy()
-        self.shaped = bool((net.jams[:, 5] != EVERYWHERE).any())
+        self.jammers = list(jammers)
+        self.jams = net.jams
+        self.shaped = bool((net.jams[:, 5] != EVERYWHERE).any()) or bool(self.jammers)
         self.lost_seen = np.zeros(F)
         self.record = Record(S, sample)
         self.errors: list[tuple[float, int, int, float, float, float]] = []
@@ -133,13 +163,59 @@ class CommandLayer:
 
     # the results
 
-    def tables(self) -> dict[str, dict[str, np.ndarray]]:
-        cols = self.record.columns()
+    def tables(self, force_ids: tuple[str, ...], side_ids: tuple[str, ...]
+               ) -> dict[str, pa.Table]:
+        """messages: the finished messages kept (`weight`: how many each row stands for,
+        above the sample size); belief: each side's error and staleness at each report."""
+        c = self.record.columns()
+        n = len(c["id"])
+        sides = tuple(side_ids)
         err = np.array(self.errors, float).reshape(-1, 6)
-        return {"messages": cols,
-                "belief": {"t": err[:, 0], "side": err[:, 1].astype(np.int64),
-                           "items": err[:, 2].astype(np.int64), "position_error": err[:, 3],
-                           "strength_error": err[:, 4], "staleness": err[:, 5]}}
+        delivered = c["status"] == DELIVERED
+        return {
+            "messages": pa.table({
+                "id": pa.array(c["id"], pa.int64()),
+                "side": dict_column(c["side"].astype(np.int64), sides),
+                "kind": dict_column(c["kind"].astype(np.int64), KIND_NAMES),
+                "force": dict_column(c["force"].astype(np.int64), tuple(force_ids)),
+                "sent": pa.array(c["t0"], pa.float64()),
+                "done": pa.array(c["t1"], pa.float64()),
+                "status": dict_column(c["status"].astype(np.int64), STATUS_NAMES),
+                "delay": pa.array(np.where(delivered, c["t1"] - c["t0"], np.nan),
+                                  pa.float64()),
+                "hops": pa.array(c["hops"], pa.int64()),
+                "weight": pa.array(np.full(n, self.record.stride), pa.int64())}),
+            "belief": pa.table({
+                "t": pa.array(err[:, 0], pa.float64()),
+                "side": dict_column(err[:, 1].astype(np.int64), sides),
+                "items": pa.array(err[:, 2].astype(np.int64), pa.int64()),
+                "position_error": pa.array(err[:, 3], pa.float64()),
+                "strength_error": pa.array(err[:, 4], pa.float64()),
+                "staleness": pa.array(err[:, 5], pa.float64())}),
+        }
+
+    def facts(self, side_ids: tuple[str, ...]) -> dict[str, float]:
+        """Per side with a network: messages sent and the share lost or dropped, the mean
+        delay of delivered reports and orders, and the mean error and staleness of its
+        belief over the battle."""
+        out: dict[str, float] = {}
+        cnt, delay = self.record.count, self.record.delay
+        err = np.array(self.errors, float).reshape(-1, 6)
+        for s in np.flatnonzero(self.has):
+            name = side_ids[s]
+            sent = int(cnt[s].sum())
+            out[f"messages_{name}"] = float(sent)
+            out[f"messages_lost_share_{name}"] = (float(cnt[s, :, LOST:].sum() / sent)
+                                                  if sent else math.nan)
+            for k, kind in ((REPORT, "report"), (ORDER, "order")):
+                ok = int(cnt[s, k, DELIVERED])
+                out[f"{kind}_delay_{name}"] = float(delay[s, k] / ok) if ok else math.nan
+            mine = err[err[:, 1] == s]
+            for col, key in ((3, "position_error"), (4, "strength_error"), (5, "staleness")):
+                v = mine[:, col]
+                v = v[~np.isnan(v)]
+                out[f"belief_{key}_{name}"] = float(v.mean()) if len(v) else math.nan
+        return out
 
     # inside
 
@@ -179,6 +255,15 @@ class CommandLayer:
                 cy = np.bincount(m.force[alive], m.y[alive], len(forces.x0)) / n
             has = f >= 0
             self.node_x[has], self.node_y[has] = cx[f[has]], cy[f[has]]
+            rows = [self.net.jams]
+            for j in self.jammers:
+                on = np.flatnonzero(j.entities & alive & (m.side != j.side))
+                rows.append(np.column_stack([
+                    np.full(len(on), j.side), np.full(len(on), j.t_from),
+                    np.full(len(on), j.t_to), np.full(len(on), j.loss),
+                    np.full(len(on), j.delay), np.full(len(on), CIRCLE), m.x[on], m.y[on],
+                    np.full(len(on), j.radius), np.zeros(len(on))]))
+            self.jams = np.concatenate(rows) if len(rows) > 1 else self.net.jams
 
     def _run(self, t: float) -> None:
         due = self.ev_t <= t
@@ -198,7 +283,7 @@ class CommandLayer:
             net.up_node, net.up_link, net.down_ptr, net.down_node, net.down_link,
             net.node_rate, self.node_x, self.node_y, self.down_from, self.down_until,
             self.node_free, net.link_src, net.link_lat, net.link_loss, net.link_cap,
-            self.link_free, net.member, net.jams, net.taps, out_t, out_m, out_g, cp_m, cp_s,
+            self.link_free, net.member, self.jams, net.taps, out_t, out_m, out_g, cp_m, cp_s,
             cp_t)
         self.ev_t = np.concatenate([self.ev_t[later], out_t[:n_out]])
         self.ev_m = np.concatenate([self.ev_m[later], out_m[:n_out]])
@@ -380,4 +465,4 @@ def _merge(a: Picture, b: Picture) -> Picture:
     return both.take(order[first])
 
 
-__all__ = ["DELIVERED", "LOST", "CommandLayer", "Reporting"]
+__all__ = ["DELIVERED", "LOST", "CommandLayer", "Jammer", "Reporting"]

@@ -136,9 +136,9 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
         rows["end_reason"].append(r.end_reason)
         rows["deciding"].append(r.deciding_breakpoint)
         rows["duration"].append(r.end_time - t0)
-        for k in MORALE_FACTS:
-            if k in r.facts:
-                rows.setdefault(k, []).append(r.facts[k])
+        for k, v in r.facts.items():
+            if k in MORALE_FACTS or k.startswith(COMMAND_FACTS):
+                rows.setdefault(k, []).append(v)
         ledgers.append([[led[k] for k in cols] for led in r.final_ledger().values()])
         series.append(_on_grid(r, grid, sides))
     led = np.array(ledgers, float).reshape(len(ledgers), world.n_forces, len(cols))
@@ -168,6 +168,7 @@ def _tables(rows: dict[str, list[Any]], strength: np.ndarray, point: int, start:
 
 LEDGER_COLUMNS = ("lost", "withdrawn", "final")
 MORALE_FACTS = ("cascade_size", "time_to_collapse", "civilians_harmed")
+COMMAND_FACTS = ("messages_", "report_delay_", "order_delay_", "belief_")
 
 
 def _ledger_columns(rows: dict[str, list[Any]], sides: tuple[str, ...],
@@ -196,7 +197,7 @@ def _batched(world, seed: int, point: int, start: int, stop: int, grid: np.ndarr
     from ..simulate import civilian_forces
 
     if world.solver not in STOCHASTIC or not fast_streams_available() or getattr(
-            world, "morale", None) is not None:
+            world, "morale", None) is not None or getattr(world, "command", None) is not None:
         return None
     from ..aggregate.batch import batch_outcomes
 

@@ -328,7 +328,8 @@ class Morale:
         out_of_hand = (live[REFUSING] + live[ROUTING]) / np.maximum(held, 1e-300)
         mods[OBEY] = np.where(sp.forces, (out_of_hand < sp.obey_below).astype(float), mods[OBEY])
 
-    def tables(self, force_ids: tuple[str, ...]) -> dict[str, pa.Table]:
+    def tables(self, force_ids: tuple[str, ...], side_ids: tuple[str, ...] = ()
+               ) -> dict[str, pa.Table]:
         """morale: members per (time, force, state) of the forces with morale; cascade: who
         moved when, by which transition (the mean field's flows, or draws)."""
         has = np.flatnonzero(self.spec.forces)
@@ -353,7 +354,7 @@ class Morale:
                 "members": pa.array(mv[3], pa.float64())}),
         }
 
-    def facts(self) -> dict[str, float]:
+    def facts(self, side_ids: tuple[str, ...] = ()) -> dict[str, float]:
         """cascade_size: members who came to refuse or defect; time_to_collapse: when the
         loyal (steady or shaken) members of the forces with morale first fell below half of
         what they started with (nan: never)."""

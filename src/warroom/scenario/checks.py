@@ -11,6 +11,7 @@ from ..errors import did_you_mean
 from ..limits import over
 from .bounds import clock_steps
 from .civilian_checks import check_civilians
+from .command_checks import check_command
 from .model import Allocation, Law, Scenario, SolverName
 from .morale_checks import check_morale
 
@@ -92,6 +93,9 @@ def _check(sc: Scenario) -> Iterator[tuple[Loc, str]]:
         if SolverName.closed_form in solvers:
             yield ("engagements", 0, "solver"), ("solver 'closed_form' cannot follow morale "
                                                  "(it changes the fight as it goes): use ode")
+    if sc.command is not None:
+        yield from check_command(sc.command, {s.id: [f.id for f in s.forces] for s in sc.sides},
+                                 (sc.clock.start, sc.clock.end))
     yield from check_civilians(sc.sides, sc.morale, [
         (("engagements", ei, "fire", fi, "shooter"), f.shooter)
         for ei, e in enumerate(sc.engagements) for fi, f in enumerate(e.fire)] + [

@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import Problem, ScenarioError, did_you_mean
 from .checks import Loc, _dotted, check
+from .command_checks import WARNING
 from .model import Scenario
 from .tactical import TacticalScenario
 from .tactical_checks import check_tactical
@@ -54,9 +55,13 @@ def validate(data: Any, filename: str = "<scenario>", base: Path | None = None) 
         found = check_tactical(scenario, scenario.base_dir)
     else:
         found = check(scenario)
-    located = [_locate(data, filename, loc, msg) for loc, msg in found]
+    found = list(found)
+    located = [_locate(data, filename, loc, msg) for loc, msg in found
+               if not msg.startswith(WARNING)]
     if located:
         raise ScenarioError(_count(located, filename), _sorted(located))
+    scenario.warnings.extend(str(_locate(data, filename, loc, msg)) for loc, msg in found
+                             if msg.startswith(WARNING))
     return scenario
 
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .bounds import bounded
 
@@ -253,7 +261,8 @@ class Engagement(Strict):
         return SolverName.salvo if self.law is Law.salvo else SolverName.ode
 
 
-from .morale import MoraleSection  # noqa: E402  (it builds on Strict and Id above)
+from .command import CommandSection  # noqa: E402  (it builds on Strict and Id above)
+from .morale import MoraleSection  # noqa: E402
 
 
 class Scenario(Strict):
@@ -276,3 +285,10 @@ class Scenario(Strict):
     engagements: list[Engagement] = Field(
         min_length=1, description="Who fights whom, under which law and solver.")
     morale: MoraleSection
+    command: CommandSection
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What validation found worth saying but not refusing (located, one per line)."""
+        return self._warnings

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
+from .command import CommandSection
 from .model import CIVILIAN, Breakpoint, Clock, Id, Strict
 from .morale import MoraleSection
 
@@ -280,7 +281,14 @@ class TacticalScenario(Strict):
     sides: list[TacticalSide] = Field(min_length=2)
     output: Output = Field(default_factory=Output)
     morale: MoraleSection
+    command: CommandSection
     _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What validation found worth saying but not refusing (located, one per line)."""
+        return self._warnings
 
     @property
     def base_dir(self) -> Path:

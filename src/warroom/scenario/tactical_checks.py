@@ -13,6 +13,7 @@ from ..limits import over
 from .bounds import clock_steps
 from .checks import Loc, _unique
 from .civilian_checks import check_civilians
+from .command_checks import check_command
 from .morale_checks import check_morale
 from .tactical import OrderKind, TacticalScenario
 
@@ -143,5 +144,8 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
         yield from check_morale(sc.morale, force_ids, side_of, [s.id for s in sc.sides],
                                 (sc.clock.start, sc.clock.end), tactical=True)
     yield from check_civilians(sc.sides, sc.morale)
+    if sc.command is not None:
+        yield from check_command(sc.command, {s.id: [f.id for f in s.forces] for s in sc.sides},
+                                 (sc.clock.start, sc.clock.end), [t.id for t in sc.entity_types])
     yield from _unique([(("terrain_classes", k, "id"), c.id)
                         for k, c in enumerate(sc.terrain_classes)], "terrain class")

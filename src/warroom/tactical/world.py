@@ -14,6 +14,7 @@ from ..rng import stream
 from ..scenario.tactical import OrderKind, Rule, TacticalScenario
 from ..terrain.classes import MOBILITY
 from ..terrain.raster import Raster, build_raster
+from ..world.command import compile_command
 from ..world.morale import additions
 from ..world.morale import spec as morale_spec
 
@@ -88,6 +89,7 @@ class TacticalWorld:
     force_leaves: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
     morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
     morale_radius: float | None = None  # network kind proximity: who sees whom (map units)
+    command: Any = field(default=None, repr=False)  # the compiled command networks, if declared
     side_civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
 
     def latent_sides(self) -> np.ndarray:
@@ -285,4 +287,9 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
             declared, civil),
         side_civil=civil,
         morale_radius=None if sc.morale is None else sc.morale.network.radius,
+        command=compile_command(
+            sc.command, [f.id for _, f in forces], fside.astype(np.int64), side_ids,
+            commanders=np.isin([et[types[f.type]].role for _, f in forces],
+                               ["commander", "officer"]),
+            entity_type=ftype[ent_force], type_ids=tuple(types)),
     )

@@ -14,6 +14,7 @@ import numpy as np
 from ..attrition.laws import AIMED, AREA, LOGARITHMIC
 from ..core.codes import ALLOC_NONE, ALLOC_PROPORTIONAL, ALLOCATIONS, BP_KINDS, BP_TIME
 from ..scenario.model import Law, Scenario
+from .command import compile_command
 from .morale import additions
 from .morale import spec as morale_spec
 
@@ -74,6 +75,7 @@ class World:
     force_leaves: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
     morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
     side_civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
+    command: Any = field(default=None, repr=False)  # the compiled command networks, if declared
 
     @property
     def n_forces(self) -> int:
@@ -266,6 +268,7 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         morale=None if sc.morale is None else morale_spec(
             sc.morale, force_ids, i64(force_side), list(side_ids), declared, side_civil),
         side_civil=side_civil,
+        command=compile_command(sc.command, force_ids, i64(force_side), side_ids),
     )
 
 
