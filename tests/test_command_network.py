@@ -51,7 +51,7 @@ def send_at(layer, times, force=0, alive=1.0):
     for t in times:
         while layer.next_time() <= t:
             tn = layer.next_time()
-            done += [(tn, o) for o in layer.step(tn, nothing, f)]
+            done += [(tn, o) for o in layer.step(tn, nothing, f, horizon=t)]
         done += [(t, o) for o in layer.send(t, 0, [Order(OrderKind.hold, force=force)])]
     while math.isfinite(layer.next_time()):
         tn = layer.next_time()

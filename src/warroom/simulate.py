@@ -90,7 +90,10 @@ def battle(engine, world, seed: int, replication: int, digest: str = "",
     their tables (morale, cascade) and facts."""
     own: list[Any] = mechanics(world, seed, replication)
     cmd = command_for(world, seed, replication)
-    state = run(engine, world, controllers, seed, replication, until, [*own, *systems], cmd)
+    from .world.doctrine import controllers as doctrine
+
+    every = [*doctrine(getattr(world, "doctrine", ())), *controllers]
+    state = run(engine, world, every, seed, replication, until, [*own, *systems], cmd)
     r = engine.result(world, state, digest)
     civil = civilian_forces(world)
     if civil.any():

@@ -4,7 +4,7 @@ the core's engine protocol (reset, advance to a time and pause, observe, apply a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,8 @@ K_REFUSED = int(EventKind.order_refused)
 K_ENG_ON = int(EventKind.engagement_began)
 K_ENG_OFF = int(EventKind.engagement_ended)
 K_SURRENDERED = int(EventKind.surrendered)
+K_SET_OUT = int(EventKind.set_out)
+K_ARRIVED = int(EventKind.arrived)
 
 
 @dataclass
@@ -66,6 +68,11 @@ class AggregateState:
     seed: int
     replication: int
     cont: Any = None  # the python solver's continuation inside the current stretch
+    # where each force is (-1: on its way), where it set out from, is going, and arrives
+    place: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    origin: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    dest: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    arrive: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 @register("aggregate")
@@ -73,10 +80,24 @@ class AggregateEngine:
     scale = "aggregate"
 
     def reset(self, world: World, seed: int, replication: int) -> AggregateState:
-        return AggregateState(new_state(world), world_arrays(world),
-                              stream(seed, replication, "attrition"), seed, replication)
+        place = world.force_place.copy()
+        st = AggregateState(new_state(world), world_arrays(world),
+                            stream(seed, replication, "attrition"), seed, replication,
+                            place=place, origin=place.copy(), dest=place.copy(),
+                            arrive=np.full(world.n_forces, np.inf))
+        on = _present(world, st)
+        st.s.eng_set[world.eng_place >= 0] = on[world.eng_place >= 0]
+        return st
 
     def advance(self, world: World, state: AggregateState, until: float) -> None:
+        """To `until`, stopping where forces reach a place (engagements there open)."""
+        while not self.ended(state) and (nxt := float(state.arrive.min(initial=np.inf))) < until:
+            self._advance(world, state, nxt)
+            if self.time(state) >= nxt:
+                _arrive(world, state)
+        self._advance(world, state, until)
+
+    def _advance(self, world: World, state: AggregateState, until: float) -> None:
         if self.ended(state):
             return
         state.s = reserve_events(state.s, event_room(world))
@@ -112,7 +133,9 @@ class AggregateEngine:
         own = world.force_side == side
         obs = Observation(self.time(state), side, world.force_side.copy(),
                           np.where(own, x, np.nan), s.side_broken.copy(), self.ended(state),
-                          extra={"committed": np.where(own, s.commit, False)})
+                          extra={"committed": np.where(own, s.commit, False),
+                                 "place": np.where(own, state.place, -1),
+                                 "going": np.where(own & (state.place < 0), state.dest, -1)})
         return obs.believing(self.sightings(world, state, side), obs.order_t, obs.pleas)
 
     def sightings(self, world: World, state: AggregateState, side: int) -> Picture:
@@ -155,7 +178,7 @@ class AggregateEngine:
 
     def apply(self, world: World, state: AggregateState, order: Order) -> None:
         _check(world, order)
-        s = state.s = reserve_events(state.s, event_room(world) + 4)
+        s = state.s = reserve_events(state.s, event_room(world) + 4 + len(world.eng_ids))
         t, f, kind = float(s.scal[T]), order.force, order.kind
         if kind not in (OrderKind.engage, OrderKind.disengage) and s.mod[OBEY, f] < 0.5:
             log(s, t, K_REFUSED, f, float(kind))
@@ -170,6 +193,21 @@ class AggregateEngine:
             if bool(s.eng_on[e]) != on:
                 log(s, t, K_ENG_ON if on else K_ENG_OFF, e, 0.0)
             s.eng_on[e] = on
+        elif kind is OrderKind.move:
+            log(s, t, K_ORDER, f, float(kind))
+            if order.place in (state.place[f], state.dest[f]):  # there, or on its way there
+                _after_change(world, state)
+                return
+            if state.place[f] >= 0:
+                state.origin[f] = state.place[f]
+            state.place[f], state.dest[f] = -1, order.place
+            state.arrive[f] = t + world.travel[state.origin[f], order.place]
+            log(s, t, K_SET_OUT, f, float(order.place))
+            _presence(world, state)
+            if state.arrive[f] <= t:
+                _after_change(world, state)
+                _arrive(world, state)
+                return
         elif kind is OrderKind.withdraw:
             have = max(float(world.x0[f] + s.led[0, f] - s.led[WITHDRAWN, f] - s.led[LOST, f]),
                        0.0)
@@ -190,6 +228,42 @@ class AggregateEngine:
         return aggregate_result(world, state.s, state.seed, scenario_hash)
 
 
+def _present(world: World, state: AggregateState) -> np.ndarray:
+    """(E,) engagements at a place with a shooter and its target both there."""
+    w, place = state.w, state.place
+    at = world.eng_place[w.pair_eng]
+    both = (at >= 0) & (place[w.pair_shooter] == at) & (place[w.pair_target] == at)
+    on = np.zeros(len(world.eng_ids), bool)
+    on[w.pair_eng[both]] = True
+    return on
+
+
+def _presence(world: World, state: AggregateState) -> None:
+    """Open and close the engagements at places as forces come and go."""
+    s, t = state.s, float(state.s.scal[T])
+    on = _present(world, state)
+    for e in np.flatnonzero(world.eng_place >= 0):
+        s.eng_set[e] = int(on[e])
+        if bool(s.eng_on[e]) != on[e]:
+            log(s, t, K_ENG_ON if on[e] else K_ENG_OFF, int(e), 0.0)
+        s.eng_on[e] = on[e]
+
+
+def _arrive(world: World, state: AggregateState) -> None:
+    """Forces whose time has come reach their place."""
+    t = float(state.s.scal[T])
+    due = np.flatnonzero(state.arrive <= t)
+    if not len(due):
+        return
+    state.s = reserve_events(state.s, event_room(world) + 2 * len(due) + len(world.eng_ids))
+    _before_change(world, state)
+    for f in due:
+        state.place[f], state.arrive[f] = state.dest[f], np.inf
+        log(state.s, t, K_ARRIVED, int(f), float(state.dest[f]))
+    _presence(world, state)
+    _after_change(world, state)
+
+
 def _check(world: World, order: Order) -> None:
     """Refuse an order the engine cannot carry out, before anything changes."""
     kind, f = order.kind, order.force
@@ -198,10 +272,13 @@ def _check(world: World, order: Order) -> None:
             raise OrderError(f"no engagement {order.engagement}")
         return
     if kind not in (OrderKind.commit, OrderKind.hold_back, OrderKind.withdraw,
-                    OrderKind.allocate):
+                    OrderKind.allocate, OrderKind.move):
         raise OrderError(f"an aggregate battle takes no '{kind.name}' order")
     if not 0 <= f < world.n_forces:
         raise OrderError(f"no force {f}")
+    if kind is OrderKind.move and not 0 <= order.place < len(world.place_ids):
+        raise OrderError(f"move: no place {order.place} (the scenario has "
+                         f"{len(world.place_ids)} places)")
     if kind is OrderKind.withdraw and order.amount is not None and not (
             math.isfinite(order.amount) and order.amount >= 0):
         raise OrderError(f"withdraw: expected an amount >= 0, found {order.amount}")

@@ -41,6 +41,10 @@ def _special(w: World, kind: EventKind, subj: int, val: float):
                 K.withdrawal_began: f"{val:,.0f} begin withdrawing from {force} until "
                 f"t={w.tr_to[subj]:g}"}[kind]
         return subject, side, f"{subject}: {verb}"
+    if kind in (K.set_out, K.arrived):
+        force, side = w.force_ids[subj], w.side_ids[w.force_side[subj]]
+        verb = "sets out for" if kind is K.set_out else "arrives at"
+        return force, side, f"{force} ({side}) {verb} {w.place_ids[int(val)]}"
     if kind in (K.engagement_began, K.engagement_ended):
         subject = w.eng_ids[subj]
         return subject, None, f"engagement {subject} ({w.eng_law[subj]} law) " + (

@@ -22,7 +22,6 @@ import pyarrow as pa
 from ..core.engine import Forces, Observation
 from ..core.orders import Order
 from ..core.picture import Picture
-from ..core.queue import Queue
 from ..results.result import dict_column
 from .belief import Belief
 from .messages import (
@@ -92,7 +91,6 @@ class CommandLayer:
         self.next_report = np.array([t0 if self.has[s] and math.isfinite(r.every) else math.inf
                                      for s, r in enumerate(self.rep)])
         self.orders: list[Order] = []
-        self.after: Queue[Order] = Queue()
         self.order_t = np.full(F, np.nan)
         self.pleas: list[list[tuple[int, float]]] = [[] for _ in range(S)]
         self.intercepts: list[list[tuple[float, Order]]] = [[] for _ in range(S)]
@@ -107,23 +105,38 @@ class CommandLayer:
         self.record = Record(S, sample)
         self.errors: list[tuple[float, int, int, float, float, float]] = []
         self.next_id = 0
+        self._next: float | None = None
         self.max_hops = int(max(np.diff(net.up_ptr).max(initial=0),
                                 np.diff(net.down_ptr).max(initial=0))) + 1
 
     # the core's Command protocol
 
     def next_time(self) -> float:
-        return min(self.ev_t.min(initial=math.inf), self.copies["t"].min(initial=math.inf),
-                   float(self.next_report.min(initial=math.inf)), self.after.next_time())
+        if self._next is None:  # worked out once per change
+            m = self.live
+            ready = m["t1"][(m["status"] != LIVE) & (m["done"] == 0)]
+            self._next = min(self.ev_t.min(initial=math.inf),
+                             self.copies["t"].min(initial=math.inf),
+                             float(self.next_report.min(initial=math.inf)),
+                             ready.min(initial=math.inf))
+        return self._next
 
-    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces) -> list[Order]:
+    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces,
+             horizon: float = math.inf) -> list[Order]:
+        """Deliver what is due by t and send the reports due at t; then work out what
+        travels until the next time anything can be sent (the next report, `horizon`), so
+        the battle stops only where something arrives. A commander's death is known from
+        the step after it."""
+        self._next = None
         self._liveness(t, forces)
         self._run(t)
         if (self.next_report <= t).any():
             self._report(t, sightings, forces)
             self._run(t)
         out = self._collect(t)
-        out += self.after.pop_due(t)
+        ahead = min(horizon, float(self.next_report.min(initial=math.inf)))
+        if ahead > t:
+            self._run(ahead, inclusive=False)
         self._compact()
         return out
 
@@ -141,6 +154,7 @@ class CommandLayer:
                 continue
             sent.append((node, o))
         if sent:
+            self._next = None
             msg = self._new(len(sent), ORDER, side, DOWN, t)
             msg["route"][:] = [n for n, _ in sent]
             msg["force"][:] = [o.force for _, o in sent]
@@ -265,7 +279,10 @@ class CommandLayer:
                     np.full(len(on), j.radius), np.zeros(len(on))]))
             self.jams = np.concatenate(rows) if len(rows) > 1 else self.net.jams
 
-    def _run(self, t: float) -> None:
+    def _run(self, t: float, inclusive: bool = True) -> None:
+        """Handle the events due by t (before t: not inclusive)."""
+        if not inclusive:
+            t = float(np.nextafter(t, -np.inf))
         due = self.ev_t <= t
         if not due.any():
             return
@@ -365,7 +382,7 @@ class CommandLayer:
     def _collect(self, t: float) -> list[Order]:
         m = self.live
         out: list[Order] = []
-        done = (m["status"] != LIVE) & (m["done"] == 0)
+        done = (m["status"] != LIVE) & (m["done"] == 0) & (m["t1"] <= t)
         rows = np.flatnonzero(done)
         ok = rows[m["status"][rows] == DELIVERED]
         kind = m["kind"][ok]
@@ -379,10 +396,7 @@ class CommandLayer:
             f = o.force
             if not self.order_t[f] > o.issued:  # never a stale order over a newer one
                 self.order_t[f] = o.issued
-                if o.after > 0:
-                    self.after.push(float(m["t1"][k]) + o.after, o)
-                else:
-                    out.append(o)
+                out.append(o)
         if len(rows):
             hops = m["hop"][rows] + 1
             self.record.add(take(m, rows), hops)
@@ -425,8 +439,10 @@ class CommandLayer:
     def _compact(self) -> None:
         """Drop finished messages nobody will read again, and the rows they carried."""
         m = self.live
-        keep = (m["status"] == LIVE) | np.isin(m["id"], self.copies["id"])
-        if keep.all():
+        keep = (m["status"] == LIVE) | (m["done"] == 0)
+        if len(self.copies["id"]):
+            keep |= np.isin(m["id"], self.copies["id"])
+        if keep.sum() > 0.75 * len(keep):  # not worth it yet
             return
         new = np.cumsum(keep) - 1
         self.ev_m = new[self.ev_m]

@@ -250,8 +250,11 @@ class Command(Protocol):
         """When something is next due (a delivery, a report); after `step(t)`, later than t."""
         ...
 
-    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces) -> list[Order]:
-        """Deliver what is due by t, send the reports due at t; the orders that arrived."""
+    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces,
+             horizon: float = math.inf) -> list[Order]:
+        """Deliver what is due by t, send the reports due at t; the orders that arrived.
+        `horizon`: nothing else is sent before then (no controller or system is due), so
+        what travels until then can be worked out ahead."""
         ...
 
     def send(self, t: float, side: int, orders: Sequence[Order]) -> list[Order]:
@@ -271,7 +274,8 @@ class Direct:
     def next_time(self) -> float:
         return math.inf
 
-    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces) -> list[Order]:
+    def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces,
+             horizon: float = math.inf) -> list[Order]:
         return []
 
     def send(self, t: float, side: int, orders: Sequence[Order]) -> list[Order]:
@@ -314,7 +318,8 @@ def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence
         if sched.next_time() <= t and sched.run_due(t, engine.forces(world, state)):
             engine.changed(world, state)
         if cmd.next_time() <= t:
-            for order in cmd.step(t, seen, engine.forces(world, state)):
+            horizon = min([until, *wakes, sched.next_time()])
+            for order in cmd.step(t, seen, engine.forces(world, state), horizon):
                 engine.apply(world, state, order)
         for k, c in enumerate(controllers):
             if wakes[k] <= t:

@@ -29,10 +29,13 @@ class EventKind(IntEnum):
     joined = 15  # members came to a force by defection (subject: force; value: members)
     surrendered = 16  # members gave themselves up (subject: force; value: members)
     went_home = 17  # defectors left the fight as they came over (subject: force; value)
+    set_out = 18  # a force left its place for another (subject: force; value: the place)
+    arrived = 19  # a force reached a place (subject: force; value: the place)
 
 
 # at one instant: troops move first, then engagements open or close, then the consequences
-PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2, 0, 0, 0, 0, 0, 0], dtype=np.int64)
+PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0],
+                    dtype=np.int64)
 
 
 @dataclass(frozen=True, order=True)

@@ -21,7 +21,7 @@ class OrderKind(IntEnum):
     allocate = 5  # aggregate: share the shooter's fire by `rule` (`weights` per target force)
     hold = 6  # tactical: stay where you are
     advance = 7  # tactical: close on the nearest seen enemy (or the objective)
-    move = 8  # tactical: go to `to` (a point) or `area`
+    move = 8  # tactical: go to `to` (a point) or `area`; aggregate: to `place`
     target = 9  # tactical: pick targets by `rule`, preferring `priority` (roles or classes)
 
 
@@ -40,8 +40,8 @@ class Order:
     halt_to_fire: bool | None = None
     priority: tuple[str, ...] = ()
     spread: int | None = None
+    place: int = -1  # aggregate, move: the place to go to
     issued: float | None = None  # when headquarters gave it (set as it is sent)
-    after: float = 0.0  # carried out this long after it arrives (aggregate: the time to get there)
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, OrderKind):

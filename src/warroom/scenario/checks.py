@@ -12,6 +12,7 @@ from ..limits import over
 from .bounds import clock_steps
 from .civilian_checks import check_civilians
 from .command_checks import check_command
+from .doctrine_checks import check_doctrine
 from .model import Allocation, Law, Scenario, SolverName
 from .morale_checks import check_morale
 
@@ -93,6 +94,10 @@ def _check(sc: Scenario) -> Iterator[tuple[Loc, str]]:
         if SolverName.closed_form in solvers:
             yield ("engagements", 0, "solver"), ("solver 'closed_form' cannot follow morale "
                                                  "(it changes the fight as it goes): use ode")
+    yield from _places(sc, force_ids)
+    if sc.doctrine is not None:
+        yield from check_doctrine(sc.doctrine, {s.id: [f.id for f in s.forces] for s in sc.sides},
+                                  None if sc.places is None else set(sc.places.start), False)
     if sc.command is not None:
         yield from check_command(sc.command, {s.id: [f.id for f in s.forces] for s in sc.sides},
                                  (sc.clock.start, sc.clock.end))
@@ -248,3 +253,45 @@ def _whole_numbers(sc: Scenario) -> Iterator[tuple[Loc, str]]:
                             f"stochastic solvers count whole units; this transfer totals "
                             f"{t.total:g}"
                         )
+
+
+def _places(sc: Scenario, force_ids: list[str]) -> Iterator[tuple[Loc, str]]:
+    """Engagements `at` a place need `places`; each place and force named exists, and every
+    force that fires at a place starts somewhere."""
+    pl = sc.places
+    ids = [] if pl is None else pl.ids
+    for ei, e in enumerate(sc.engagements):
+        if e.at is None:
+            continue
+        if pl is None:
+            yield ("engagements", ei, "at"), "an engagement `at` a place needs a `places` section"
+            continue
+        if e.at not in ids:
+            yield ("engagements", ei, "at"), f"unknown place '{e.at}'{did_you_mean(e.at, ids)}"
+        if e.start is not None or e.end is not None:
+            yield ("engagements", ei, "at"), ("an engagement at a place is open while its forces "
+                                              "are there: remove `start` and `end`")
+        for fi, fire in enumerate(e.fire):
+            for key in ("shooter", "target"):
+                name = getattr(fire, key)
+                if name in force_ids and name not in pl.start:
+                    yield ("engagements", ei, "fire", fi, key), (
+                        f"force '{name}' fires at place '{e.at}' but has no place in "
+                        "places.start")
+    if pl is None:
+        return
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        yield ("places", "ids"), f"duplicate place '{dup}'"
+    for fid, where in pl.start.items():
+        if fid not in force_ids:
+            yield ("places", "start", fid), (f"unknown force '{fid}'"
+                                             f"{did_you_mean(fid, force_ids)}")
+        if where not in ids:
+            yield ("places", "start", fid), (f"unknown place '{where}'"
+                                             f"{did_you_mean(where, ids)}")
+    for k, leg in enumerate(pl.legs):
+        for j, where in enumerate(leg.between):
+            if where not in ids:
+                yield ("places", "legs", k, "between", j), (
+                    f"unknown place '{where}'{did_you_mean(where, ids)}")

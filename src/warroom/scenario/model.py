@@ -228,6 +228,25 @@ class Fleet(Strict):
     )
 
 
+class Leg(Strict):
+    between: tuple[Id, Id] = Field(description="Two places.")
+    time: float = Field(ge=0, description="Travel time between them (either way).")
+
+
+class Places(Strict):
+    """Where forces are: each force starts at a place, goes to another when ordered to
+    (`move`), arriving after the travel time, and fights in the engagements of the place it
+    is at. A force on its way is at no place. Travel takes the quickest way, through other
+    places where that is quicker."""
+
+    ids: list[Id] = Field(min_length=1, description="The places.")
+    travel: float = Field(0.0, ge=0, description="Travel time between any two places "
+                          "(default for the pairs `legs` does not list).")
+    legs: list[Leg] = Field(default_factory=list, description="Travel times of some pairs.")
+    start: dict[Id, Id] = Field(description="Each force's place at the start (force -> "
+                                "place); every force with fire at a place needs one.")
+
+
 class Engagement(Strict):
     """A fight between forces of two sides under one attrition law and solver."""
 
@@ -253,6 +272,9 @@ class Engagement(Strict):
     )
     fire: list[Fire] = Field(default_factory=list, description="Who shoots at whom.")
     fleets: list[Fleet] = Field(default_factory=list, description="With law: salvo.")
+    at: Id | None = Field(None, description="A place of `places`: the engagement is open "
+                          "while a shooter and its target of `fire` are both there (its "
+                          "`start` and `end` then do not apply).")
 
     @property
     def solver_name(self) -> SolverName:
@@ -262,6 +284,7 @@ class Engagement(Strict):
 
 
 from .command import CommandSection  # noqa: E402  (it builds on Strict and Id above)
+from .doctrine import DoctrineSection  # noqa: E402
 from .morale import MoraleSection  # noqa: E402
 
 
@@ -284,8 +307,11 @@ class Scenario(Strict):
     sides: list[Side] = Field(min_length=2, description="The belligerents (at least two).")
     engagements: list[Engagement] = Field(
         min_length=1, description="Who fights whom, under which law and solver.")
+    places: Places | None = Field(None, description="Places the forces are at and move "
+                                  "between (engagements `at` a place).")
     morale: MoraleSection
     command: CommandSection
+    doctrine: DoctrineSection
     _warnings: list[str] = PrivateAttr(default_factory=list)
 
     @property

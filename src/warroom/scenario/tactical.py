@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from .command import CommandSection
+from .doctrine import DoctrineSection
 from .model import CIVILIAN, Breakpoint, Clock, Id, Strict
 from .morale import MoraleSection
 
@@ -282,6 +283,7 @@ class TacticalScenario(Strict):
     output: Output = Field(default_factory=Output)
     morale: MoraleSection
     command: CommandSection
+    doctrine: DoctrineSection
     _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
     _warnings: list[str] = PrivateAttr(default_factory=list)
 

@@ -14,6 +14,7 @@ from .bounds import clock_steps
 from .checks import Loc, _unique
 from .civilian_checks import check_civilians
 from .command_checks import check_command
+from .doctrine_checks import check_doctrine
 from .morale_checks import check_morale
 from .tactical import OrderKind, TacticalScenario
 
@@ -144,6 +145,9 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
         yield from check_morale(sc.morale, force_ids, side_of, [s.id for s in sc.sides],
                                 (sc.clock.start, sc.clock.end), tactical=True)
     yield from check_civilians(sc.sides, sc.morale)
+    if sc.doctrine is not None:
+        yield from check_doctrine(sc.doctrine, {s.id: [f.id for f in s.forces] for s in sc.sides},
+                                  None, True)
     if sc.command is not None:
         yield from check_command(sc.command, {s.id: [f.id for f in s.forces] for s in sc.sides},
                                  (sc.clock.start, sc.clock.end), [t.id for t in sc.entity_types])

@@ -15,6 +15,7 @@ from ..scenario.tactical import OrderKind, Rule, TacticalScenario
 from ..terrain.classes import MOBILITY
 from ..terrain.raster import Raster, build_raster
 from ..world.command import compile_command
+from ..world.doctrine import compile_doctrine
 from ..world.morale import additions
 from ..world.morale import spec as morale_spec
 
@@ -90,6 +91,7 @@ class TacticalWorld:
     morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
     morale_radius: float | None = None  # network kind proximity: who sees whom (map units)
     command: Any = field(default=None, repr=False)  # the compiled command networks, if declared
+    doctrine: tuple = ()  # the compiled doctrines (`world.doctrine.DoctrineSpec`)
     side_civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
 
     def latent_sides(self) -> np.ndarray:
@@ -292,4 +294,5 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
             commanders=np.isin([et[types[f.type]].role for _, f in forces],
                                ["commander", "officer"]),
             entity_type=ftype[ent_force], type_ids=tuple(types)),
+        doctrine=compile_doctrine(sc.doctrine, [f.id for _, f in forces], side_ids),
     )

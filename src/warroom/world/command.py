@@ -69,8 +69,9 @@ def compile_command(section: Sequence[SideCommand] | None, force_ids: Sequence[s
                               else sc.succession))
         for n in sc.nodes:
             index[n.id] = len(nodes)
-            nodes.append(Node(n.id, s, KINDS[n.kind], math.inf if n.service is None
-                              else n.service, at=(n.at[0], n.at[1]) if n.at else (math.nan, math.nan)))
+            at = (n.at[0], n.at[1]) if n.at else (math.nan, math.nan)
+            nodes.append(Node(n.id, s, KINDS[n.kind],
+                              math.inf if n.service is None else n.service, at=at))
         hq[s] = index[sc.headquarters]
         link_of: dict[tuple[int, int], int] = {}
         for lk in sc.links:

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.sparse.csgraph import shortest_path
 
 from ..attrition.laws import AIMED, AREA, LOGARITHMIC
 from ..core.codes import ALLOC_NONE, ALLOC_PROPORTIONAL, ALLOCATIONS, BP_KINDS, BP_TIME
 from ..scenario.model import Law, Scenario
 from .command import compile_command
+from .doctrine import compile_doctrine
 from .morale import additions
 from .morale import spec as morale_spec
 
@@ -76,6 +78,12 @@ class World:
     morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
     side_civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
     command: Any = field(default=None, repr=False)  # the compiled command networks, if declared
+    # places: ids, (P, P) travel times, each force's first place and each engagement's (-1)
+    place_ids: tuple[str, ...] = ()
+    travel: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    force_place: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    eng_place: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    doctrine: tuple = ()  # the compiled doctrines (`world.doctrine.DoctrineSpec`)
 
     @property
     def n_forces(self) -> int:
@@ -269,7 +277,31 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
             sc.morale, force_ids, i64(force_side), list(side_ids), declared, side_civil),
         side_civil=side_civil,
         command=compile_command(sc.command, force_ids, i64(force_side), side_ids),
+        **_places(sc, force_ids),
+        doctrine=compile_doctrine(sc.doctrine, force_ids, side_ids,
+                                  None if sc.places is None else sc.places.start,
+                                  () if sc.places is None else sc.places.ids),
     )
+
+
+def _places(sc: Scenario, force_ids: list[str]) -> dict[str, Any]:
+    pl = sc.places
+    F, E = len(force_ids), len(sc.engagements)
+    if pl is None:
+        return {"force_place": np.full(F, -1, np.int64), "eng_place": np.full(E, -1, np.int64)}
+    ids = list(pl.ids)
+    travel = np.full((len(ids), len(ids)), pl.travel)
+    np.fill_diagonal(travel, 0.0)
+    for leg in pl.legs:
+        a, b = ids.index(leg.between[0]), ids.index(leg.between[1])
+        travel[a, b] = travel[b, a] = leg.time
+    # a force goes the quickest way, through other places if that is quicker
+    travel = shortest_path(travel, method="FW", directed=False)
+    return {"place_ids": tuple(ids), "travel": travel,
+            "force_place": np.array([ids.index(pl.start[f]) if f in pl.start else -1
+                                     for f in force_ids], np.int64),
+            "eng_place": np.array([-1 if e.at is None else ids.index(e.at)
+                                   for e in sc.engagements], np.int64)}
 
 
 def _salvo_pair(shooter: str, target: str):

@@ -1,0 +1,127 @@
+"""Beliefs and the observation's wall: a controller sees its side's picture, never the battle
+(checked by type, at both scales), a picture built from reports is older than the truth, and
+decoys are believed until exposed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from helpers import duel
+from tactical_helpers import scenario, soldier
+
+from warroom.core import Observation, Order, OrderKind, run
+from warroom.core.testing import check_observation
+from warroom.simulate import command_for, compile_scenario
+
+NET = [{"side": "blue", "headquarters": "hq", "nodes": [{"id": "hq", "kind": "headquarters"}],
+        "links": [{"between": ["x", "hq"], "latency": 0.5}], "reports": {"every": 0.25}}]
+
+
+def far_apart(command=None):
+    """Blue sees 600 m; red stands 900 m away, then one red force comes within sight."""
+    types = [soldier(sensor={"range": 600.0}, weapons=[
+        {"id": "gun", "range": 50, "rate": 1, "accuracy": 0.5, "damage": {"soft": 1}}])]
+    blue = [{"id": "x", "type": "soldier", "count": 5, "deploy": {"at": [50, 50], "radius": 5}}]
+    red = [{"id": "far", "type": "soldier", "count": 5,
+            "deploy": {"at": [950, 50], "radius": 5}},
+           {"id": "near", "type": "soldier", "count": 5, "arrive": 10,
+            "deploy": {"at": [450, 50], "radius": 5}}]
+    extra = {"command": command} if command else {}
+    return scenario(types, blue, red, size=(100, 10), cell=10.0, end=30, **extra)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: duel(100, 80, 0.01, 0.01, end=5, step=0.5),
+    lambda: duel(100, 80, 0.01, 0.01, end=5, step=0.5, command=NET),
+    lambda: far_apart(),
+    lambda: far_apart([{"side": "blue", "headquarters": "hq",
+                        "nodes": [{"id": "hq", "kind": "headquarters"}],
+                        "links": [{"between": ["x", "hq"], "latency": 2.0}],
+                        "reports": {"every": 1.0}}]),
+], ids=["aggregate", "aggregate-command", "tactical", "tactical-command"])
+def test_no_observation_leads_back_to_the_battle(make):
+    sc = make()
+    world, engine = compile_scenario(sc)
+    check_observation(engine, world, command=command_for(world, world.seed, 0))
+
+
+class Spy:
+    """A controller that tries every way it has to find where red is."""
+
+    side = 0
+
+    def __init__(self):
+        self.found: list[float] = []
+
+    def wake(self, t: float) -> float:
+        return math.floor(t) + 1.0 if t > 0 else 0.0
+
+    def decide(self, t: float, obs: Observation) -> list[Order]:
+        with pytest.raises(AttributeError):
+            obs.__dict__  # noqa: B018  (slots: no back door)
+        self.found += obs.picture.x.tolist()
+        for v in obs.extra.values():
+            self.found += np.asarray(v, float).ravel().tolist()
+        return []
+
+
+def test_a_controller_cannot_find_enemies_its_side_has_not_seen():
+    world, engine = compile_scenario(far_apart())
+    spy = Spy()
+    run(engine, world, [spy], world.seed, 0, until=8.0)
+    assert spy.found == []  # red is out of sight until 'near' arrives at t = 10
+    spy = Spy()
+    run(engine, world, [spy], world.seed, 0, until=12.0)
+    assert spy.found and all(400 < x < 500 for x in spy.found)  # only 'near', never 'far'
+
+
+def test_a_reported_picture_is_the_truth_some_time_ago():
+    """With 2 s of latency to headquarters, blue's picture of 'near' appears 2 s after its
+    sensors first see it, and its rows are that old."""
+    sc = far_apart([{"side": "blue", "headquarters": "hq",
+                     "nodes": [{"id": "hq", "kind": "headquarters"}],
+                     "links": [{"between": ["x", "hq"], "latency": 2.0}],
+                     "reports": {"every": 1.0}}])
+    world, engine = compile_scenario(sc)
+
+    class Watch(Spy):
+        def decide(self, t, obs):
+            if len(obs.picture):
+                self.found.append((t, float(obs.picture.t.max()), float(obs.picture.sigma.max())))
+            return []
+
+    w = Watch()
+    run(engine, world, [w], world.seed, 0, until=20.0, command=command_for(world, 0, 0))
+    first_t, seen_at, _ = w.found[0]
+    assert seen_at == 10.0 and first_t == 12.0
+    assert all(t - s >= 2.0 for t, s, _ in w.found)
+    assert all(sig == 0.0 for _, _, sig in w.found)  # they stand still: no doubt grows
+
+
+def test_orders_through_a_network_take_its_latency_and_show_their_age():
+    sc = duel(100, 80, 0.0, 0.0, end=10, step=0.5, command=[
+        {"side": "blue", "headquarters": "hq", "nodes": [{"id": "hq", "kind": "headquarters"}],
+         "links": [{"between": ["x", "hq"], "latency": 1.5}]}])
+    world, engine = compile_scenario(sc)
+
+    class Give:
+        side = 0
+
+        def __init__(self):
+            self.ages = []
+
+        def wake(self, t):
+            return 1.0 if t <= 1.0 else (5.0 if t <= 5.0 else math.inf)
+
+        def decide(self, t, obs):
+            self.ages.append((t, float(obs.order_t[0])))
+            return [Order(OrderKind.hold_back, force=0)] if t == 1.0 else []
+
+    g = Give()
+    state = run(engine, world, [g], world.seed, 0, command=command_for(world, 0, 0))
+    ev = engine.result(world, state).events
+    given = [e.t for e in ev if e.kind.name == "order_given"]
+    assert given == [2.5]
+    assert math.isnan(g.ages[0][1]) and g.ages[1] == (5.0, 1.0)  # issued at 1, known at 5
