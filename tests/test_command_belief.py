@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 import pytest
+
 from helpers import duel
 from tactical_helpers import scenario, soldier
-
 from warroom.core import Observation, Order, OrderKind, run
 from warroom.core.testing import check_observation
 from warroom.simulate import command_for, compile_scenario
@@ -79,7 +79,8 @@ def test_a_controller_cannot_find_enemies_its_side_has_not_seen():
 
 def test_a_reported_picture_is_the_truth_some_time_ago():
     """With 2 s of latency to headquarters, blue's picture of 'near' appears 2 s after its
-    sensors first see it, and its rows are that old."""
+    sensors first see it (in the tick after it arrives at t = 10, which ends at 11), and its
+    rows are that old."""
     sc = far_apart([{"side": "blue", "headquarters": "hq",
                      "nodes": [{"id": "hq", "kind": "headquarters"}],
                      "links": [{"between": ["x", "hq"], "latency": 2.0}],
@@ -95,7 +96,7 @@ def test_a_reported_picture_is_the_truth_some_time_ago():
     w = Watch()
     run(engine, world, [w], world.seed, 0, until=20.0, command=command_for(world, 0, 0))
     first_t, seen_at, _ = w.found[0]
-    assert seen_at == 10.0 and first_t == 12.0
+    assert seen_at == 11.0 and first_t == 13.0
     assert all(t - s >= 2.0 for t, s, _ in w.found)
     assert all(sig == 0.0 for _, _, sig in w.found)  # they stand still: no doubt grows
 
@@ -125,3 +126,63 @@ def test_orders_through_a_network_take_its_latency_and_show_their_age():
     given = [e.t for e in ev if e.kind.name == "order_given"]
     assert given == [2.5]
     assert math.isnan(g.ages[0][1]) and g.ages[1] == (5.0, 1.0)  # issued at 1, known at 5
+
+
+@pytest.mark.parametrize("leak", ["view", "object"])
+def test_the_wall_check_catches_an_engine_that_leaks(monkeypatch, leak):
+    from dataclasses import replace
+
+    from warroom.tactical.engine import TacticalEngine
+
+    honest = TacticalEngine.observe
+
+    def leaky(self, world, state, side):
+        obs = honest(self, world, state, side)
+        extra = {"x": state.x[:3]} if leak == "view" else {"state": state}
+        return replace(obs, extra=extra)
+
+    monkeypatch.setattr(TacticalEngine, "observe", leaky)
+    world, engine = compile_scenario(far_apart())
+    with pytest.raises(AssertionError, match="shares memory|holds a"):
+        check_observation(engine, world)
+
+
+def decoy_scenario(discriminates=False):
+    """Blue's riflemen advance on three holograms 300 m away and fire on them until they
+    come within 80 m of them and see through; red's one real soldier hides far off."""
+    rifle = {"id": "rifle", "range": 400, "rate": 1, "accuracy": 0.5, "damage": {"soft": 1}}
+    types = [soldier("rifleman", speed=5.0, weapons=[rifle],
+                     sensor={"range": 500.0, "discriminates": discriminates}),
+             soldier("hologram", decoy={"exposed_within": 80.0}),
+             soldier("hider", sensor={"range": 10.0})]
+    blue = [{"id": "riflemen", "type": "rifleman", "count": 4,
+             "deploy": {"at": [50, 50], "radius": 2},
+             "orders": {"kind": "move", "to": [350, 50], "halt_to_fire": False}}]
+    red = [{"id": "ghosts", "type": "hologram", "count": 3,
+            "deploy": {"at": [350, 50], "radius": 5}},
+           {"id": "real", "type": "hider", "count": 1, "deploy": {"at": [1900, 90]}}]
+    return scenario(types, blue, red, size=(200, 10), cell=10.0, end=90)
+
+
+def test_a_force_shown_only_decoys_fires_on_them_until_it_sees_through():
+    from warroom.simulate import simulate
+
+    r = simulate(decoy_scenario())
+    exposed = [e.t for e in r.events if e.kind.name == "decoys_exposed"]
+    shots = [(e.t, e.value) for e in r.events if e.kind.name == "shots_at_decoys"]
+    assert exposed, "the riflemen never saw through the holograms"
+    before = sum(v for t, v in shots if t < exposed[-1])
+    after = sum(v for t, v in shots if t > exposed[-1])
+    # they walk 5 m/s from 300 m to 80 m: about 44 s of four riflemen firing
+    assert before >= 4 * 30 and after == 0
+    led = r.final_ledger()
+    assert led["ghosts"]["lost"] == 0 and led["ghosts"]["final"] == 0  # no strength, no harm
+    assert r.winner is None  # decoys kept nobody in the field, the hider did
+
+
+def test_a_sensor_that_discriminates_is_not_fooled():
+    from warroom.simulate import simulate
+
+    r = simulate(decoy_scenario(discriminates=True))
+    assert not [e for e in r.events if e.kind.name == "shots_at_decoys"]
+    assert [e for e in r.events if e.kind.name == "decoys_exposed"][0].t == 0.0

@@ -34,7 +34,6 @@ class Belief:
         self.force = np.full(n, -1, np.int64)
         self.source = np.full(n, -1, np.int64)
         self.speed = np.zeros(n)  # how fast the item can move (tactical), for its uncertainty
-        self.decoy = np.zeros(n, bool)  # exposed: no longer believed
         self.noise, self.drift, self.forget = noise, drift, forget
 
     def update(self, item: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -47,7 +46,10 @@ class Belief:
 
     def picture(self, now: float, tactical: bool) -> Picture:
         age = now - self.t
-        rows = np.flatnonzero((age <= self.forget) & ~self.decoy)  # nan age: never heard of
+        # nan age: never heard of; tactical strength 0: reported gone (a decoy seen through)
+        keep = (age <= self.forget) if not tactical else (age <= self.forget) & (
+            self.strength > 0)
+        rows = np.flatnonzero(keep)
         a = age[rows]
         if tactical:
             sigma = self.speed[rows] * a

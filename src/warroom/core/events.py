@@ -31,10 +31,12 @@ class EventKind(IntEnum):
     went_home = 17  # defectors left the fight as they came over (subject: force; value)
     set_out = 18  # a force left its place for another (subject: force; value: the place)
     arrived = 19  # a force reached a place (subject: force; value: the place)
+    decoys_exposed = 20  # a side saw through decoys (subject: side; value: how many)
+    shots_at_decoys = 21  # shooters of a side aimed at decoys in a tick (subject: side; value)
 
 
 # at one instant: troops move first, then engagements open or close, then the consequences
-PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0],
+PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2],
                     dtype=np.int64)
 
 

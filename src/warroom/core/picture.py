@@ -20,8 +20,8 @@ class Picture:
     `force`: its force; `strength`: members it holds (an entity: 1); `x`, `y`: where it was
     (nan at the aggregate scale); `t`: when it was seen; `sigma`: how uncertain the row is
     now (metres of position at the tactical scale, members of strength at the aggregate;
-    it grows with age); `source`: the own force (aggregate) or entity (tactical) that saw it;
-    `decoy`: known to be a decoy (exposed decoys are dropped from the picture)."""
+    it grows with age); `source`: the own force (aggregate) or entity (tactical) that saw it.
+    A decoy is a row like any other until the side sees through it; then it is gone."""
 
     item: np.ndarray
     force: np.ndarray

@@ -6,18 +6,22 @@ only moves forward; events are logged in time order and read in (time, priority,
 order; the ledger identity initial + arrived - withdrawn - lost = strength holds with no
 negative entry; observations are per side (own forces exact, copies the caller cannot use to
 change the battle); and pausing changes nothing: advancing in pieces gives the battle of one
-advance.
+advance. `check_observation` proves, by type, that no observation leads back to the battle.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import fields
+from enum import Enum
 from typing import Any
 
 import numpy as np
 
-from .engine import Engine
+from .engine import Command, Engine, Observation, advance_with
 from .events import PRIORITY, ordered
+from .orders import Order
+from .picture import Picture
 
 
 def _trace(engine: Engine[Any, Any], world: Any, seed: int, replication: int,
@@ -95,3 +99,80 @@ def check_engine(engine: Engine[Any, Any], world: Any, seeds: tuple[int, ...] = 
             np.testing.assert_array_equal(a, b, "advancing in pieces changed the events")
         _events_ordered(log_one, one[-1][0])
         _observations(engine, world, seed)
+
+
+ALLOWED = (int, float, bool, str, type(None), np.integer, np.floating, np.bool_)
+
+
+def _reachable(obs: Any) -> list[Any]:
+    """Everything an observation leads to, refusing any type it has no business holding."""
+    seen: dict[int, Any] = {}
+    todo = [obs]
+    while todo:
+        o = todo.pop()
+        if id(o) in seen:
+            continue
+        seen[id(o)] = o
+        if isinstance(o, np.ndarray):
+            if o.base is not None:
+                todo.append(o.base)
+            assert o.dtype != object, "an observation holds an array of Python objects"
+        elif isinstance(o, Observation | Picture | Order):
+            todo += [getattr(o, f.name) for f in fields(o)]
+        elif isinstance(o, dict):
+            todo += [*o.keys(), *o.values()]
+        elif isinstance(o, list | tuple):
+            todo += list(o)
+        elif not isinstance(o, ALLOWED) and not isinstance(o, Enum):
+            raise AssertionError(f"an observation holds a {type(o).__name__}: it may lead "
+                                 "back to the battle")
+    return list(seen.values())
+
+
+def _arrays(root: Any) -> list[np.ndarray]:
+    """The arrays an engine's state or world holds."""
+    out, seen, todo = [], set(), [root]
+    while todo:
+        o = todo.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        if isinstance(o, np.ndarray):
+            out.append(o)
+        elif isinstance(o, dict):
+            todo += list(o.values())
+        elif isinstance(o, list | tuple):
+            todo += list(o)
+        elif hasattr(o, "__dict__") and not isinstance(o, type):
+            todo += list(vars(o).values())
+        elif hasattr(o, "__slots__"):
+            todo += [getattr(o, k) for k in o.__slots__ if hasattr(o, k)]
+    return out
+
+
+def check_observation(engine: Engine[Any, Any], world: Any, seed: int = 0,
+                      command: Command | None = None) -> None:
+    """Raise AssertionError unless every observation `engine` gives (through `command`, if
+    given) is cut off from the battle: it holds only numbers, text, arrays of numbers and the
+    core's own value types (by type: anything else is refused), none of its arrays shares
+    memory with the engine's state or the world, and its picture holds enemies only, the
+    ones this side sees now where there is no command network."""
+    state = engine.reset(world, seed, 0)
+    advance_with(engine, world, state, (), engine.time(state) + _probe(engine, world, state),
+                 command=command)
+    theirs = [a for a in _arrays(state) + _arrays(world) if a.size]
+    for side in range(engine.n_sides(world)):
+        obs = engine.observe(world, state, side)
+        if command is not None:
+            obs = command.observe(obs)
+        for o in _reachable(obs):
+            assert o is not state and o is not world and o is not engine
+            if isinstance(o, np.ndarray) and o.size:
+                assert not any(np.shares_memory(o, a) for a in theirs), \
+                    "an observation shares memory with the battle"
+        pic = obs.picture
+        assert (obs.force_side[pic.force] != side).all(), "the picture holds own forces"
+        if command is None:
+            now = engine.sightings(world, state, side)
+            assert set(pic.item.tolist()) <= set(now.item.tolist()), \
+                "the picture holds enemies this side does not see"

@@ -141,6 +141,17 @@ class Sensor(Strict):
     range: float = Field(gt=0, allow_inf_nan=True, description="Metres; .inf sees the whole map.")
     detect: float = Field(1.0, ge=0, le=1, description="Probability per step of seeing an "
                           "enemy in range and in line of sight, in the open.")
+    discriminates: bool = Field(False, description="Tells a decoy from the real thing at "
+                                "any range it sees.")
+
+
+class Decoy(Strict):
+    """A decoy (a hologram, a dummy): seen and believed real until exposed; it has no
+    strength, takes no harm and fires nothing."""
+
+    exposed_within: float = Field(0.0, ge=0, description="An enemy that sees it from this "
+                                  "close (metres) sees through it; so does a sensor that "
+                                  "`discriminates`.")
 
 
 class Weapon(Strict):
@@ -175,6 +186,7 @@ class EntityType(Strict):
     weapons: list[Weapon] = Field(default_factory=list)
     suppression: float = Field(0.5, ge=0, le=1, description="While suppressed (fired on in "
                                "the last step), accuracy and speed are multiplied by this.")
+    decoy: Decoy | None = Field(None, description="Entities of this type are decoys.")
 
 
 class Deploy(Strict):

@@ -145,6 +145,15 @@ def _check(sc: TacticalScenario, base: Path) -> Iterator[tuple[Loc, str]]:
         yield from check_morale(sc.morale, force_ids, side_of, [s.id for s in sc.sides],
                                 (sc.clock.start, sc.clock.end), tactical=True)
     yield from check_civilians(sc.sides, sc.morale)
+    decoys = {t.id for t in sc.entity_types if t.decoy is not None}
+    for ti, t in enumerate(sc.entity_types):
+        if t.decoy is not None and t.weapons:
+            yield ("entity_types", ti, "weapons"), "a decoy fires nothing: remove its `weapons`"
+    for si, side in enumerate(sc.sides):
+        for fi, f in enumerate(side.forces):
+            if f.type in decoys and f.arrive is not None:
+                yield ("sides", si, "forces", fi, "arrive"), ("decoys are there from the start: "
+                                                              "remove `arrive`")
     if sc.doctrine is not None:
         yield from check_doctrine(sc.doctrine, {s.id: [f.id for f in s.forces] for s in sc.sides},
                                   None, True)

@@ -64,6 +64,8 @@ def _enemy_grid(w: TacticalWorld, sw: Static, st: TacticalState, s: int, own):
             return others[0]
         return build_grid(st.x, st.y, np.concatenate([g.order for g in others]), W, H, sw.cell)
     enemies = np.concatenate([g.order for g in others])
+    if sw.decoy.any():  # decoys this side has seen through are no longer enemies to it
+        enemies = enemies[~st.exposed[s, enemies]]
     u = st.rng["detection"].random(len(enemies))
     g = own[s]
     detect(s, seen, st.spot[s], enemies, st.x, st.y, w.ent_type, w.type_sensor, w.type_detect,
@@ -71,7 +73,33 @@ def _enemy_grid(w: TacticalWorld, sw: Static, st: TacticalState, s: int, own):
            sw.flat,
            r.elevation, r.cell, r.terrain, r.concealment, g.cell, g.gw, g.gh, g.start, g.order,
            u, st.ent_force, st.mod[DETECTION])
-    return build_grid(st.x, st.y, enemies[seen[enemies]], W, H, sw.cell)
+    found = enemies[seen[enemies]]
+    if sw.decoy.any():
+        found = _expose(w, sw, st, s, found, mine)
+    return build_grid(st.x, st.y, found, W, H, sw.cell)
+
+
+def _expose(w: TacticalWorld, sw: Static, st: TacticalState, s: int, found, mine):
+    """Decoys side s sees from close enough, or with a sensor that discriminates, are seen
+    through from now on; the rest of what it saw."""
+    fake = found[sw.decoy[found]]
+    if not len(fake):
+        return found
+    spotter = st.spot[s, fake]
+    through = (spotter >= 0) & w.type_discriminates[w.ent_type[np.maximum(spotter, 0)]]
+    reach = w.type_expose[w.ent_type[fake]]
+    if (reach > 0).any() and len(mine):
+        from scipy.spatial import cKDTree
+
+        d, _ = cKDTree(np.column_stack([st.x[mine], st.y[mine]])).query(
+            np.column_stack([st.x[fake], st.y[fake]]))
+        through |= d <= reach
+    if not through.any():
+        return found
+    st.exposed[s, fake[through]] = True
+    st.seen[s, fake[through]] = False
+    st.log.append(st.t, K.decoys_exposed, s, float(through.sum()))
+    return found[~st.exposed[s, found]]
 
 
 def step(w: TacticalWorld, st: TacticalState) -> bool:
@@ -110,6 +138,8 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
            st.nn, st.nn_d2, st.tgt, st.aim_x, st.aim_y)
     # select() wrote tgt and aim for every active entity (and only those are read)
     shooters = active[(st.tgt[active] >= 0) | ~np.isnan(st.aim_x[active])]
+    if sw.decoy.any() and len(shooters):
+        _shots_at_decoys(w, sw, st, shooters)
     fired = np.zeros(w.n, bool)
     shot_at = np.zeros(w.n, bool)
     mk = 0
@@ -136,6 +166,15 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
     st.t = w.t0 + st.tick * w.dt
     _bookkeeping(w, sw, st, mk)
     return not st.verdict[0]
+
+
+def _shots_at_decoys(w: TacticalWorld, sw: Static, st: TacticalState, shooters) -> None:
+    tgt = st.tgt[shooters]
+    fooled = shooters[(tgt >= 0) & sw.decoy[np.maximum(tgt, 0)]]
+    if len(fooled):
+        per = np.bincount(st.ent_side[fooled], minlength=w.n_sides)
+        for k in np.flatnonzero(per):
+            st.log.append(st.t, K.shots_at_decoys, int(k), float(per[k]))
 
 
 def _nearest(st: TacticalState, own, grids) -> None:
@@ -238,7 +277,8 @@ def _leave(w: TacticalWorld, st: TacticalState) -> None:
 def _judge(w: TacticalWorld, sw: Static, st: TacticalState) -> None:
     """The ledger from the living, then the core's breakpoint and end-of-battle rule."""
     S = w.n_sides
-    alive_f = np.bincount(st.ent_force[st.alive], minlength=w.n_forces)
+    counted = st.alive & ~sw.decoy if sw.decoy.any() else st.alive
+    alive_f = np.bincount(st.ent_force[counted], minlength=w.n_forces)
     st.led[LOST] = st.x0 + st.led[ARRIVED] - st.led[WITHDRAWN] - alive_f
     waiting = np.bincount(st.ent_side[st.pending], minlength=S)
     due = np.where(waiting > 0, PENDING, -np.inf)
@@ -428,14 +468,20 @@ class TacticalEngine:
         obs = Observation(state.t, side, world.force_side.astype(np.int64),
                           np.where(own, state.alive_f, np.nan), state.broken.copy(),
                           self.ended(state))
-        return obs.believing(self.sightings(world, state, side), obs.order_t, obs.pleas)
+        seen = self.sightings(world, state, side)
+        return obs.believing(seen.take(seen.strength > 0), obs.order_t, obs.pleas)
 
     def sightings(self, world: TacticalWorld, state: TacticalState, side: int) -> Picture:
+        """The enemies seen in the last tick, and the decoys this side has seen through
+        (strength 0: nothing there), each with the entity that saw it."""
         seen = np.flatnonzero(state.seen[side] & state.alive)
-        n = len(seen)
-        return Picture(seen, state.ent_force[seen].copy(), np.ones(n), state.x[seen].copy(),
-                       state.y[seen].copy(), np.full(n, state.t), np.zeros(n),
-                       state.spot[side, seen].copy())
+        fake = np.flatnonzero(state.exposed[side] & state.alive)
+        items = np.concatenate([seen, fake]) if len(fake) else seen
+        n = len(items)
+        return Picture(items, state.ent_force[items].copy(),
+                       np.r_[np.ones(len(seen)), np.zeros(len(fake))], state.x[items].copy(),
+                       state.y[items].copy(), np.full(n, state.t), np.zeros(n),
+                       state.spot[side, items].copy())
 
     def apply(self, world: TacticalWorld, state: TacticalState, order: Order) -> None:
         f = order.force

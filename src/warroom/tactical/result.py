@@ -103,6 +103,12 @@ def _special(w: TacticalWorld, kind: EventKind, subj: int, val: float):
         what = (f": {val:,.0f} arrive" if kind is K.reinforcement_arrived
                 else f": {val:,.0f} withdraw off the field")
         return subject, side, f"{subject} ({side}){what}"
+    if kind is K.decoys_exposed:
+        side = w.side_ids[subj]
+        return side, side, f"{side} sees through {val:,.0f} decoys"
+    if kind is K.shots_at_decoys:
+        side = w.side_ids[subj]
+        return side, side, f"{val:,.0f} of {side}'s shooters aim at decoys"
     if kind is K.mobility_kills:
         return "", None, f"{val:,.0f} immobilised (mobility kill)"
     return None

@@ -77,6 +77,7 @@ class TacticalState:
     kills: np.ndarray  # (S, T, T): kills credited to side s's type a on type b
     seen: np.ndarray  # (S, n) bool: who each side saw this tick
     spot: np.ndarray  # (S, n) int64: which entity of the side saw each (-1: none)
+    exposed: np.ndarray  # (S, n) bool: decoys each side has seen through
     orders: Orders
     # forces and sides, as the core keeps them at every scale
     x0: np.ndarray  # (F,) entities present at the start
@@ -153,6 +154,7 @@ class Static:
     leader: np.ndarray  # (n,) bool: entities that lead their force (officers, commanders)
     orders: Orders
     graphs: dict[int, object]
+    decoy: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (n,) bool
 
 
 _STATIC: weakref.WeakKeyDictionary[TacticalWorld, Static] = weakref.WeakKeyDictionary()
@@ -169,13 +171,16 @@ def static(w: TacticalWorld) -> Static:
 
         r = w.raster
         S = w.n_sides
+        # decoys are no one's strength
+        decoy_f = w.type_decoy[w.force_type] if w.type_decoy.size else np.zeros(w.n_forces, bool)
         _STATIC[w] = Static(
             cell=grid_cell(w), flat=r.flat, diag=float(np.hypot(*r.extent)),
             wmax=w.w_range.max(axis=1), has_area=bool((w.w_radius > 0).any()),
             no_conceal=bool((r.concealment[np.unique(r.terrain)] == 0).all()),
             side_ref=np.bincount(w.force_side, weights=np.where(
-                w.force_arrive > w.t0, 0, w.force_count), minlength=S).astype(float),
-            x0=np.where(w.force_arrive > w.t0, 0, w.force_count).astype(np.float64),
+                (w.force_arrive > w.t0) | decoy_f, 0, w.force_count), minlength=S).astype(float),
+            x0=np.where((w.force_arrive > w.t0) | decoy_f, 0, w.force_count).astype(np.float64),
+            decoy=w.type_decoy[w.ent_type] if w.type_decoy.size else np.zeros(w.n, bool),
             force_side=w.force_side.astype(np.int64), latent=w.latent_sides(),
             civil=w.side_civil if w.side_civil.size else np.zeros(S, bool),
             leader=np.isin(w.type_role[w.ent_type],
@@ -210,7 +215,7 @@ def new_state(w: TacticalWorld, seed: int, replication: int, record: bool = True
         nn=np.full(n, -1, np.int64), nn_d2=np.full(n, np.inf), tgt=np.full(n, -1, np.int64),
         aim_x=np.full(n, np.nan), aim_y=np.full(n, np.nan), dmg=np.zeros(n),
         kills=np.zeros((S, w.n_types, w.n_types)), seen=np.zeros((S, n), bool),
-        spot=np.full((S, n), -1, np.int64),
+        spot=np.full((S, n), -1, np.int64), exposed=np.zeros((S, n), bool),
         orders=orders, x0=st.x0.copy(), led=np.zeros((3, F)), mod=new_modifiers(F),
         force_alive=st.x0 > 0, side_ref=st.side_ref.copy(), bp_done=np.zeros(len(w.bp_ids), bool),
         broken=np.zeros(S, bool), contact=np.zeros(S, bool),

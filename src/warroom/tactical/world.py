@@ -3,6 +3,7 @@ initial state as flat arrays. Names are kept for reports only; systems see integ
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,11 @@ class TacticalWorld:
     morale: Any = field(default=None, repr=False)  # the compiled morale mechanic, if declared
     morale_radius: float | None = None  # network kind proximity: who sees whom (map units)
     command: Any = field(default=None, repr=False)  # the compiled command networks, if declared
+    # decoys: which types are, from how close an enemy sees through one, which sensors can
+    type_decoy: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
+    type_expose: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    type_discriminates: np.ndarray = field(default_factory=lambda: np.zeros(0, bool),
+                                           repr=False)
     doctrine: tuple = ()  # the compiled doctrines (`world.doctrine.DoctrineSpec`)
     side_civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
 
@@ -252,12 +258,15 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
         type_class=np.array([classes.index(t.target_class) for t in et], np.int64),
         type_mobility=np.array([MOBILITY.index(t.mobility.value) for t in et], np.int64),
         type_speed=np.array([t.speed for t in et], float),
-        type_hp=np.array([t.hp for t in et], float),
+        type_hp=np.array([math.inf if t.decoy else t.hp for t in et], float),
         type_armour=np.array([t.armour for t in et], float),
         type_height=np.array([t.height for t in et], float),
         type_sensor=np.array([t.sensor.range for t in et], float),
         type_detect=np.array([t.sensor.detect for t in et], float),
         type_suppression=np.array([t.suppression for t in et], float),
+        type_decoy=np.array([t.decoy is not None for t in et], bool),
+        type_expose=np.array([t.decoy.exposed_within if t.decoy else 0.0 for t in et], float),
+        type_discriminates=np.array([t.sensor.discriminates for t in et], bool),
         w_ids=tuple(tuple(w.id for w in t.weapons) for t in et), w_range=w_range,
         w_rate=w_rate, w_accuracy=w_acc, w_radius=w_radius, w_ammo=w_ammo,
         w_damage=w_damage, w_mkill=w_mkill,
