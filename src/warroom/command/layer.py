@@ -32,10 +32,8 @@ from .messages import (
     REPORT,
     ROW,
     STATUS_NAMES,
+    Columns,
     Record,
-    append,
-    table,
-    take,
 )
 from .network import CIRCLE, EVERYWHERE, Network
 from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
@@ -82,8 +80,8 @@ class CommandLayer:
         n = F if n_items is None else n_items
         self.speed = np.zeros(n) if item_speed is None else np.asarray(item_speed, float)
         self.beliefs = [Belief(n, r.noise, r.drift, r.forget) for r in self.rep]
-        self.live = table(MSG)
-        self.rows = table(ROW)
+        self.live = Columns(MSG)
+        self.rows = Columns(ROW)
         self.ev_t, self.ev_m, self.ev_g = np.zeros(0), np.zeros(0, np.int64), np.zeros(0,
                                                                                      np.int64)
         self.copies = {"id": np.zeros(0, np.int64), "side": np.zeros(0, np.int64),
@@ -106,6 +104,7 @@ class CommandLayer:
         self.errors: list[tuple[float, int, int, float, float, float]] = []
         self.next_id = 0
         self._next: float | None = None
+        self.contended = bool(np.isfinite(net.node_rate).any() or np.isfinite(net.link_cap).any())
         self.max_hops = int(max(np.diff(net.up_ptr).max(initial=0),
                                 np.diff(net.down_ptr).max(initial=0))) + 1
 
@@ -155,12 +154,12 @@ class CommandLayer:
             sent.append((node, o))
         if sent:
             self._next = None
-            msg = self._new(len(sent), ORDER, side, DOWN, t)
+            msg, base = self._new(len(sent), ORDER, side, DOWN, t)
             msg["route"][:] = [n for n, _ in sent]
             msg["force"][:] = [o.force for _, o in sent]
             msg["order"][:] = np.arange(len(self.orders), len(self.orders) + len(sent))
             self.orders += [o for _, o in sent]
-            self._enqueue(msg, SERVED, t)
+            self._enqueue(base, len(sent), SERVED, t)
             self._run(t)
             now += self._collect(t)
         return now
@@ -233,19 +232,21 @@ class CommandLayer:
 
     # inside
 
-    def _new(self, n: int, kind: int, side: int, direction: int, t: float) -> dict:
-        msg = table(MSG, n)
+    def _new(self, n: int, kind: int, side: int, direction: int, t: float
+             ) -> tuple[dict[str, np.ndarray], int]:
+        """Room for n messages in the table, their common fields set; their views (to fill
+        in) and the slot of the first."""
+        base = len(self.live)
+        msg = self.live.add(n)
         msg["id"][:] = np.arange(self.next_id, self.next_id + n)
         self.next_id += n
         msg["kind"][:], msg["side"][:], msg["dir"][:] = kind, side, direction
         msg["t0"][:], msg["t1"][:] = t, np.nan
         msg["x"][:], msg["y"][:], msg["item"][:], msg["order"][:] = np.nan, np.nan, -1, -1
-        return msg
+        msg["hop"][:], msg["status"][:], msg["done"][:], msg["strength"][:] = 0, LIVE, 0, 0.0
+        return msg, base
 
-    def _enqueue(self, msg: dict, stage: int, t: float) -> None:
-        base = len(self.live["id"])
-        self.live = append(self.live, msg)
-        n = len(msg["id"])
+    def _enqueue(self, base: int, n: int, stage: int, t: float) -> None:
         self.ev_t = np.concatenate([self.ev_t, np.full(n, t)])
         self.ev_m = np.concatenate([self.ev_m, np.arange(base, base + n)])
         self.ev_g = np.concatenate([self.ev_g, np.full(n, stage, np.int64)])
@@ -287,16 +288,20 @@ class CommandLayer:
         if not due.any():
             return
         rows = np.flatnonzero(due)
-        rows = rows[np.argsort(self.ev_t[rows], kind="stable")]
+        times = self.ev_t[rows]
+        # time order matters only where messages contend (a node that serves, a link with a
+        # capacity); elsewhere each message's chain is its own
+        if self.contended and len(rows) > 1 and (times[1:] < times[:-1]).any():
+            rows = rows[np.argsort(times, kind="stable")]
         later = ~due
         n = len(rows)
         out_t, out_m, out_g = np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64)
         room = n * self.max_hops * max(len(self.net.taps), 1) * 2
         cp_m, cp_s, cp_t = np.empty(room, np.int64), np.empty(room, np.int64), np.empty(room)
-        net, m = self.net, self.live
+        net, m = self.net, self.live.full
         n_out, n_cp = process(
-            t, self.rng, self.ev_t[rows], self.ev_m[rows], self.ev_g[rows], m["side"],
-            m["dir"], m["route"], m["hop"], m["status"], m["t1"], m["x"], m["y"], net.up_ptr,
+            t, self.rng, self.ev_t[rows], self.ev_m[rows], self.ev_g[rows], m("side"),
+            m("dir"), m("route"), m("hop"), m("status"), m("t1"), m("x"), m("y"), net.up_ptr,
             net.up_node, net.up_link, net.down_ptr, net.down_node, net.down_link,
             net.node_rate, self.node_x, self.node_y, self.down_from, self.down_until,
             self.node_free, net.link_src, net.link_lat, net.link_loss, net.link_cap,
@@ -307,7 +312,7 @@ class CommandLayer:
         self.ev_g = np.concatenate([self.ev_g[later], out_g[:n_out]])
         if n_cp:
             c = self.copies
-            self.copies = {"id": np.concatenate([c["id"], m["id"][cp_m[:n_cp]]]),
+            self.copies = {"id": np.concatenate([c["id"], m("id")[cp_m[:n_cp]]]),
                            "side": np.concatenate([c["side"], cp_s[:n_cp]]),
                            "t": np.concatenate([c["t"], cp_t[:n_cp]])}
 
@@ -325,7 +330,7 @@ class CommandLayer:
                 who = np.flatnonzero(mem.alive & mine[mem.force])
                 who = who[net.up_ptr[net.force_node[mem.force[who]] + 1]
                           > net.up_ptr[net.force_node[mem.force[who]]]]
-                msg = self._new(len(who), REPORT, int(s), UP, t)
+                msg, base = self._new(len(who), REPORT, int(s), UP, t)
                 msg["route"][:] = net.force_node[mem.force[who]]
                 msg["hop"][:] = -1
                 msg["x"][:], msg["y"][:] = mem.x[who], mem.y[who]
@@ -335,15 +340,15 @@ class CommandLayer:
             else:
                 who = np.flatnonzero(mine & (strength > 0))
                 who = who[net.up_ptr[net.force_node[who] + 1] > net.up_ptr[net.force_node[who]]]
-                msg = self._new(len(who), REPORT, int(s), UP, t)
+                msg, base = self._new(len(who), REPORT, int(s), UP, t)
                 msg["route"][:] = net.force_node[who]
                 msg["force"][:], msg["item"][:] = who, who
                 msg["strength"][:] = strength[who]
                 slot = np.full(len(strength), -1, np.int64)
                 stage = SERVED
-            slot[who] = msg["id"]
+            slot[who] = np.arange(base, base + len(who))
             self._carry(pic, slot, rep.noise)
-            self._enqueue(msg, stage, t)
+            self._enqueue(base, len(who), stage, t)
             if rep.pleas:
                 self._plea(int(s), t, forces, mine)
             self._error(int(s), t, forces)
@@ -361,10 +366,12 @@ class CommandLayer:
         if noise > 0:
             strength = strength * np.maximum(
                 1.0 + noise * self.rng.standard_normal(len(strength)), 0.0)
-        rows = {"msg": slot[src[ok]], "item": pic.item[ok], "force": pic.force[ok],
-                "strength": strength, "x": pic.x[ok], "y": pic.y[ok], "t": pic.t[ok],
-                "source": src[ok], "speed": self.speed[pic.item[ok]]}
-        self.rows = append(self.rows, rows)
+        rows = self.rows.add(int(ok.sum()))
+        rows["slot"][:], rows["item"][:], rows["force"][:] = slot[src[ok]], pic.item[ok], \
+            pic.force[ok]
+        rows["strength"][:], rows["x"][:], rows["y"][:], rows["t"][:] = strength, pic.x[ok], \
+            pic.y[ok], pic.t[ok]
+        rows["source"][:], rows["speed"][:] = src[ok], self.speed[pic.item[ok]]
 
     def _plea(self, s: int, t: float, forces: Forces, mine: np.ndarray) -> None:
         lost = forces.ledger[2]
@@ -373,11 +380,11 @@ class CommandLayer:
         net = self.net
         hit = hit[net.up_ptr[net.force_node[hit] + 1] > net.up_ptr[net.force_node[hit]]]
         if len(hit):
-            msg = self._new(len(hit), PLEA, s, UP, t)
+            msg, base = self._new(len(hit), PLEA, s, UP, t)
             msg["route"][:] = net.force_node[hit]
             msg["force"][:], msg["item"][:] = hit, hit
             msg["strength"][:] = forces.strength[hit]
-            self._enqueue(msg, SERVED, t)
+            self._enqueue(base, len(hit), SERVED, t)
 
     def _collect(self, t: float) -> list[Order]:
         m = self.live
@@ -398,20 +405,23 @@ class CommandLayer:
                 self.order_t[f] = o.issued
                 out.append(o)
         if len(rows):
-            hops = m["hop"][rows] + 1
-            self.record.add(take(m, rows), hops)
+            self.record.add(m, rows)
             m["done"][rows] = 1
         self._read(t)
         return out
 
-    def _believe(self, m: dict, rep: np.ndarray) -> None:
-        ids = m["id"][rep]
-        mine = np.isin(self.rows["msg"], ids)
-        if not mine.any():
+    def _believe(self, m: Columns, rep: np.ndarray) -> None:
+        """Reports delivered (slots `rep`): their rows into their sides' beliefs."""
+        if not len(self.rows):
             return
-        r = take(self.rows, np.flatnonzero(mine))
-        side = m["side"][rep][np.searchsorted(ids, r["msg"])]
-        for s in np.unique(side):
+        arrived = np.zeros(len(m), bool)
+        arrived[rep] = True
+        mine = np.flatnonzero(arrived[self.rows["slot"]])
+        if not len(mine):
+            return
+        r = self.rows.take(mine)
+        side = m["side"][r["slot"]]
+        for s in np.flatnonzero(np.bincount(side, minlength=len(self.beliefs))):
             k = side == s
             self.beliefs[s].update(r["item"][k], r["t"][k], r["x"][k], r["y"][k],
                                    r["strength"][k], r["force"][k], r["source"][k],
@@ -442,30 +452,35 @@ class CommandLayer:
         keep = (m["status"] == LIVE) | (m["done"] == 0)
         if len(self.copies["id"]):
             keep |= np.isin(m["id"], self.copies["id"])
-        if keep.sum() > 0.75 * len(keep):  # not worth it yet
+        if keep.sum() > len(keep) / 3:  # not worth it yet
             return
         new = np.cumsum(keep) - 1
         self.ev_m = new[self.ev_m]
-        self.live = take(m, np.flatnonzero(keep))
-        self.rows = take(self.rows, np.flatnonzero(np.isin(self.rows["msg"],
-                                                           self.live["id"])))
+        rows = keep[self.rows["slot"]]
+        self.rows.keep(rows)
+        self.rows["slot"][:] = new[self.rows["slot"]]
+        m.keep(keep)
 
     def _error(self, s: int, t: float, forces: Forces) -> None:
         """How far this side's belief is from the truth now (for the results only)."""
-        pic = self.beliefs[s].picture(t, self.tactical)
-        if not len(pic):
+        b = self.beliefs[s]
+        keep = (t - b.t <= b.forget) & ((b.strength > 0) if self.tactical else True)
+        rows = np.flatnonzero(keep)
+        if not len(rows):
             self.errors.append((t, s, 0, math.nan, math.nan, math.nan))
             return
-        stale = float(np.mean(t - pic.t))
-        heard = np.unique(pic.force)
-        believed = pic.per_force(len(forces.x0))[heard]
+        stale = float(t - b.t[rows].mean())
+        F = len(forces.x0)
+        force = b.force[rows]
+        heard = np.bincount(force, minlength=F) > 0
+        believed = np.bincount(force, weights=b.strength[rows], minlength=F)[heard]
         true = np.maximum(forces.strength[heard], 0.0)
         s_err = float(np.mean(np.abs(believed - true) / np.maximum(true, 1.0)))
         p_err = math.nan
         mem = forces.members
         if self.tactical and mem is not None:
-            p_err = float(np.mean(np.hypot(pic.x - mem.x[pic.item], pic.y - mem.y[pic.item])))
-        self.errors.append((t, s, len(pic), p_err, s_err, stale))
+            p_err = float(np.mean(np.hypot(b.x[rows] - mem.x[rows], b.y[rows] - mem.y[rows])))
+        self.errors.append((t, s, len(rows), p_err, s_err, stale))
 
 
 def _merge(a: Picture, b: Picture) -> Picture:

@@ -13,23 +13,50 @@ MSG = {"id": np.int64, "kind": np.int64, "side": np.int64, "dir": np.int64,
        "route": np.int64, "hop": np.int64, "status": np.int64, "t0": float, "t1": float,
        "x": float, "y": float, "force": np.int64, "item": np.int64, "strength": float,
        "order": np.int64, "done": np.int64}
-ROW = {"msg": np.int64, "item": np.int64, "force": np.int64, "strength": float, "x": float,
+ROW = {"slot": np.int64, "item": np.int64, "force": np.int64, "strength": float, "x": float,
        "y": float, "t": float, "source": np.int64, "speed": float}
 RECORD = ("id", "kind", "side", "force", "t0", "t1", "status", "hops")
 
 
-def table(spec: dict, n: int = 0) -> dict[str, np.ndarray]:
-    return {k: np.zeros(n, d) for k, d in spec.items()}
+class Columns:
+    """A growable struct-of-arrays table: `t[k]` is column k's live part (a view: writing
+    it writes the table), `add(n)` makes room for n rows and returns their views."""
 
+    def __init__(self, spec: dict, capacity: int = 256):
+        self.spec = spec
+        self.n = 0
+        self.a = {k: np.zeros(capacity, d) for k, d in spec.items()}
 
-def append(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    if not len(next(iter(b.values()))):
-        return a
-    return {k: np.concatenate([a[k], b[k]]) for k in a}
+    def __len__(self) -> int:
+        return self.n
 
+    def __getitem__(self, k: str) -> np.ndarray:
+        return self.a[k][:self.n]
 
-def take(a: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, np.ndarray]:
-    return {k: v[rows] for k, v in a.items()}
+    def full(self, k: str) -> np.ndarray:
+        """The whole column, room included (for kernels that index by slot)."""
+        return self.a[k]
+
+    def add(self, n: int) -> dict[str, np.ndarray]:
+        cap = len(next(iter(self.a.values())))
+        if self.n + n > cap:
+            new = max(2 * cap, self.n + n)
+            for k, v in self.a.items():
+                grown = np.zeros(new, v.dtype)
+                grown[:self.n] = v[:self.n]
+                self.a[k] = grown
+        lo, self.n = self.n, self.n + n
+        return {k: v[lo:self.n] for k, v in self.a.items()}
+
+    def take(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        return {k: v[:self.n][rows] for k, v in self.a.items()}
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep the rows where mask is True, in order."""
+        m = int(mask.sum())
+        for v in self.a.values():
+            v[:m] = v[:self.n][mask]
+        self.n = m
 
 
 class Record:
@@ -47,28 +74,26 @@ class Record:
         self.count = np.zeros((n_sides, len(KIND_NAMES), len(STATUS_NAMES)), np.int64)
         self.delay = np.zeros((n_sides, len(KIND_NAMES)))
 
-    def add(self, done: dict[str, np.ndarray], hops: np.ndarray) -> None:
-        n = len(done["id"])
-        if not n:
+    def add(self, m: Columns, rows: np.ndarray) -> None:
+        """The finished messages in slots `rows` of table m."""
+        if not len(rows):
             return
-        key = (done["side"] * len(KIND_NAMES) + done["kind"]) * len(STATUS_NAMES) + done["status"]
+        side, kind, status = m["side"][rows], m["kind"][rows], m["status"][rows]
+        key = (side * len(KIND_NAMES) + kind) * len(STATUS_NAMES) + status
         self.count += np.bincount(key, minlength=self.count.size).reshape(self.count.shape)
-        ok = done["status"] == 1
-        sk = done["side"][ok] * len(KIND_NAMES) + done["kind"][ok]
-        self.delay += np.bincount(sk, weights=done["t1"][ok] - done["t0"][ok],
+        ok = status == 1
+        sk = side[ok] * len(KIND_NAMES) + kind[ok]
+        self.delay += np.bincount(sk, weights=m["t1"][rows[ok]] - m["t0"][rows[ok]],
                                   minlength=self.delay.size).reshape(self.delay.shape)
-        keep = done["id"] % self.stride == 0
+        kept = rows[m["id"][rows] % self.stride == 0]
         for k in RECORD:
-            self.rows[k].append((hops if k == "hops" else done[k])[keep])
-        self.kept += int(keep.sum())
+            self.rows[k].append(m["hop"][kept] + 1 if k == "hops" else m[k][kept])
+        self.kept += len(kept)
         while self.kept > self.limit:
             self.stride *= 2
-            for k in RECORD:
-                self.rows[k] = [np.concatenate(self.rows[k])]
-            ids = self.rows["id"][0]
-            sel = ids % self.stride == 0
-            for k in RECORD:
-                self.rows[k] = [self.rows[k][0][sel]]
+            cols = {k: np.concatenate(v) for k, v in self.rows.items()}
+            sel = cols["id"] % self.stride == 0
+            self.rows = {k: [v[sel]] for k, v in cols.items()}
             self.kept = int(sel.sum())
 
     def columns(self) -> dict[str, np.ndarray]:

@@ -125,62 +125,78 @@ def process(now, rng, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m_status,
         else:
             p0, nodes, links = ptr_dn[r], node_dn, link_dn
             end = ptr_dn[r + 1]
-        if g == LEAF:  # the member's own hop to its force's node (its first node)
-            loss, extra = _jammed(jams, s, t, m_x[m], m_y[m])
-            if rng.random() < 1.0 - (1.0 - member[s, 3]) * (1.0 - loss):
+        # walk the message on while nothing else can come between: only a node that serves
+        # or a link with a capacity needs messages in time order (this event is, being the
+        # earliest left; once the walk has moved the clock on, it is not)
+        ordered = True
+        while True:
+            if g == LEAF:  # the member's own hop to its force's node (its first node)
+                loss, extra = _jammed(jams, s, t, m_x[m], m_y[m])
+                p_lost = 1.0 - (1.0 - member[s, 3]) * (1.0 - loss)
+                if p_lost > 0.0 and rng.random() < p_lost:
+                    m_status[m] = LOST
+                    m_t1[m] = t
+                    break
+                t = t + _draw(rng, int(member[s, 0]), member[s, 1], member[s, 2]) + extra
+                m_hop[m] = 0
+                g = ARRIVE
+                ordered = False
+            n = nodes[p0 + m_hop[m]]
+            if g == ARRIVE:
+                if t > now:
+                    out_t[n_out], out_m[n_out], out_g[n_out] = t, m, ARRIVE
+                    n_out += 1
+                    break
+                serves = np.isfinite(node_rate[n])
+                if serves and not ordered:
+                    nh = _push(ht, hs, hm, hg, nh, t, seq, m, ARRIVE)
+                    seq += 1
+                    break
+                if down_from[n] <= t < down_until[n]:
+                    m_status[m] = DROPPED
+                    m_t1[m] = t
+                    break
+                for k in range(taps.shape[0]):
+                    if (int(taps[k, 4]) == n and int(taps[k, 0]) != s
+                            and rng.random() < taps[k, 2]):
+                        cp_m[n_cp], cp_side[n_cp], cp_t[n_cp] = (m, int(taps[k, 0]),
+                                                                 t + taps[k, 1])
+                        n_cp += 1
+                if serves:  # a message waits for its turn
+                    start = max(t, node_free[n])
+                    node_free[n] = start + rng.exponential(1.0 / node_rate[n])
+                    t = node_free[n]
+                    g = SERVED
+                    ordered = False
+                    if t > now:
+                        out_t[n_out], out_m[n_out], out_g[n_out] = t, m, SERVED
+                        n_out += 1
+                        break
+            # served at node n at time t: delivered here, or on to the next node
+            if p0 + m_hop[m] + 1 >= end:
+                m_status[m] = DELIVERED
+                m_t1[m] = t
+                break
+            lk = links[p0 + m_hop[m] + 1]
+            if np.isfinite(link_cap[lk]):
+                if not ordered:
+                    nh = _push(ht, hs, hm, hg, nh, t, seq, m, SERVED)
+                    seq += 1
+                    break
+                t = max(t, link_free[lk])
+                link_free[lk] = t + 1.0 / link_cap[lk]
+            loss, extra = _jammed(jams, s, t, node_x[n], node_y[n])
+            p_lost = 1.0 - (1.0 - link_loss[lk]) * (1.0 - loss)
+            if p_lost > 0.0 and rng.random() < p_lost:
                 m_status[m] = LOST
                 m_t1[m] = t
-                continue
-            t = t + _draw(rng, int(member[s, 0]), member[s, 1], member[s, 2]) + extra
-            m_hop[m] = 0
-            g = ARRIVE
-        n = nodes[p0 + m_hop[m]]
-        if g == ARRIVE:
-            if t > now:
-                out_t[n_out], out_m[n_out], out_g[n_out] = t, m, ARRIVE
-                n_out += 1
-                continue
-            if down_from[n] <= t < down_until[n]:
-                m_status[m] = DROPPED
-                m_t1[m] = t
-                continue
+                break
             for k in range(taps.shape[0]):
-                if int(taps[k, 4]) == n and int(taps[k, 0]) != s and rng.random() < taps[k, 2]:
+                if int(taps[k, 3]) == lk and int(taps[k, 0]) != s and rng.random() < taps[k, 2]:
                     cp_m[n_cp], cp_side[n_cp], cp_t[n_cp] = m, int(taps[k, 0]), t + taps[k, 1]
                     n_cp += 1
-            if np.isfinite(node_rate[n]):  # a message waits for its turn
-                start = max(t, node_free[n])
-                node_free[n] = start + rng.exponential(1.0 / node_rate[n])
-                t = node_free[n]
-                g = SERVED
-                if t > now:
-                    out_t[n_out], out_m[n_out], out_g[n_out] = t, m, SERVED
-                    n_out += 1
-                    continue
-        # served at node n at time t: delivered here, or on to the next node
-        if p0 + m_hop[m] + 1 >= end:
-            m_status[m] = DELIVERED
-            m_t1[m] = t
-            continue
-        lk = links[p0 + m_hop[m] + 1]
-        if np.isfinite(link_cap[lk]):
-            t = max(t, link_free[lk])
-            link_free[lk] = t + 1.0 / link_cap[lk]
-        loss, extra = _jammed(jams, s, t, node_x[n], node_y[n])
-        if rng.random() < 1.0 - (1.0 - link_loss[lk]) * (1.0 - loss):
-            m_status[m] = LOST
-            m_t1[m] = t
-            continue
-        for k in range(taps.shape[0]):
-            if int(taps[k, 3]) == lk and int(taps[k, 0]) != s and rng.random() < taps[k, 2]:
-                cp_m[n_cp], cp_side[n_cp], cp_t[n_cp] = m, int(taps[k, 0]), t + taps[k, 1]
-                n_cp += 1
-        t = t + _draw(rng, int(link_lat[lk, 0]), link_lat[lk, 1], link_lat[lk, 2]) + extra
-        m_hop[m] += 1
-        if t > now:
-            out_t[n_out], out_m[n_out], out_g[n_out] = t, m, ARRIVE
-            n_out += 1
-        else:
-            nh = _push(ht, hs, hm, hg, nh, t, seq, m, ARRIVE)
-            seq += 1
+            t = t + _draw(rng, int(link_lat[lk, 0]), link_lat[lk, 1], link_lat[lk, 2]) + extra
+            m_hop[m] += 1
+            g = ARRIVE
+            ordered = False
     return n_out, n_cp

@@ -48,9 +48,9 @@ class Picture:
         """(F,) believed strength of each force (nan: nothing heard of it)."""
         out = np.full(n_forces, np.nan)
         if len(self.item):
-            heard = np.unique(self.force)
-            out[heard] = 0.0
-            np.add.at(out, self.force, self.strength)
+            heard = np.bincount(self.force, minlength=n_forces) > 0
+            out[heard] = np.bincount(self.force, weights=self.strength,
+                                     minlength=n_forces)[heard]
         return out
 
 

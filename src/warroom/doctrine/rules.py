@@ -108,16 +108,18 @@ class Raid(Periodic):
 
 
 class Respond(Periodic):
-    """At the first enemy its side believes in, order `forces` to carry out `order` (one
-    of the forces' orders, e.g. advance)."""
+    """At the first enemy its side believes in (of the forces `to`, if any are given), order
+    `forces` to carry out `order` (one of the forces' orders, e.g. advance)."""
 
-    def __init__(self, side: int, forces: Sequence[int], order: OrderKind, every: float):
+    def __init__(self, side: int, forces: Sequence[int], order: OrderKind, every: float,
+                 to: Sequence[int] = ()):
         super().__init__(side, every)
-        self.forces, self.order = list(forces), order
+        self.forces, self.order, self.to = list(forces), order, set(to)
         self.done = False
 
     def rule(self, t: float, obs: Observation) -> list[Order]:
-        if self.done or not len(obs.picture):
+        heard = obs.picture.force
+        if self.done or not len(heard) or (self.to and not self.to & set(heard.tolist())):
             return []
         self.done = True
         return [Order(self.order, force=f) for f in self.forces]

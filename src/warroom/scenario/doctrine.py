@@ -28,9 +28,12 @@ class Raid(Strict):
 
 
 class Respond(Strict):
-    """At the first enemy the side believes in, give `forces` an order."""
+    """At the first enemy the side believes in (of the forces `to`, if given), give `forces`
+    an order."""
 
     forces: list[Id] = Field(min_length=1)
+    to: list[Id] = Field(default_factory=list, description="Enemy forces that call for it "
+                         "(default: any).")
     order: Literal["advance", "hold", "commit", "hold_back"] = Field(
         "advance", description="Tactical: advance or hold; aggregate: commit or hold_back.")
 

@@ -38,6 +38,8 @@ def check_doctrine(section: list[SideDoctrine], side_forces: dict[str, list[str]
         if d.respond is not None:
             refs += [(loc + ("respond", "forces", k), f, own, "own")
                      for k, f in enumerate(d.respond.forces)]
+            refs += [(loc + ("respond", "to", k), f, enemy, "enemy")
+                     for k, f in enumerate(d.respond.to)]
             kinds = ("advance", "hold") if tactical else ("commit", "hold_back")
             if d.respond.order not in kinds:
                 yield loc + ("respond", "order"), (

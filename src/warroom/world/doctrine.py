@@ -21,6 +21,7 @@ class DoctrineSpec:
     targets: tuple[tuple[int, int], ...] = ()  # raid: (force, place)
     dwell: float = math.inf
     order: str = "advance"
+    to: tuple[int, ...] = ()  # respond: the enemy forces that call for it (none: any)
 
 
 def compile_doctrine(section: Sequence[SideDoctrine] | None, force_ids: Sequence[str],
@@ -43,7 +44,8 @@ def compile_doctrine(section: Sequence[SideDoctrine] | None, force_ids: Sequence
         elif d.respond is not None:
             out.append(DoctrineSpec("respond", s, d.every,
                                     tuple(f[x] for x in d.respond.forces),
-                                    order=d.respond.order))
+                                    order=d.respond.order,
+                                    to=tuple(f[x] for x in d.respond.to)))
     return tuple(out)
 
 
@@ -56,5 +58,5 @@ def controllers(specs: Sequence[DoctrineSpec]) -> list:
         elif d.kind == "raid":
             out.append(Raid(d.side, d.forces[0], d.targets, d.every, d.dwell))
         else:
-            out.append(Respond(d.side, d.forces, OrderKind[d.order], d.every))
+            out.append(Respond(d.side, d.forces, OrderKind[d.order], d.every, d.to))
     return out
