@@ -196,6 +196,10 @@ def _print_summary(summary: dict, sides: list[str], unit: str) -> None:
         out_console.print(f"duration ({unit}): median {d['median']:,.2f}, 5-95% "
                           f"{d['p5']:,.2f}-{d['p95']:,.2f}; ended by: "
                           + ", ".join(f"{k} {v}" for k, v in p["deciding"].items()))
+        facts = {k: v for k, v in p.get("facts", {}).items() if v["n"]}
+        if facts:
+            out_console.print("; ".join(f"{k} {v['mean']:,.3g} ({v['p5']:,.3g}-{v['p95']:,.3g})"
+                                        for k, v in facts.items()))
         return
     keys = list(points[0]["parameters"])
     table = Table(*keys, *[f"P({s} wins)" for s in sides],

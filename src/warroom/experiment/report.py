@@ -51,6 +51,24 @@ def force_rows(point: dict) -> list[list[str]]:
     return rows
 
 
+def fact_rows(summary: dict) -> list[list[str]]:
+    """What the mechanics measured (cascade, civilians harmed, messages, belief error and
+    staleness), per point."""
+    pts = summary["points"]
+    names = list(dict.fromkeys(c for p in pts for c in p.get("facts", {})))
+    rows = [["measure", *(f"point {p['point']}" for p in pts)]]
+    for c in names:
+        cells = []
+        for p in pts:
+            v = p.get("facts", {}).get(c)
+            cells.append("-" if not v or not v["n"] else
+                         f"{v['mean']:,.3g} / {v['median']:,.3g} / {v['p5']:,.3g}-"
+                         f"{v['p95']:,.3g}" + (f" ({v['n']} of {p['n']})" if v["n"] < p["n"]
+                                               else ""))
+        rows.append([c, *cells])
+    return rows
+
+
 def _histograms(df, sides: list[str]) -> bytes:
     fig, axes = plt.subplots(1, len(sides) + 1, figsize=(4 * (len(sides) + 1), 3.2))
     for k, s in enumerate(sides):
@@ -134,6 +152,10 @@ def write_report(out: Path, summary: dict, rows: pa.Table, series: pa.Table, uni
     sections.append(("How battles ended", "table", ends))
     sections.append(("Per force (first point): mean lost, withdrawn and final", "table",
                      force_rows(summary["points"][0])))
+    facts = fact_rows(summary)
+    if len(facts) > 1:
+        sections.append(("Morale, civilians and command: mean / median / p5-p95", "table",
+                         facts))
     write_pages(out, f"Experiment: {summary['scenario']} ({summary['kind']})", sections,
                 images)
 

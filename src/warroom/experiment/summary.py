@@ -8,6 +8,15 @@ import pyarrow as pa
 
 from ..stats import wilson
 
+# what mechanics add to a replication's row (morale, civilians, command), summarised beside
+# the losses: by name, or by a name's start (one column per side)
+FACTS = ("cascade_size", "time_to_collapse", "civilians_harmed")
+FACT_PREFIXES = ("messages_", "report_delay_", "order_delay_", "belief_")
+
+
+def is_fact(column: str) -> bool:
+    return column in FACTS or column.startswith(FACT_PREFIXES)
+
 
 def _stats(x: np.ndarray) -> dict[str, float]:
     if len(x) == 0:
@@ -49,6 +58,10 @@ def summarise(rows: pa.Table, points: list[dict], sides: tuple[str, ...],
             "end_reasons": {str(k2): int(v) for k2, v in d["end_reason"].value_counts().items()},
             "deciding": {str(k2): int(v) for k2, v in
                          d["deciding"].fillna("none").value_counts().items()},
+            # over the replications where the fact has a value (nan: e.g. never collapsed)
+            "facts": {c: {**_stats(v[~np.isnan(v)]), "n": int((~np.isnan(v)).sum())}
+                      for c in df.columns if is_fact(c)
+                      for v in [d[c].to_numpy(float)]},
         })
     # every replication the same battle (a deterministic solver): an interval over copies
     # says nothing about chance, and the reader must be told

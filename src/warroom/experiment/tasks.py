@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..scenario import scenario_hash
+from .summary import is_fact
 
 GRID_POINTS = 101  # strength over time is kept on this many evenly spaced times per run
 
@@ -137,7 +138,7 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
         rows["deciding"].append(r.deciding_breakpoint)
         rows["duration"].append(r.end_time - t0)
         for k, v in r.facts.items():
-            if k in MORALE_FACTS or k.startswith(COMMAND_FACTS):
+            if is_fact(k):
                 rows.setdefault(k, []).append(v)
         ledgers.append([[led[k] for k in cols] for led in r.final_ledger().values()])
         series.append(_on_grid(r, grid, sides))
@@ -167,8 +168,7 @@ def _tables(rows: dict[str, list[Any]], strength: np.ndarray, point: int, start:
 
 
 LEDGER_COLUMNS = ("lost", "withdrawn", "final")
-MORALE_FACTS = ("cascade_size", "time_to_collapse", "civilians_harmed")
-COMMAND_FACTS = ("messages_", "report_delay_", "order_delay_", "belief_")
+
 
 
 def _ledger_columns(rows: dict[str, list[Any]], sides: tuple[str, ...],

@@ -116,3 +116,32 @@ def morale_figure(morale: pd.DataFrame, cascade: pd.DataFrame, unit: str) -> byt
     for ax in (a, b):
         ax.grid(alpha=0.3)
     return _png(fig)
+
+
+def command_figure(belief: pd.DataFrame, messages: pd.DataFrame, unit: str) -> bytes:
+    """Left: each side's belief, its staleness (mean age of what it believes) and its error
+    (strength, as a share; position in metres where there is a map) over time; right: the
+    delay of delivered messages by kind, and how many were lost or dropped."""
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for k, (side, part) in enumerate(belief.groupby("side", sort=True, observed=True)):
+        c = COLORS[k % len(COLORS)]
+        a.plot(part.t, part.staleness, color=c, label=f"{side}: staleness ({unit}s)")
+        err = part.position_error if part.position_error.notna().any() else \
+            part.strength_error
+        what = "position error (m)" if part.position_error.notna().any() else \
+            "strength error (share)"
+        a.plot(part.t, err, color=c, ls="--", label=f"{side}: {what}")
+    a.set(xlabel=f"time ({unit}s)", title="Belief against the truth")
+    a.set_ylim(bottom=0)
+    a.legend(fontsize=8)
+    ok = messages[messages.status == "delivered"]
+    kinds = [k for k in ("report", "plea", "order") if (ok.kind == k).any()]
+    if kinds:
+        b.boxplot([ok.delay[ok.kind == k] for k in kinds], showfliers=False)
+        b.set_xticks(range(1, len(kinds) + 1), kinds)
+    gone = messages[messages.status.isin(["lost", "dropped"])]
+    b.set(ylabel=f"delay ({unit}s)", title=f"Messages delivered ({len(ok):,} kept) and "
+          f"lost or dropped ({int(gone.weight.sum()):,})")
+    for ax in (a, b):
+        ax.grid(alpha=0.3)
+    return _png(fig)

@@ -11,7 +11,13 @@ import pyarrow.parquet as pq
 
 from ..errors import UserError
 from ..limits import check_out, over
-from .figures import exchange_figure, ledger_figure, morale_figure, strength_figure
+from .figures import (
+    command_figure,
+    exchange_figure,
+    ledger_figure,
+    morale_figure,
+    strength_figure,
+)
 from .narrative import narrative
 from .page import write_pages
 
@@ -20,7 +26,9 @@ COLUMNS = {"timeseries.parquet": ({"t", "strength", "lost", "withdrawn"}, {"side
            "events.parquet": ({"t"}, {"kind", "side", "message"}),
            "kills.parquet": ({"kills"}, {"side", "shooter_type", "target_type"}),
            "morale.parquet": ({"t", "members"}, {"force", "state"}),
-           "cascade.parquet": ({"t", "members"}, {"force", "transition"})}
+           "cascade.parquet": ({"t", "members"}, {"force", "transition"}),
+           "belief.parquet": ({"t", "staleness", "position_error", "strength_error"}, {"side"}),
+           "messages.parquet": ({"sent", "done", "delay", "weight"}, {"side", "kind", "status"})}
 NUMBERS = ("initial", "arrived", "withdrawn", "lost", "final")
 
 
@@ -135,6 +143,10 @@ def write_reports(run: Path) -> None:
         m, c = table(run / "morale.parquet"), table(run / "cascade.parquet")
         figs["morale.png"] = morale_figure(m, c, unit)
         sections.append(("Morale and the cascade", "image", "morale.png"))
+    if (run / "belief.parquet").exists() and (run / "messages.parquet").exists():
+        b, msg = table(run / "belief.parquet"), table(run / "messages.parquet")
+        figs["command.png"] = command_figure(b, msg, unit)
+        sections.append(("Command: belief and messages", "image", "command.png"))
     sections += [("Events", "table", events), ("Run", "table", facts)]
     write_pages(run, f"After-action report: {summary['scenario']}", sections, figs)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from .model import Id, Strict
 
@@ -46,13 +46,14 @@ class Distribution(Strict):
         return self
 
 
-Latency = Annotated[float | Distribution, Field(
-    description="A latency: a fixed time (>= 0) or a distribution.")]
-
-
-def _latency_ok(lat: float | Distribution) -> None:
+def _latency_ok(lat: float | Distribution) -> float | Distribution:
     if isinstance(lat, float | int) and lat < 0:
         raise ValueError(f"a latency must be >= 0, found {lat}")
+    return lat
+
+
+Latency = Annotated[float | Distribution, AfterValidator(_latency_ok), Field(
+    description="A latency: a fixed time (>= 0) or a distribution.")]
 
 
 class CommandNode(Strict):
@@ -76,22 +77,12 @@ class CommandLink(Strict):
                                    "carries, one after another (none: no limit).")
     one_way: bool = False
 
-    @model_validator(mode="after")
-    def _ok(self) -> CommandLink:
-        _latency_ok(self.latency)
-        return self
-
 
 class Radio(Strict):
     """Tactical: each entity's hop to its force's node."""
 
     latency: Latency = 0.0
     loss: float = Field(0.0, ge=0, le=1)
-
-    @model_validator(mode="after")
-    def _ok(self) -> Radio:
-        _latency_ok(self.latency)
-        return self
 
 
 class Jamming(Strict):
