@@ -57,3 +57,41 @@ def test_a_dead_commanders_node_drops_what_reaches_it():
                  and e.subject == "captain")
     assert len(dropped) > 0
     assert dropped.done.min() >= death and dropped.done.max() < death + 120 + 1e-9
+
+
+def fire_mission(command: bool):
+    """A battery that sees 50 m and shoots 3 km, an observer who sees 2 km; red appears 1.5 km
+    off at t = 10. The battery can only fire on what blue's headquarters believes in."""
+    from tactical_helpers import scenario, soldier
+
+    types = [soldier("observer", sensor={"range": 2000.0}),
+             soldier("gun", role="artillery", sensor={"range": 50.0}, weapons=[
+                 {"id": "shell", "range": 3000, "rate": 1, "accuracy": 0.5,
+                  "damage": {"soft": 1}}]),
+             soldier("target", sensor={"range": 10.0})]
+    blue = [{"id": "eyes", "type": "observer", "count": 1, "deploy": {"at": [100, 50]}},
+            {"id": "battery", "type": "gun", "count": 4, "deploy": {"at": [10, 50]}}]
+    red = [{"id": "column", "type": "target", "count": 20, "arrive": 10,
+            "deploy": {"at": [1600, 50], "radius": 5}},
+           {"id": "far", "type": "target", "count": 1, "deploy": {"at": [2900, 90]}}]
+    net = [{"side": "blue", "headquarters": "hq", "nodes": [{"id": "hq", "kind": "headquarters"}],
+            "links": [{"between": ["eyes", "hq"], "latency": 6.0},
+                      {"between": ["battery", "hq"], "latency": 0.0}],
+            "reports": {"every": 1.0}}]
+    return scenario(types, blue, red, size=(300, 10), cell=10.0, end=60,
+                    **({"command": net} if command else {}))
+
+
+def first_loss(sc) -> float:
+    r = simulate(sc)
+    lost = r.ledger[:, 2, 2]  # (time, arrived/withdrawn/lost, force): the column's losses
+    assert (lost > 0).any()
+    return float(r.times[np.argmax(lost > 0)])
+
+
+def test_fire_beyond_sight_waits_for_the_report():
+    direct, commanded = first_loss(fire_mission(False)), first_loss(fire_mission(True))
+    # sighted in the tick that ends at 11, reported at the next report (t = 11), 6 s to
+    # headquarters: the battery may fire from t = 17 on
+    assert direct <= 13.0
+    assert commanded >= direct + 6.0

@@ -24,16 +24,60 @@ def _newest(b_t, b_x, b_y, b_s, b_f, b_src, b_v, item, t, x, y, s, f, src, v):
                                                                         v[k])
 
 
+@njit(cache=True, error_model="numpy")
+def _deliver(rep, r0, rn, m_side, item, t, x, y, s, f, src, v, b_t, b_x, b_y, b_s, b_f, b_src,
+             b_v):
+    """The rows of the delivered reports (message slots `rep`, rows r0 .. r0 + rn) into
+    their sides' beliefs, the newest row of an item kept."""
+    for k in range(rep.shape[0]):
+        m = rep[k]
+        side = m_side[m]
+        for r in range(r0[m], r0[m] + rn[m]):
+            i = item[r]
+            if not b_t[side, i] >= t[r]:
+                b_t[side, i], b_x[side, i], b_y[side, i] = t[r], x[r], y[r]
+                b_s[side, i], b_f[side, i], b_src[side, i], b_v[side, i] = s[r], f[r], \
+                    src[r], v[r]
+
+
+class Beliefs:
+    """Every side's belief, one row of (S, n) arrays each (so that delivering many reports
+    is one pass), and `beliefs[s]`, side s's `Belief`."""
+
+    def __init__(self, n_sides: int, n: int, settings: list[tuple[float, float, float]]):
+        S = n_sides
+        self.t = np.full((S, n), np.nan)
+        self.x, self.y, self.strength = np.full((S, n), np.nan), np.full((S, n), np.nan), \
+            np.zeros((S, n))
+        self.force = np.full((S, n), -1, np.int64)
+        self.source = np.full((S, n), -1, np.int64)
+        self.speed = np.zeros((S, n))
+        self.sides = [Belief(n, *settings[k], store=self, row=k) for k in range(S)]
+
+    def __getitem__(self, s: int) -> Belief:
+        return self.sides[s]
+
+    def __len__(self) -> int:
+        return len(self.sides)
+
+    def deliver(self, rep: np.ndarray, m, rows) -> None:
+        """Reports delivered (slots `rep` of message table m) with their rows (table rows)."""
+        _deliver(rep, m.full("r0"), m.full("rn"), m.full("side"), rows.full("item"),
+                 rows.full("t"), rows.full("x"), rows.full("y"), rows.full("strength"),
+                 rows.full("force"), rows.full("source"), rows.full("speed"), self.t, self.x,
+                 self.y, self.strength, self.force, self.source, self.speed)
+
+
 class Belief:
     """One side's picture of `n` enemy items (forces or entities)."""
 
     def __init__(self, n: int, noise: float = 0.0, drift: float = 0.0,
-                 forget: float = np.inf):
-        self.t = np.full(n, np.nan)
-        self.x, self.y, self.strength = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n)
-        self.force = np.full(n, -1, np.int64)
-        self.source = np.full(n, -1, np.int64)
-        self.speed = np.zeros(n)  # how fast the item can move (tactical), for its uncertainty
+                 forget: float = np.inf, store: Beliefs | None = None, row: int = 0):
+        if store is None:
+            store = Beliefs(1, n, [(noise, drift, forget)])
+        self.t, self.x, self.y = store.t[row], store.x[row], store.y[row]
+        self.strength, self.force = store.strength[row], store.force[row]
+        self.source, self.speed = store.source[row], store.speed[row]
         self.noise, self.drift, self.forget = noise, drift, forget
 
     def update(self, item: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray,

@@ -23,7 +23,7 @@ from ..core.engine import Forces, Observation
 from ..core.orders import Order
 from ..core.picture import Picture
 from ..results.result import dict_column
-from .belief import Belief
+from .belief import Beliefs
 from .messages import (
     KIND_NAMES,
     MSG,
@@ -37,6 +37,8 @@ from .messages import (
 )
 from .network import CIRCLE, EVERYWHERE, Network
 from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
+
+ERROR_SAMPLE = 10_000  # believed items the belief's error is measured on, at most about
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class CommandLayer:
         self.has = net.hq >= 0
         n = F if n_items is None else n_items
         self.speed = np.zeros(n) if item_speed is None else np.asarray(item_speed, float)
-        self.beliefs = [Belief(n, r.noise, r.drift, r.forget) for r in self.rep]
+        self.beliefs = Beliefs(S, n, [(r.noise, r.drift, r.forget) for r in self.rep])
         self.live = Columns(MSG)
         self.rows = Columns(ROW)
         self.ev_t, self.ev_m, self.ev_g = np.zeros(0), np.zeros(0, np.int64), np.zeros(0,
@@ -128,14 +130,16 @@ class CommandLayer:
         the step after it."""
         self._next = None
         self._liveness(t, forces)
-        self._run(t)
         if (self.next_report <= t).any():
             self._report(t, sightings, forces)
-            self._run(t)
-        out = self._collect(t)
+        # one pass: everything due by t, and on to the next time anything can be sent
         ahead = min(horizon, float(self.next_report.min(initial=math.inf)))
         if ahead > t:
             self._run(ahead, inclusive=False)
+        else:
+            self._run(t)
+        out = self._collect(t)
+        self._known(t, forces)
         self._compact()
         return out
 
@@ -237,13 +241,16 @@ class CommandLayer:
         """Room for n messages in the table, their common fields set; their views (to fill
         in) and the slot of the first."""
         base = len(self.live)
+        self.live.reserve(2 * n)  # the next batch as large as this one fits without growing
         msg = self.live.add(n)
         msg["id"][:] = np.arange(self.next_id, self.next_id + n)
         self.next_id += n
         msg["kind"][:], msg["side"][:], msg["dir"][:] = kind, side, direction
         msg["t0"][:], msg["t1"][:] = t, np.nan
-        msg["x"][:], msg["y"][:], msg["item"][:], msg["order"][:] = np.nan, np.nan, -1, -1
-        msg["hop"][:], msg["status"][:], msg["done"][:], msg["strength"][:] = 0, LIVE, 0, 0.0
+        msg["hop"][:], msg["status"][:], msg["done"][:], msg["order"][:] = 0, LIVE, 0, -1
+        msg["rn"][:] = 0
+        if kind != REPORT:  # reports say where the sender is and what it holds
+            msg["x"][:], msg["y"][:], msg["item"][:], msg["strength"][:] = np.nan, np.nan, -1, 0
         return msg, base
 
     def _enqueue(self, base: int, n: int, stage: int, t: float) -> None:
@@ -279,6 +286,16 @@ class CommandLayer:
                     np.full(len(on), j.delay), np.full(len(on), CIRCLE), m.x[on], m.y[on],
                     np.full(len(on), j.radius), np.zeros(len(on))]))
             self.jams = np.concatenate(rows) if len(rows) > 1 else self.net.jams
+
+    def _known(self, t: float, forces: Forces) -> None:
+        """Tell the engine what each side with a network believes in (fire beyond a
+        shooter's own sight is called in by reports)."""
+        mem = forces.members
+        if not self.tactical or mem is None or not mem.known.size:
+            return
+        for s in np.flatnonzero(self.has):
+            b = self.beliefs[int(s)]
+            mem.known[s] = (t - b.t <= b.forget) & (b.strength > 0)
 
     def _run(self, t: float, inclusive: bool = True) -> None:
         """Handle the events due by t (before t: not inclusive)."""
@@ -343,7 +360,7 @@ class CommandLayer:
                 msg, base = self._new(len(who), REPORT, int(s), UP, t)
                 msg["route"][:] = net.force_node[who]
                 msg["force"][:], msg["item"][:] = who, who
-                msg["strength"][:] = strength[who]
+                msg["strength"][:], msg["x"][:], msg["y"][:] = strength[who], np.nan, np.nan
                 slot = np.full(len(strength), -1, np.int64)
                 stage = SERVED
             slot[who] = np.arange(base, base + len(who))
@@ -358,20 +375,28 @@ class CommandLayer:
         if not len(pic):
             return
         src = pic.source
-        ok = (src >= 0) & (src < len(slot))
-        ok[ok] = slot[src[ok]] >= 0
-        if not ok.any():
+        sent = (src >= 0) & (src < len(slot))
+        sent[sent] = slot[src[sent]] >= 0
+        if not sent.any():
             return
+        # rows are kept in the order of their messages' slots, each message's together
+        ok = np.flatnonzero(sent)
+        at = slot[src[ok]]
+        order = np.argsort(at, kind="stable")
+        ok, at = ok[order], at[order]
         strength = pic.strength[ok]
         if noise > 0:
             strength = strength * np.maximum(
                 1.0 + noise * self.rng.standard_normal(len(strength)), 0.0)
-        rows = self.rows.add(int(ok.sum()))
-        rows["slot"][:], rows["item"][:], rows["force"][:] = slot[src[ok]], pic.item[ok], \
-            pic.force[ok]
+        base = len(self.rows)
+        rows = self.rows.add(len(ok))
+        rows["slot"][:], rows["item"][:], rows["force"][:] = at, pic.item[ok], pic.force[ok]
         rows["strength"][:], rows["x"][:], rows["y"][:], rows["t"][:] = strength, pic.x[ok], \
             pic.y[ok], pic.t[ok]
         rows["source"][:], rows["speed"][:] = src[ok], self.speed[pic.item[ok]]
+        first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+        self.live["r0"][at[first]] = base + first
+        self.live["rn"][at[first]] = np.diff(np.r_[first, len(at)])
 
     def _plea(self, s: int, t: float, forces: Forces, mine: np.ndarray) -> None:
         lost = forces.ledger[2]
@@ -412,20 +437,7 @@ class CommandLayer:
 
     def _believe(self, m: Columns, rep: np.ndarray) -> None:
         """Reports delivered (slots `rep`): their rows into their sides' beliefs."""
-        if not len(self.rows):
-            return
-        arrived = np.zeros(len(m), bool)
-        arrived[rep] = True
-        mine = np.flatnonzero(arrived[self.rows["slot"]])
-        if not len(mine):
-            return
-        r = self.rows.take(mine)
-        side = m["side"][r["slot"]]
-        for s in np.flatnonzero(np.bincount(side, minlength=len(self.beliefs))):
-            k = side == s
-            self.beliefs[s].update(r["item"][k], r["t"][k], r["x"][k], r["y"][k],
-                                   r["strength"][k], r["force"][k], r["source"][k],
-                                   r["speed"][k])
+        self.beliefs.deliver(rep[m["rn"][rep] > 0], m, self.rows)
 
     def _read(self, t: float) -> None:
         """Copies the taps made, read by the enemy once their delay has passed."""
@@ -452,20 +464,22 @@ class CommandLayer:
         keep = (m["status"] == LIVE) | (m["done"] == 0)
         if len(self.copies["id"]):
             keep |= np.isin(m["id"], self.copies["id"])
-        if keep.sum() > len(keep) / 3:  # not worth it yet
+        if keep.sum() > len(keep) / 4:  # not worth it yet
             return
         new = np.cumsum(keep) - 1
         self.ev_m = new[self.ev_m]
-        rows = keep[self.rows["slot"]]
-        self.rows.keep(rows)
+        self.rows.keep(keep[self.rows["slot"]])
         self.rows["slot"][:] = new[self.rows["slot"]]
         m.keep(keep)
+        carries = np.flatnonzero(m["rn"] > 0)  # rows stay in slot order: find each one's first
+        m["r0"][carries] = np.searchsorted(self.rows["slot"], carries)
 
     def _error(self, s: int, t: float, forces: Forces) -> None:
         """How far this side's belief is from the truth now (for the results only)."""
         b = self.beliefs[s]
         keep = (t - b.t <= b.forget) & ((b.strength > 0) if self.tactical else True)
         rows = np.flatnonzero(keep)
+        rows = rows[::max(len(rows) // ERROR_SAMPLE, 1)]  # a systematic sample is enough
         if not len(rows):
             self.errors.append((t, s, 0, math.nan, math.nan, math.nan))
             return

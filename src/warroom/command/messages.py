@@ -4,6 +4,7 @@ record of finished ones, sampled systematically above a size the user sets."""
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 REPORT, ORDER, PLEA = 0, 1, 2
 KIND_NAMES = ("report", "order", "plea")
@@ -12,7 +13,7 @@ STATUS_NAMES = ("in_transit", "delivered", "lost", "dropped")
 MSG = {"id": np.int64, "kind": np.int64, "side": np.int64, "dir": np.int64,
        "route": np.int64, "hop": np.int64, "status": np.int64, "t0": float, "t1": float,
        "x": float, "y": float, "force": np.int64, "item": np.int64, "strength": float,
-       "order": np.int64, "done": np.int64}
+       "order": np.int64, "done": np.int64, "r0": np.int64, "rn": np.int64}
 ROW = {"slot": np.int64, "item": np.int64, "force": np.int64, "strength": float, "x": float,
        "y": float, "t": float, "source": np.int64, "speed": float}
 RECORD = ("id", "kind", "side", "force", "t0", "t1", "status", "hops")
@@ -38,6 +39,12 @@ class Columns:
         return self.a[k]
 
     def add(self, n: int) -> dict[str, np.ndarray]:
+        self.reserve(n)
+        lo, self.n = self.n, self.n + n
+        return {k: v[lo:self.n] for k, v in self.a.items()}
+
+    def reserve(self, n: int) -> None:
+        """Room for n more rows (at least doubling, so that growing costs little)."""
         cap = len(next(iter(self.a.values())))
         if self.n + n > cap:
             new = max(2 * cap, self.n + n)
@@ -45,8 +52,6 @@ class Columns:
                 grown = np.zeros(new, v.dtype)
                 grown[:self.n] = v[:self.n]
                 self.a[k] = grown
-        lo, self.n = self.n, self.n + n
-        return {k: v[lo:self.n] for k, v in self.a.items()}
 
     def take(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         return {k: v[:self.n][rows] for k, v in self.a.items()}
@@ -57,6 +62,22 @@ class Columns:
         for v in self.a.values():
             v[:m] = v[:self.n][mask]
         self.n = m
+
+
+@njit(cache=True, error_model="numpy")
+def _tally(rows, side, kind, status, t0, t1, ids, stride, count, delay, kept):
+    """Count the finished messages by (side, kind, status), sum the delays of the delivered,
+    and list those the sample keeps; how many it keeps."""
+    n = 0
+    for k in range(rows.shape[0]):
+        r = rows[k]
+        count[side[r], kind[r], status[r]] += 1
+        if status[r] == 1:
+            delay[side[r], kind[r]] += t1[r] - t0[r]
+        if ids[r] % stride == 0:
+            kept[n] = r
+            n += 1
+    return n
 
 
 class Record:
@@ -78,14 +99,10 @@ class Record:
         """The finished messages in slots `rows` of table m."""
         if not len(rows):
             return
-        side, kind, status = m["side"][rows], m["kind"][rows], m["status"][rows]
-        key = (side * len(KIND_NAMES) + kind) * len(STATUS_NAMES) + status
-        self.count += np.bincount(key, minlength=self.count.size).reshape(self.count.shape)
-        ok = status == 1
-        sk = side[ok] * len(KIND_NAMES) + kind[ok]
-        self.delay += np.bincount(sk, weights=m["t1"][rows[ok]] - m["t0"][rows[ok]],
-                                  minlength=self.delay.size).reshape(self.delay.shape)
-        kept = rows[m["id"][rows] % self.stride == 0]
+        kept = np.empty(len(rows), np.int64)
+        n_kept = _tally(rows, m["side"], m["kind"], m["status"], m["t0"], m["t1"], m["id"],
+                        self.stride, self.count, self.delay, kept)
+        kept = kept[:n_kept]
         for k in RECORD:
             self.rows[k].append(m["hop"][kept] + 1 if k == "hops" else m[k][kept])
         self.kept += len(kept)

@@ -74,7 +74,9 @@ class Members:
     (a state code of `warroom.morale.rule.STATES`), the fire and movement multipliers `fire`
     and `movement` (1: as the force), `order` (-1: the force's orders; a manoeuvre code of
     `core.codes` otherwise, FLEE included) and `defect` (members to move to `defect_to`, their
-    force's defectors; the engine carries it out, logs it and clears the flag)."""
+    force's defectors; the engine carries it out, logs it and clears the flag), and `known`
+    ((S, M): the members each side's headquarters believes in; a command layer writes it, and
+    fire beyond a shooter's own sight takes only those; all True: perfect information)."""
 
     force: np.ndarray  # (M,) int64
     side: np.ndarray  # (M,) int64
@@ -88,6 +90,7 @@ class Members:
     defect: np.ndarray  # (M,) bool
     hp: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (M,) read only
     leader: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (M,) read only
+    known: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))  # (S, M)
 
 
 @dataclass(frozen=True, eq=False)

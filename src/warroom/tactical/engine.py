@@ -135,7 +135,7 @@ def step(w: TacticalWorld, st: TacticalState) -> bool:
            r.elevation, r.cell, g0.cell, g0.gw, g0.gh, np.stack([g.start for g in grids]),
            pt_off, np.concatenate([g.order for g in grids]),
            np.concatenate([g.px for g in grids]), np.concatenate([g.py for g in grids]), box, u,
-           st.nn, st.nn_d2, st.tgt, st.aim_x, st.aim_y)
+           st.nn, st.nn_d2, st.tgt, st.aim_x, st.aim_y, st.known, w.type_sensor)
     # select() wrote tgt and aim for every active entity (and only those are read)
     shooters = active[(st.tgt[active] >= 0) | ~np.isnan(st.aim_x[active])]
     if sw.decoy.any() and len(shooters):
@@ -443,7 +443,7 @@ class TacticalEngine:
         members = Members(read_only(state.ent_force), read_only(state.ent_side),
                           read_only(state.alive), read_only(state.x), read_only(state.y),
                           state.morale, state.m_fire, state.m_move, state.m_order, state.defect,
-                          read_only(state.hp), read_only(sw.leader))
+                          read_only(state.hp), read_only(sw.leader), state.known)
         return Forces(read_only(state.x0), read_only(state.led), state.mod, read_only(fights),
                       read_only(sw.force_side), read_only(state.defected), state.transfers,
                       members)

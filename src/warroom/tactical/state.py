@@ -78,6 +78,7 @@ class TacticalState:
     seen: np.ndarray  # (S, n) bool: who each side saw this tick
     spot: np.ndarray  # (S, n) int64: which entity of the side saw each (-1: none)
     exposed: np.ndarray  # (S, n) bool: decoys each side has seen through
+    known: np.ndarray  # (S, n) bool: what each side's headquarters believes in (`Members`)
     orders: Orders
     # forces and sides, as the core keeps them at every scale
     x0: np.ndarray  # (F,) entities present at the start
@@ -216,6 +217,7 @@ def new_state(w: TacticalWorld, seed: int, replication: int, record: bool = True
         aim_x=np.full(n, np.nan), aim_y=np.full(n, np.nan), dmg=np.zeros(n),
         kills=np.zeros((S, w.n_types, w.n_types)), seen=np.zeros((S, n), bool),
         spot=np.full((S, n), -1, np.int64), exposed=np.zeros((S, n), bool),
+        known=np.ones((S, n), bool),
         orders=orders, x0=st.x0.copy(), led=np.zeros((3, F)), mod=new_modifiers(F),
         force_alive=st.x0 > 0, side_ref=st.side_ref.copy(), bp_done=np.zeros(len(w.bp_ids), bool),
         broken=np.zeros(S, bool), contact=np.zeros(S, bool),

@@ -30,13 +30,17 @@ def _key(rule, e_force, t, tt, d2, rank, role, tclass, n_roles, hp):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _usable(e, q, o0, r, x, y, px, py, order, etype, t_height, flat, elev, mcell):
-    """The entity in slot q if it is within range r of e and in e's line of sight, else -1;
-    and its squared distance."""
+def _usable(e, q, o0, r, x, y, px, py, order, etype, t_height, flat, elev, mcell, known, s,
+            sight):
+    """The entity in slot q if it is within range r of e and in e's line of sight, and,
+    beyond e's own sight, in the belief of e's side (`known[s]`), else -1; and its squared
+    distance."""
     dd = (px[o0 + q] - x[e]) ** 2 + (py[o0 + q] - y[e]) ** 2
     if dd > r * r:
         return -1, dd
     t = order[o0 + q]
+    if dd > sight[etype[e]] ** 2 and not known[s, t]:
+        return -1, dd
     if not flat and not visible(elev, mcell, x[e], y[e], t_height[etype[e]], x[t], y[t],
                                 t_height[etype[t]]):
         return -1, dd
@@ -46,9 +50,11 @@ def _usable(e, q, o0, r, x, y, px, py, order, etype, t_height, flat, elev, mcell
 @njit(cache=True, error_model="numpy", parallel=True)
 def select(live, x, y, hp, side, force, etype, f_rule, f_spread, f_rank, t_role, t_class,
            n_roles, t_height, wmax, flat, elev, mcell, cell, gw, gh, start, pt_off, order, px,
-           py, box, u, nn, nn_d2, tgt, aim_x, aim_y):
+           py, box, u, nn, nn_d2, tgt, aim_x, aim_y, known, sight):
     """Fill, for each entity in `live`, tgt (chosen target or -1) and, for area fire, the aim
-    point; nn (nearest seen enemy or -1) and nn_d2 (its squared distance) are given."""
+    point; nn (nearest seen enemy or -1) and nn_d2 (its squared distance) are given. A target
+    beyond the shooter's own sensor range (`sight`, per type) must be one its side's
+    headquarters believes in (`known`, (S, n)): fire beyond sight is called in by reports."""
     n = live.shape[0]
     for ch in prange(CHUNKS):
         best_a = np.empty(16)
@@ -78,8 +84,9 @@ def select(live, x, y, hp, side, force, etype, f_rule, f_spread, f_rank, t_role,
                 continue
             if rule == NEAREST and spread == 1:
                 t = nn[e]
-                if d2 <= r * r and (flat or visible(elev, mcell, x[e], y[e], t_height[etype[e]],
-                                                    x[t], y[t], t_height[etype[t]])):
+                if d2 <= r * r and (d2 <= sight[etype[e]] ** 2 or known[s, t]) and (
+                        flat or visible(elev, mcell, x[e], y[e], t_height[etype[e]], x[t],
+                                        y[t], t_height[etype[t]])):
                     tgt[e] = t
                 continue
             if d2 > r * r:
@@ -96,7 +103,7 @@ def select(live, x, y, hp, side, force, etype, f_rule, f_spread, f_rank, t_role,
                     c = cy * gw + cx
                     for q in range(st[c], st[c + 1]):
                         t, dd = _usable(e, q, o0, r, x, y, px, py, order, etype, t_height,
-                                        flat, elev, mcell)
+                                        flat, elev, mcell, known, s, sight)
                         if t < 0:
                             continue
                         count += 1
@@ -124,8 +131,8 @@ def select(live, x, y, hp, side, force, etype, f_rule, f_spread, f_rank, t_role,
                     for cx in range(cx0, cx1 + 1):
                         c = cy * gw + cx
                         for q in range(st[c], st[c + 1]):
-                            t, _ = _usable(e, q, o0, r, x, y, px, py, order, etype, t_height,
-                                           flat, elev, mcell)
+                            t, _ = _usable(e, q, o0, r, x, y, px, py, order, etype,
+                                           t_height, flat, elev, mcell, known, s, sight)
                             if t < 0:
                                 continue
                             if seen_n == pick:
