@@ -7,8 +7,8 @@ import copy
 from pathlib import Path
 
 import pytest
-from helpers import invoke, refused, set_at
 
+from helpers import invoke, refused, set_at
 from warroom.scenario.load import plain
 from warroom.scenario.yaml_file import read_yaml
 
