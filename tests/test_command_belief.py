@@ -186,3 +186,32 @@ def test_a_sensor_that_discriminates_is_not_fooled():
     r = simulate(decoy_scenario(discriminates=True))
     assert not [e for e in r.events if e.kind.name == "shots_at_decoys"]
     assert [e for e in r.events if e.kind.name == "decoys_exposed"][0].t == 0.0
+
+
+def test_advancing_in_pieces_with_a_command_network_changes_nothing():
+    """The raid scenario with drawn latencies everywhere, in one advance and in five pieces
+    (the same controllers, systems and command layer throughout): the same battle."""
+    from pathlib import Path
+
+    from warroom.core import Systems, advance_with
+    from warroom.scenario import validate
+    from warroom.scenario.load import plain
+    from warroom.scenario.yaml_file import read_yaml
+    from warroom.world.doctrine import controllers
+
+    d = plain(read_yaml(Path("scenarios/raid_relief.yaml")))
+    for link in d["command"][0]["links"]:
+        link["latency"] = {"exponential": 0.05}
+    world, engine = compile_scenario(validate(d))
+
+    def battle(cuts):
+        st = engine.reset(world, 5, 0)
+        cmd, ctl, sy = command_for(world, 5, 0), controllers(world.doctrine), Systems(())
+        for until in [*cuts, math.inf]:
+            advance_with(engine, world, st, ctl, until, sy, cmd)
+        return [a.copy() for a in engine.log(world, st)], cmd.record.count.copy()
+
+    one, pieces = battle([]), battle([3.3, 7.1, 12.9, 20.05])
+    for a, b in zip(one[0], pieces[0], strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(one[1], pieces[1])

@@ -135,14 +135,50 @@ def test_latency_distributions_have_their_means():
 def test_a_dead_commander_drops_traffic_until_a_successor_takes_over():
     layer = chain(latency=Latency(a=0.1), mortal=True, succession=5.0)
     f_dead = forces([0.0])
-    layer.step(0.0, nothing, f_dead)  # the commander force has nobody left at t = 0
+    layer.step(0.0, nothing, forces([1.0]))
+    layer.step(0.5, nothing, f_dead)  # the commander force has nobody left from t = 0.5
     assert layer.send(1.0, 0, [Order(OrderKind.hold, force=0)]) == []
     out = []
     while math.isfinite(layer.next_time()):
         out += layer.step(layer.next_time(), nothing, f_dead)
     assert out == [] and layer.record.count[0, 1, 3] == 1  # dropped at the dead node
     later = send_at(layer, [6.0], alive=0.0)
-    assert [t for t, _ in later] == [pytest.approx(6.1)]
+    assert [t for t, _ in later] == [pytest.approx(6.1)]  # the successor (from t = 5.5)
+
+
+def test_a_commander_not_yet_arrived_is_not_dead():
+    layer = chain(latency=Latency(a=0.1), mortal=True, succession=math.inf)
+    assert [t for t, _ in send_at(layer, [1.0], alive=0.0)] == [pytest.approx(1.1)]
+
+
+def test_an_order_to_a_force_cut_off_from_headquarters_never_arrives():
+    nodes = [Node("hq", 0, HEADQUARTERS), Node("f0", 0, FORCE, force=0)]
+    net = build(nodes, [Link(1, 0)], hq=[0], n_forces=1)  # one way: up only
+    layer = CommandLayer(net, [Reporting()], np.random.default_rng(0), np.zeros(1, np.int64),
+                         tactical=False)
+    assert send_at(layer, [1.0]) == [] and layer.record.count[0, 1, 2] == 1  # lost
+
+
+def test_a_message_fate_does_not_depend_on_where_a_run_pauses():
+    """Draws belong to a message (made as it is sent), not to the order the kernel meets
+    messages in: the same orders give the same deliveries however the layer is stepped."""
+    def deliveries(horizon_gap):
+        layer = chain(latency=Latency(EXPONENTIAL, 0.5), loss=0.2, hub=True, rate=4.0)
+        f = forces([1.0])
+        times = np.arange(0.0, 20.0, 0.3)
+        out = []
+        for t in times:
+            while layer.next_time() <= t:
+                tn = layer.next_time()
+                out += [(tn, o.issued) for o in layer.step(tn, nothing, f,
+                                                           horizon=min(t, tn + horizon_gap))]
+            out += [(t, o.issued) for o in layer.send(t, 0, [Order(OrderKind.hold, force=0)])]
+        while math.isfinite(layer.next_time()):
+            tn = layer.next_time()
+            out += [(tn, o.issued) for o in layer.step(tn, nothing, f)]
+        return out
+
+    assert deliveries(0.05) == deliveries(10.0)
 
 
 def test_routes_take_the_quickest_path_and_report_orphans():

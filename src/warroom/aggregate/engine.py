@@ -68,8 +68,10 @@ class AggregateState:
     seed: int
     replication: int
     cont: Any = None  # the python solver's continuation inside the current stretch
-    # where each force is (-1: on its way), where it set out from, is going, and arrives
+    # where each force is (-1: on its way), where it set out from and when, where it is
+    # going, and when it arrives
     place: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    depart: np.ndarray = field(default_factory=lambda: np.zeros(0))
     origin: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     dest: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     arrive: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -84,14 +86,15 @@ class AggregateEngine:
         st = AggregateState(new_state(world), world_arrays(world),
                             stream(seed, replication, "attrition"), seed, replication,
                             place=place, origin=place.copy(), dest=place.copy(),
-                            arrive=np.full(world.n_forces, np.inf))
+                            arrive=np.full(world.n_forces, np.inf),
+                            depart=np.full(world.n_forces, world.t0))
         on = _present(world, st)
         st.s.eng_set[world.eng_place >= 0] = on[world.eng_place >= 0]
         return st
 
     def advance(self, world: World, state: AggregateState, until: float) -> None:
         """To `until`, stopping where forces reach a place (engagements there open)."""
-        while not self.ended(state) and (nxt := float(state.arrive.min(initial=np.inf))) < until:
+        while not self.ended(state) and (nxt := float(state.arrive.min(initial=np.inf))) <= until:
             self._advance(world, state, nxt)
             if self.time(state) >= nxt:
                 _arrive(world, state)
@@ -183,6 +186,8 @@ class AggregateEngine:
         if kind not in (OrderKind.engage, OrderKind.disengage) and s.mod[OBEY, f] < 0.5:
             log(s, t, K_REFUSED, f, float(kind))
             return
+        if kind is OrderKind.move and state.place[f] < 0 and state.dest[f] < 0:
+            raise OrderError(f"move: {world.force_ids[f]} is at no place (places.start)")
         _before_change(world, state)
         if kind in (OrderKind.commit, OrderKind.hold_back):
             s.commit[f] = kind is OrderKind.commit
@@ -198,10 +203,15 @@ class AggregateEngine:
             if order.place in (state.place[f], state.dest[f]):  # there, or on its way there
                 _after_change(world, state)
                 return
+            p = order.place
             if state.place[f] >= 0:
-                state.origin[f] = state.place[f]
-            state.place[f], state.dest[f] = -1, order.place
-            state.arrive[f] = t + world.travel[state.origin[f], order.place]
+                state.origin[f], state.depart[f] = state.place[f], t
+                state.arrive[f] = t + world.travel[state.place[f], p]
+            else:  # turned on the way: back through where it set out, or on through its goal
+                back = t - state.depart[f] + world.travel[state.origin[f], p]
+                on = state.arrive[f] - t + world.travel[state.dest[f], p]
+                state.arrive[f] = t + min(back, on)
+            state.place[f], state.dest[f] = -1, p
             log(s, t, K_SET_OUT, f, float(order.place))
             _presence(world, state)
             if state.arrive[f] <= t:
@@ -229,12 +239,13 @@ class AggregateEngine:
 
 
 def _present(world: World, state: AggregateState) -> np.ndarray:
-    """(E,) engagements at a place with a shooter and its target both there."""
+    """(E,) engagements at a place with every force of their fire there (so that no pair of
+    an open engagement fires from elsewhere)."""
     w, place = state.w, state.place
     at = world.eng_place[w.pair_eng]
-    both = (at >= 0) & (place[w.pair_shooter] == at) & (place[w.pair_target] == at)
-    on = np.zeros(len(world.eng_ids), bool)
-    on[w.pair_eng[both]] = True
+    away = (place[w.pair_shooter] != at) | (place[w.pair_target] != at)
+    on = world.eng_place >= 0
+    on[w.pair_eng[away]] = False
     return on
 
 
@@ -270,6 +281,9 @@ def _check(world: World, order: Order) -> None:
     if kind in (OrderKind.engage, OrderKind.disengage):
         if not 0 <= order.engagement < len(world.eng_ids):
             raise OrderError(f"no engagement {order.engagement}")
+        if world.eng_place[order.engagement] >= 0:
+            raise OrderError(f"engagement {world.eng_ids[order.engagement]} is at a place: it "
+                             "opens while its forces are there (move them)")
         return
     if kind not in (OrderKind.commit, OrderKind.hold_back, OrderKind.withdraw,
                     OrderKind.allocate, OrderKind.move):

@@ -35,7 +35,7 @@ from .messages import (
     Columns,
     Record,
 )
-from .network import CIRCLE, EVERYWHERE, Network
+from .network import CIRCLE, EVERYWHERE, EXPONENTIAL, GAMMA, LOGNORMAL, UNIFORM, Network
 from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
 
 ERROR_SAMPLE = 10_000  # believed items the belief's error is measured on, at most about
@@ -82,8 +82,14 @@ class CommandLayer:
         n = F if n_items is None else n_items
         self.speed = np.zeros(n) if item_speed is None else np.asarray(item_speed, float)
         self.beliefs = Beliefs(S, n, [(r.noise, r.drift, r.forget) for r in self.rep])
-        self.live = Columns(MSG)
+        self.max_hops = int(max(np.diff(net.up_ptr).max(initial=0),
+                                np.diff(net.down_ptr).max(initial=0))) + 1
+        # what is random about a message, drawn as it is sent (see `transit`)
+        self.live = Columns({**MSG, "draw": (float, (self.max_hops, 5))})
         self.rows = Columns(ROW)
+        self.lossy = bool((net.link_loss > 0).any() or (net.member[:, 3] > 0).any()
+                          or len(net.jams) or jammers)
+        self.known_t = -math.inf  # when the nodes' state (who is dead) was last seen
         self.ev_t, self.ev_m, self.ev_g = np.zeros(0), np.zeros(0, np.int64), np.zeros(0,
                                                                                      np.int64)
         self.copies = {"id": np.zeros(0, np.int64), "side": np.zeros(0, np.int64),
@@ -97,6 +103,7 @@ class CommandLayer:
         N, L = net.n_nodes, len(net.link_src)
         self.node_free, self.link_free = np.full(N, -np.inf), np.full(L, -np.inf)
         self.down_from, self.down_until = np.full(N, np.inf), np.full(N, np.inf)
+        self.stood = np.zeros(N, bool)
         self.node_x, self.node_y = net.node_x.copy(), net.node_y.copy()
         self.jammers = list(jammers)
         self.jams = net.jams
@@ -107,8 +114,6 @@ class CommandLayer:
         self.next_id = 0
         self._next: float | None = None
         self.contended = bool(np.isfinite(net.node_rate).any() or np.isfinite(net.link_cap).any())
-        self.max_hops = int(max(np.diff(net.up_ptr).max(initial=0),
-                                np.diff(net.down_ptr).max(initial=0))) + 1
 
     # the core's Command protocol
 
@@ -126,8 +131,8 @@ class CommandLayer:
              horizon: float = math.inf) -> list[Order]:
         """Deliver what is due by t and send the reports due at t; then work out what
         travels until the next time anything can be sent (the next report, `horizon`), so
-        the battle stops only where something arrives. A commander's death is known from
-        the step after it."""
+        the battle stops only where a message finishes (delivered, lost or dropped) or
+        waits at a commander's node to learn whether he still stands."""
         self._next = None
         self._liveness(t, forces)
         if (self.next_report <= t).any():
@@ -159,11 +164,16 @@ class CommandLayer:
         if sent:
             self._next = None
             msg, base = self._new(len(sent), ORDER, side, DOWN, t)
+            cut = [k for k, (n, _) in enumerate(sent)
+                   if self.net.down_ptr[n + 1] == self.net.down_ptr[n]]
             msg["route"][:] = [n for n, _ in sent]
             msg["force"][:] = [o.force for _, o in sent]
             msg["order"][:] = np.arange(len(self.orders), len(self.orders) + len(sent))
             self.orders += [o for _, o in sent]
             self._enqueue(base, len(sent), SERVED, t)
+            if cut:  # no route from headquarters: the order never leaves
+                msg["status"][cut], msg["t1"][cut] = LOST, t
+                self._drop_events(base + np.array(cut))
             self._run(t)
             now += self._collect(t)
         return now
@@ -254,16 +264,58 @@ class CommandLayer:
         return msg, base
 
     def _enqueue(self, base: int, n: int, stage: int, t: float) -> None:
+        self._draw(base, n, stage == LEAF)
         self.ev_t = np.concatenate([self.ev_t, np.full(n, t)])
         self.ev_m = np.concatenate([self.ev_m, np.arange(base, base + n)])
         self.ev_g = np.concatenate([self.ev_g, np.full(n, stage, np.int64)])
 
+    def _drop_events(self, slots: np.ndarray) -> None:
+        keep = ~np.isin(self.ev_m, slots)
+        self.ev_t, self.ev_m, self.ev_g = self.ev_t[keep], self.ev_m[keep], self.ev_g[keep]
+
+    def _draw(self, base: int, n: int, leaf: bool) -> None:
+        """The draws of messages base .. base + n (one side, one direction): per position
+        on the route, the latency of the hop that reaches it (position 0: the member's own
+        hop), the uniform its loss is decided by, the service time at its node, and the
+        uniforms of the taps there."""
+        if not n:
+            return
+        net, m, rng, H = self.net, self.live, self.rng, self.max_hops
+        d = m.full("draw")[base:base + n]
+        d[:] = 0.0
+        route = m["route"][base:base + n]
+        down = bool(m["dir"][base] == DOWN)
+        ptr, nodes, links = ((net.down_ptr, net.down_node, net.down_link) if down else
+                             (net.up_ptr, net.up_node, net.up_link))
+        start, length = ptr[route], ptr[route + 1] - ptr[route]
+        pos = np.arange(H)[None, :]
+        on = pos < length[:, None]
+        at = np.minimum(start[:, None] + pos, max(len(nodes) - 1, 0))
+        if on.any():
+            rate = net.node_rate[nodes[at[on]]]
+            serve = np.isfinite(rate)
+            service = np.zeros(len(rate))
+            service[serve] = rng.exponential(1.0 / rate[serve])
+            d[..., 2][on] = service
+            hop = on & (pos >= 1)
+            d[..., 0][hop] = _latency(rng, net.link_lat[links[at[hop]]])
+        if leaf:
+            side = int(m["side"][base])
+            d[:, 0, 0] = _latency(rng, np.repeat(net.member[side:side + 1, :3], n, axis=0))
+        if self.lossy:
+            d[..., 1] = rng.random((n, H))
+        if len(net.taps):
+            d[..., 3:] = rng.random((n, H, 2))
+
     def _liveness(self, t: float, forces: Forces) -> None:
         """A commander with nobody left goes down, until a successor takes over."""
         net = self.net
+        self.known_t = t
         mortal = np.flatnonzero(net.node_mortal)
         if len(mortal):
-            gone = forces.strength[net.node_force[mortal]] <= 0
+            strength = forces.strength[net.node_force[mortal]]
+            self.stood[mortal] |= strength > 0  # one who has not arrived yet is not dead
+            gone = (strength <= 0) & self.stood[mortal]
             new = mortal[gone & ~(self.down_from[mortal] <= t)]
             self.down_from[new] = t
             self.down_until[new] = t + net.node_succession[new]
@@ -317,13 +369,12 @@ class CommandLayer:
         cp_m, cp_s, cp_t = np.empty(room, np.int64), np.empty(room, np.int64), np.empty(room)
         net, m = self.net, self.live.full
         n_out, n_cp = process(
-            t, self.rng, self.ev_t[rows], self.ev_m[rows], self.ev_g[rows], m("side"),
-            m("dir"), m("route"), m("hop"), m("status"), m("t1"), m("x"), m("y"), net.up_ptr,
-            net.up_node, net.up_link, net.down_ptr, net.down_node, net.down_link,
-            net.node_rate, self.node_x, self.node_y, self.down_from, self.down_until,
-            self.node_free, net.link_src, net.link_lat, net.link_loss, net.link_cap,
-            self.link_free, net.member, self.jams, net.taps, out_t, out_m, out_g, cp_m, cp_s,
-            cp_t)
+            t, self.known_t, m("draw"), self.ev_t[rows], self.ev_m[rows], self.ev_g[rows],
+            m("side"), m("dir"), m("route"), m("hop"), m("status"), m("t1"), m("x"), m("y"),
+            net.up_ptr, net.up_node, net.up_link, net.down_ptr, net.down_node, net.down_link,
+            net.node_rate, net.node_mortal, self.node_x, self.node_y, self.down_from,
+            self.down_until, self.node_free, net.link_loss, net.link_cap, self.link_free,
+            net.member, self.jams, net.taps, out_t, out_m, out_g, cp_m, cp_s, cp_t)
         self.ev_t = np.concatenate([self.ev_t[later], out_t[:n_out]])
         self.ev_m = np.concatenate([self.ev_m[later], out_m[:n_out]])
         self.ev_g = np.concatenate([self.ev_g[later], out_g[:n_out]])
@@ -385,7 +436,7 @@ class CommandLayer:
         order = np.argsort(at, kind="stable")
         ok, at = ok[order], at[order]
         strength = pic.strength[ok]
-        if noise > 0:
+        if noise > 0 and not self.tactical:  # an entity is seen or not: no noise on a count
             strength = strength * np.maximum(
                 1.0 + noise * self.rng.standard_normal(len(strength)), 0.0)
         base = len(self.rows)
@@ -449,7 +500,11 @@ class CommandLayer:
         slot = np.searchsorted(m["id"], c["id"][due])
         for k, side, tr in zip(slot, c["side"][due], c["t"][due], strict=True):
             if m["kind"][k] == ORDER:
-                self.intercepts[int(side)].append((float(tr), self.orders[int(m["order"][k])]))
+                o = self.orders[int(m["order"][k])]  # a copy: the enemy reads, never writes
+                self.intercepts[int(side)].append((float(tr),
+                                                   replace(o, weights=dict(o.weights))))
+            elif m["kind"][k] == PLEA and self.tactical:
+                continue  # a plea names a force; the enemy's picture is of entities
             else:
                 item = int(m["item"][k])
                 self.beliefs[int(side)].update(
@@ -495,6 +550,23 @@ class CommandLayer:
         if self.tactical and mem is not None:
             p_err = float(np.mean(np.hypot(b.x[rows] - mem.x[rows], b.y[rows] - mem.y[rows])))
         self.errors.append((t, s, len(rows), p_err, s_err, stale))
+
+
+def _latency(rng: np.random.Generator, lat: np.ndarray) -> np.ndarray:
+    """One latency per row of (code, a, b) (`network.Latency`), drawn kind by kind."""
+    out = lat[:, 1].copy()  # fixed
+    for kind in np.unique(lat[:, 0]).astype(np.int64):
+        sel = lat[:, 0] == kind
+        a, b = lat[sel, 1], lat[sel, 2]
+        if kind == EXPONENTIAL:
+            out[sel] = rng.exponential(a)
+        elif kind == UNIFORM:
+            out[sel] = rng.uniform(a, b)
+        elif kind == LOGNORMAL:
+            out[sel] = a * np.exp(b * rng.standard_normal(len(a)))
+        elif kind == GAMMA:
+            out[sel] = rng.gamma(b, np.where(b > 0, a / np.where(b > 0, b, 1.0), 0.0))
+    return out
 
 
 def _merge(a: Picture, b: Picture) -> Picture:

@@ -24,9 +24,11 @@ class Columns:
     it writes the table), `add(n)` makes room for n rows and returns their views."""
 
     def __init__(self, spec: dict, capacity: int = 256):
+        """`spec`: column -> dtype, or (dtype, shape of one row's cell)."""
         self.spec = spec
         self.n = 0
-        self.a = {k: np.zeros(capacity, d) for k, d in spec.items()}
+        self.a = {k: np.zeros((capacity, *(d[1] if isinstance(d, tuple) else ())),
+                              d[0] if isinstance(d, tuple) else d) for k, d in spec.items()}
 
     def __len__(self) -> int:
         return self.n
@@ -49,12 +51,9 @@ class Columns:
         if self.n + n > cap:
             new = max(2 * cap, self.n + n)
             for k, v in self.a.items():
-                grown = np.zeros(new, v.dtype)
+                grown = np.zeros((new, *v.shape[1:]), v.dtype)
                 grown[:self.n] = v[:self.n]
                 self.a[k] = grown
-
-    def take(self, rows: np.ndarray) -> dict[str, np.ndarray]:
-        return {k: v[:self.n][rows] for k, v in self.a.items()}
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep the rows where mask is True, in order."""

@@ -6,8 +6,12 @@ service rate serves it in turn (FIFO, one at a time, exponential service: a hub 
 queue, so time in system is measured, not assumed); it enters a link (a link with a capacity
 takes one message every 1/capacity), may be lost, and arrives after a drawn latency; at the
 end of its route it is delivered. `process(now)` handles every event due by `now`, earliest
-first, and hands back the events of later times: a message is only ever decided at its
-own time, so a node that dies or a jammer that switches on acts on what reaches it then.
+first, and hands back the events of later times. What is random about a message (each hop's
+latency and loss, its service times, whether a tap reads it) was drawn when it was sent
+(`draw`: per route position, latency, loss, service, node tap, link tap), so a message's fate
+does not depend on the order the kernel meets it in, nor on where a run was paused. A
+message that would reach a node that can die (a commander) later than `known` (when the
+nodes' state was last seen) waits until then.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .network import BOX, CIRCLE, EXPONENTIAL, GAMMA, LOGNORMAL, UNIFORM
+from .network import BOX, CIRCLE
 
 # event stages: at a node (to be served if it serves), served there (a message that starts
 # at a node starts here), leaving a member for its force's node
@@ -24,17 +28,7 @@ LIVE, DELIVERED, LOST, DROPPED = 0, 1, 2, 3  # message status
 UP, DOWN = 0, 1
 
 
-@njit(cache=True, error_model="numpy")
-def _draw(rng, kind, a, b):
-    if kind == EXPONENTIAL:
-        return rng.exponential(a) if a > 0.0 else 0.0
-    if kind == UNIFORM:
-        return a + (b - a) * rng.random()
-    if kind == LOGNORMAL:
-        return a * np.exp(b * rng.standard_normal())
-    if kind == GAMMA:
-        return rng.gamma(b, a / b) if a > 0.0 else 0.0
-    return a
+GOLDEN = 0.6180339887498949  # spreads one uniform into another per tap (u + k * golden)
 
 
 @njit(cache=True, error_model="numpy")
@@ -90,11 +84,10 @@ def _pop(ht, hs, hm, hg, n):
 
 
 @njit(cache=True, error_model="numpy")
-def process(now, rng, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m_status, m_t1,
-            m_x, m_y, ptr_up, node_up, link_up, ptr_dn, node_dn, link_dn, node_rate,
-            node_x, node_y, down_from, down_until, node_free, link_src, link_lat, link_loss,
-            link_cap, link_free, member, jams, taps, out_t, out_m, out_g, cp_m, cp_side,
-            cp_t):
+def process(now, known, draw, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m_status,
+            m_t1, m_x, m_y, ptr_up, node_up, link_up, ptr_dn, node_dn, link_dn, node_rate,
+            mortal, node_x, node_y, down_from, down_until, node_free, link_loss, link_cap,
+            link_free, member, jams, taps, out_t, out_m, out_g, cp_m, cp_side, cp_t):
     """Handle the events (ev_*, sorted by time) and every event they lead to by `now`.
     Writes message status and delivery time; returns how many events are left for later
     (written to out_*, room: one per event given) and how many copies taps made (cp_*:
@@ -132,18 +125,18 @@ def process(now, rng, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m_status,
         while True:
             if g == LEAF:  # the member's own hop to its force's node (its first node)
                 loss, extra = _jammed(jams, s, t, m_x[m], m_y[m])
-                p_lost = 1.0 - (1.0 - member[s, 3]) * (1.0 - loss)
-                if p_lost > 0.0 and rng.random() < p_lost:
+                if draw[m, 0, 1] < 1.0 - (1.0 - member[s, 3]) * (1.0 - loss):
                     m_status[m] = LOST
                     m_t1[m] = t
                     break
-                t = t + _draw(rng, int(member[s, 0]), member[s, 1], member[s, 2]) + extra
+                t = t + draw[m, 0, 0] + extra
                 m_hop[m] = 0
                 g = ARRIVE
                 ordered = False
-            n = nodes[p0 + m_hop[m]]
+            h = m_hop[m]
+            n = nodes[p0 + h]
             if g == ARRIVE:
-                if t > now:
+                if t > now or (mortal[n] and t > known):
                     out_t[n_out], out_m[n_out], out_g[n_out] = t, m, ARRIVE
                     n_out += 1
                     break
@@ -158,13 +151,13 @@ def process(now, rng, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m_status,
                     break
                 for k in range(taps.shape[0]):
                     if (int(taps[k, 4]) == n and int(taps[k, 0]) != s
-                            and rng.random() < taps[k, 2]):
+                            and (draw[m, h, 3] + k * GOLDEN) % 1.0 < taps[k, 2]):
                         cp_m[n_cp], cp_side[n_cp], cp_t[n_cp] = (m, int(taps[k, 0]),
                                                                  t + taps[k, 1])
                         n_cp += 1
                 if serves:  # a message waits for its turn
                     start = max(t, node_free[n])
-                    node_free[n] = start + rng.exponential(1.0 / node_rate[n])
+                    node_free[n] = start + draw[m, h, 2]
                     t = node_free[n]
                     g = SERVED
                     ordered = False
@@ -173,11 +166,11 @@ def process(now, rng, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m_status,
                         n_out += 1
                         break
             # served at node n at time t: delivered here, or on to the next node
-            if p0 + m_hop[m] + 1 >= end:
+            if p0 + h + 1 >= end:
                 m_status[m] = DELIVERED
                 m_t1[m] = t
                 break
-            lk = links[p0 + m_hop[m] + 1]
+            lk = links[p0 + h + 1]
             if np.isfinite(link_cap[lk]):
                 if not ordered:
                     nh = _push(ht, hs, hm, hg, nh, t, seq, m, SERVED)
@@ -186,16 +179,16 @@ def process(now, rng, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m_status,
                 t = max(t, link_free[lk])
                 link_free[lk] = t + 1.0 / link_cap[lk]
             loss, extra = _jammed(jams, s, t, node_x[n], node_y[n])
-            p_lost = 1.0 - (1.0 - link_loss[lk]) * (1.0 - loss)
-            if p_lost > 0.0 and rng.random() < p_lost:
+            if draw[m, h + 1, 1] < 1.0 - (1.0 - link_loss[lk]) * (1.0 - loss):
                 m_status[m] = LOST
                 m_t1[m] = t
                 break
             for k in range(taps.shape[0]):
-                if int(taps[k, 3]) == lk and int(taps[k, 0]) != s and rng.random() < taps[k, 2]:
+                if (int(taps[k, 3]) == lk and int(taps[k, 0]) != s
+                        and (draw[m, h + 1, 4] + k * GOLDEN) % 1.0 < taps[k, 2]):
                     cp_m[n_cp], cp_side[n_cp], cp_t[n_cp] = m, int(taps[k, 0]), t + taps[k, 1]
                     n_cp += 1
-            t = t + _draw(rng, int(link_lat[lk, 0]), link_lat[lk, 1], link_lat[lk, 2]) + extra
+            t = t + draw[m, h + 1, 0] + extra
             m_hop[m] += 1
             g = ARRIVE
             ordered = False

@@ -196,8 +196,11 @@ def _batched(world, seed: int, point: int, start: int, stop: int, grid: np.ndarr
     from ..rngfast import fast_streams_available
     from ..simulate import civilian_forces
 
-    if world.solver not in STOCHASTIC or not fast_streams_available() or getattr(
-            world, "morale", None) is not None or getattr(world, "command", None) is not None:
+    # the batch loop runs the battle alone: no mechanic, no controller, nobody moving
+    alone = (getattr(world, "morale", None) is None and getattr(world, "command", None) is None
+             and not getattr(world, "doctrine", ())
+             and not bool((getattr(world, "eng_place", np.zeros(0)) >= 0).any()))
+    if world.solver not in STOCHASTIC or not fast_streams_available() or not alone:
         return None
     from ..aggregate.batch import batch_outcomes
 

@@ -85,28 +85,35 @@ def _side(sc: SideCommand, loc: Loc, forces: list[str], sides: list[str],
         yield from _paths(sc, loc, forces)
 
 
+def _reach(edges: dict[str, set[str]], start: str) -> set[str]:
+    """Nodes reachable from `start` along `edges`."""
+    seen, todo = {start}, [start]
+    while todo:
+        for b in edges.get(todo.pop(), ()):
+            if b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return seen
+
+
 def _paths(sc: SideCommand, loc: Loc, forces: list[str]) -> Iterator[tuple[Loc, str]]:
-    """Forces that cannot send to headquarters (links up, one-way links as given)."""
+    """Forces that cannot send to headquarters or hear from it (one-way links as given)."""
+    down: dict[str, set[str]] = {}
     up: dict[str, set[str]] = {}
     for link in sc.links:
         a, b = link.between
-        up.setdefault(a, set()).add(b)
-        if not link.one_way:
-            up.setdefault(b, set()).add(a)
-    reach = {sc.headquarters}
-    changed = True
-    while changed:  # nodes from which headquarters can be reached
-        changed = False
-        for a, bs in up.items():
-            if a not in reach and bs & reach:
-                reach.add(a)
-                changed = True
+        pairs = [(a, b)] if link.one_way else [(a, b), (b, a)]
+        for u, v in pairs:
+            down.setdefault(u, set()).add(v)
+            up.setdefault(v, set()).add(u)
+    # reports need a way up (headquarters reachable from the force), orders a way down
+    reach = _reach(up, sc.headquarters) & _reach(down, sc.headquarters)
     cut = [f for f in forces if f not in reach]
     if cut:
         what = (f"force{'s' if len(cut) > 1 else ''} {', '.join(cut)} of side '{sc.side}' "
                 f"{'have' if len(cut) > 1 else 'has'} no path to headquarters "
-                f"'{sc.headquarters}': {'their' if len(cut) > 1 else 'its'} reports never "
-                "arrive and orders never reach them")
+                f"'{sc.headquarters}' (or none back from it): reports that never arrive or "
+                "orders that never reach")
         if sc.require_paths:
             yield loc + ("links",), what
         else:

@@ -273,8 +273,8 @@ class Engagement(Strict):
     fire: list[Fire] = Field(default_factory=list, description="Who shoots at whom.")
     fleets: list[Fleet] = Field(default_factory=list, description="With law: salvo.")
     at: Id | None = Field(None, description="A place of `places`: the engagement is open "
-                          "while a shooter and its target of `fire` are both there (its "
-                          "`start` and `end` then do not apply).")
+                          "while every force of its `fire` is there (its `start` and `end` "
+                          "then do not apply; orders cannot open or close it).")
 
     @property
     def solver_name(self) -> SolverName:

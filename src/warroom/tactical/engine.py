@@ -56,7 +56,7 @@ def _enemy_grid(w: TacticalWorld, sw: Static, st: TacticalState, s: int, own):
     glob = rng_ >= sw.diag
     p_global = float(p_[glob].max()) if glob.any() else 0.0
     g_sensor = int(mine[np.flatnonzero(glob & (p_ == p_global))[0]]) if glob.any() else -1
-    if sw.flat and p_global >= 1.0 and sw.no_conceal:  # everyone is seen
+    if sw.flat and p_global >= 1.0 and sw.no_conceal and not sw.decoy.any():  # all seen
         for g in others:
             seen[g.order] = True
             st.spot[s, g.order] = g_sensor
@@ -266,7 +266,9 @@ def _leave(w: TacticalWorld, st: TacticalState) -> None:
         return
     st.alive &= ~done
     st.gone |= done
-    counts = np.bincount(f[done], minlength=w.n_forces)
+    sw = static(w)
+    counts = np.bincount(f[done & ~sw.decoy] if sw.decoy.any() else f[done],
+                         minlength=w.n_forces)  # a decoy is nobody's strength
     st.led[WITHDRAWN] += counts
     left = np.bincount(f[st.alive], minlength=w.n_forces)
     st.force_alive &= ~((counts > 0) & (left == 0))  # a force that left is not wiped out

@@ -295,7 +295,8 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
                                             in enumerate(extra.forces) if leaves]),
         morale=None if sc.morale is None else morale_spec(
             sc.morale, [f.id for _, f in forces], fside.astype(np.int64), list(side_ids),
-            declared, civil),
+            declared, civil, no_morale=np.array([et[types[f.type]].decoy is not None
+                                                 for _, f in forces], bool)),
         side_civil=civil,
         morale_radius=None if sc.morale is None else sc.morale.network.radius,
         command=compile_command(

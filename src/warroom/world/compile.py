@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.sparse.csgraph import shortest_path
 
 from ..attrition.laws import AIMED, AREA, LOGARITHMIC
 from ..core.codes import ALLOC_NONE, ALLOC_PROPORTIONAL, ALLOCATIONS, BP_KINDS, BP_TIME
@@ -295,8 +294,10 @@ def _places(sc: Scenario, force_ids: list[str]) -> dict[str, Any]:
     for leg in pl.legs:
         a, b = ids.index(leg.between[0]), ids.index(leg.between[1])
         travel[a, b] = travel[b, a] = leg.time
-    # a force goes the quickest way, through other places if that is quicker
-    travel = shortest_path(travel, method="FW", directed=False)
+    # a force goes the quickest way, through other places if that is quicker (a leg of no
+    # time is a leg: Floyd-Warshall on the full matrix, not a graph of nonzero entries)
+    for k in range(len(ids)):
+        travel = np.minimum(travel, travel[:, k:k + 1] + travel[k:k + 1, :])
     return {"place_ids": tuple(ids), "travel": travel,
             "force_place": np.array([ids.index(pl.start[f]) if f in pl.start else -1
                                      for f in force_ids], np.int64),

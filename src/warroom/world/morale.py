@@ -46,9 +46,11 @@ def additions(m: Morale | None, side_forces: dict[str, list[str]],
 
 
 def spec(m: Morale, force_ids: list[str], force_side: np.ndarray, side_ids: list[str],
-         declared: int, side_civil: np.ndarray | None = None) -> Spec:
+         declared: int, side_civil: np.ndarray | None = None,
+         no_morale: np.ndarray | None = None) -> Spec:
     """The mechanic over the world's F forces (the first `declared` are the scenario's);
-    `side_civil`: which sides are civilian (by default no force of theirs has morale)."""
+    `side_civil`: which sides are civilian (by default no force of theirs has morale);
+    `no_morale`: forces that never have any (decoys)."""
     F = len(force_ids)
     index = {f: i for i, f in enumerate(force_ids)}
     civil = (np.zeros(F, bool) if side_civil is None or not side_civil.any()
@@ -56,6 +58,8 @@ def spec(m: Morale, force_ids: list[str], force_side: np.ndarray, side_ids: list
     has = np.zeros(F, bool)
     has[[index[f] for f in m.forces] if m.forces else
         [f for f in range(declared) if not civil[f]]] = True
+    if no_morale is not None:
+        has &= ~no_morale
     rows, thresholds = [], []
     for t in m.transitions:
         for src in t.sources:
