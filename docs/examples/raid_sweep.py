@@ -18,7 +18,7 @@ import numpy as np
 import warroom
 from warroom.experiment import experiment
 
-RATES = (22.0, 30.0, 100.0)  # messages per hour; routine traffic brings about 20
+RATES = (22.0, 40.0, 100.0)  # messages per hour; routine traffic brings about 20
 SERVICE = "command.0.nodes.1.service"
 SPY = "command.0.leaks.0.probability"
 
