@@ -38,6 +38,8 @@ from .messages import (
 from .network import CIRCLE, EVERYWHERE, EXPONENTIAL, GAMMA, LOGNORMAL, UNIFORM, Network
 from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
 
+# what is random about each message, per position on its route (see `transit.process`)
+DRAWS = ("lat", "lose", "serve", "tap_node", "tap_link")
 ERROR_SAMPLE = 10_000  # believed items the belief's error is measured on, at most about
 
 
@@ -85,11 +87,12 @@ class CommandLayer:
         self.max_hops = int(max(np.diff(net.up_ptr).max(initial=0),
                                 np.diff(net.down_ptr).max(initial=0))) + 1
         # what is random about a message, drawn as it is sent (see `transit`)
-        self.live = Columns({**MSG, "draw": (float, (self.max_hops, 5))})
+        self.live = Columns({**MSG, **{k: (float, (self.max_hops,)) for k in DRAWS}})
         self.rows = Columns(ROW)
         self.lossy = bool((net.link_loss > 0).any() or (net.member[:, 3] > 0).any()
                           or len(net.jams) or jammers)
         self.known_t = -math.inf  # when the nodes' state (who is dead) was last seen
+        self.servers = bool(np.isfinite(net.node_rate).any())
         self.ev_t, self.ev_m, self.ev_g = np.zeros(0), np.zeros(0, np.int64), np.zeros(0,
                                                                                      np.int64)
         self.copies = {"id": np.zeros(0, np.int64), "side": np.zeros(0, np.int64),
@@ -281,31 +284,36 @@ class CommandLayer:
         if not n:
             return
         net, m, rng, H = self.net, self.live, self.rng, self.max_hops
-        d = m.full("draw")[base:base + n]
-        d[:] = 0.0
+        # entries the kernel never reads stay as they are
+        lat, lose, serve, tap_node, tap_link = (m.full(k)[base:base + n] for k in DRAWS)
         route = m["route"][base:base + n]
         down = bool(m["dir"][base] == DOWN)
         ptr, nodes, links = ((net.down_ptr, net.down_node, net.down_link) if down else
                              (net.up_ptr, net.up_node, net.up_link))
         start, length = ptr[route], ptr[route + 1] - ptr[route]
-        pos = np.arange(H)[None, :]
-        on = pos < length[:, None]
-        at = np.minimum(start[:, None] + pos, max(len(nodes) - 1, 0))
-        if on.any():
-            rate = net.node_rate[nodes[at[on]]]
-            serve = np.isfinite(rate)
-            service = np.zeros(len(rate))
-            service[serve] = rng.exponential(1.0 / rate[serve])
-            d[..., 2][on] = service
-            hop = on & (pos >= 1)
-            d[..., 0][hop] = _latency(rng, net.link_lat[links[at[hop]]])
+        kind, a, b = net.link_lat[:, 0], net.link_lat[:, 1], net.link_lat[:, 2]
+        for k in range(H):  # position k on the route: the hop that reaches it, its node
+            on = np.flatnonzero(length > k)
+            if not len(on):
+                break
+            at = start[on] + k
+            if self.servers:
+                rate = net.node_rate[nodes[at]]
+                ok = np.isfinite(rate)
+                serve[on[ok], k] = rng.standard_exponential(int(ok.sum())) / rate[ok]
+            if k:
+                lk = links[at]
+                lat[on, k] = _latency(rng, kind[lk], a[lk], b[lk])
         if leaf:
             side = int(m["side"][base])
-            d[:, 0, 0] = _latency(rng, np.repeat(net.member[side:side + 1, :3], n, axis=0))
+            row = net.member[side]
+            lat[:, 0] = _latency(rng, np.full(n, row[0]), np.full(n, row[1]),
+                                 np.full(n, row[2]))
         if self.lossy:
-            d[..., 1] = rng.random((n, H))
+            rng.random(out=lose)
         if len(net.taps):
-            d[..., 3:] = rng.random((n, H, 2))
+            rng.random(out=tap_node)
+            rng.random(out=tap_link)
 
     def _liveness(self, t: float, forces: Forces) -> None:
         """A commander with nobody left goes down, until a successor takes over."""
@@ -368,8 +376,10 @@ class CommandLayer:
         room = n * self.max_hops * max(len(self.net.taps), 1) * 2
         cp_m, cp_s, cp_t = np.empty(room, np.int64), np.empty(room, np.int64), np.empty(room)
         net, m = self.net, self.live.full
+        lat, lose, serve, tap_node, tap_link = (m(k) for k in DRAWS)
         n_out, n_cp = process(
-            t, self.known_t, m("draw"), self.ev_t[rows], self.ev_m[rows], self.ev_g[rows],
+            t, self.known_t, lat, lose, serve, tap_node, tap_link, self.ev_t[rows],
+            self.ev_m[rows], self.ev_g[rows],
             m("side"), m("dir"), m("route"), m("hop"), m("status"), m("t1"), m("x"), m("y"),
             net.up_ptr, net.up_node, net.up_link, net.down_ptr, net.down_node, net.down_link,
             net.node_rate, net.node_mortal, self.node_x, self.node_y, self.down_from,
@@ -552,20 +562,27 @@ class CommandLayer:
         self.errors.append((t, s, len(rows), p_err, s_err, stale))
 
 
-def _latency(rng: np.random.Generator, lat: np.ndarray) -> np.ndarray:
-    """One latency per row of (code, a, b) (`network.Latency`), drawn kind by kind."""
-    out = lat[:, 1].copy()  # fixed
-    for kind in np.unique(lat[:, 0]).astype(np.int64):
-        sel = lat[:, 0] == kind
-        a, b = lat[sel, 1], lat[sel, 2]
-        if kind == EXPONENTIAL:
-            out[sel] = rng.exponential(a)
-        elif kind == UNIFORM:
-            out[sel] = rng.uniform(a, b)
-        elif kind == LOGNORMAL:
-            out[sel] = a * np.exp(b * rng.standard_normal(len(a)))
-        elif kind == GAMMA:
-            out[sel] = rng.gamma(b, np.where(b > 0, a / np.where(b > 0, b, 1.0), 0.0))
+def _latency(rng: np.random.Generator, kind: np.ndarray, a: np.ndarray,
+             b: np.ndarray) -> np.ndarray:
+    """One latency per hop of distribution `kind` with parameters a, b (`network.Latency`),
+    drawn kind by kind."""
+    out = a.astype(float)  # fixed
+    for code in (EXPONENTIAL, UNIFORM, LOGNORMAL, GAMMA):
+        sel = kind == code
+        if not sel.any():
+            continue
+        if sel.all():
+            sel = slice(None)  # the common case: every hop alike
+        aa, bb = a[sel], b[sel]
+        m = len(aa)
+        if code == EXPONENTIAL:
+            out[sel] = aa * rng.standard_exponential(m)
+        elif code == UNIFORM:
+            out[sel] = aa + (bb - aa) * rng.random(m)
+        elif code == LOGNORMAL:
+            out[sel] = aa * np.exp(bb * rng.standard_normal(m))
+        else:
+            out[sel] = rng.gamma(bb, np.where(bb > 0, aa / np.where(bb > 0, bb, 1.0), 0.0))
     return out
 
 

@@ -8,10 +8,11 @@ takes one message every 1/capacity), may be lost, and arrives after a drawn late
 end of its route it is delivered. `process(now)` handles every event due by `now`, earliest
 first, and hands back the events of later times. What is random about a message (each hop's
 latency and loss, its service times, whether a tap reads it) was drawn when it was sent
-(`draw`: per route position, latency, loss, service, node tap, link tap), so a message's fate
-does not depend on the order the kernel meets it in, nor on where a run was paused. A
-message that would reach a node that can die (a commander) later than `known` (when the
-nodes' state was last seen) waits until then.
+(per position on its route: the latency of the hop that reaches it, the uniform its loss
+is decided by, the service time there, the uniforms of the taps on the node and the link),
+so a message's fate does not depend on the order the kernel meets it in, nor on where a run
+was paused. A message that would reach a node that can die (a commander) later than `known`
+(when the nodes' state was last seen) waits until then.
 """
 
 from __future__ import annotations
@@ -84,10 +85,11 @@ def _pop(ht, hs, hm, hg, n):
 
 
 @njit(cache=True, error_model="numpy")
-def process(now, known, draw, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m_status,
-            m_t1, m_x, m_y, ptr_up, node_up, link_up, ptr_dn, node_dn, link_dn, node_rate,
-            mortal, node_x, node_y, down_from, down_until, node_free, link_loss, link_cap,
-            link_free, member, jams, taps, out_t, out_m, out_g, cp_m, cp_side, cp_t):
+def process(now, known, lat, lose, serve, tap_node, tap_link, ev_t, ev_m, ev_g, m_side,
+            m_dir, m_route, m_hop, m_status, m_t1, m_x, m_y, ptr_up, node_up, link_up, ptr_dn,
+            node_dn, link_dn, node_rate, mortal, node_x, node_y, down_from, down_until,
+            node_free, link_loss, link_cap, link_free, member, jams, taps, out_t, out_m, out_g,
+            cp_m, cp_side, cp_t):
     """Handle the events (ev_*, sorted by time) and every event they lead to by `now`.
     Writes message status and delivery time; returns how many events are left for later
     (written to out_*, room: one per event given) and how many copies taps made (cp_*:
@@ -125,11 +127,11 @@ def process(now, known, draw, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m
         while True:
             if g == LEAF:  # the member's own hop to its force's node (its first node)
                 loss, extra = _jammed(jams, s, t, m_x[m], m_y[m])
-                if draw[m, 0, 1] < 1.0 - (1.0 - member[s, 3]) * (1.0 - loss):
+                if lose[m, 0] < 1.0 - (1.0 - member[s, 3]) * (1.0 - loss):
                     m_status[m] = LOST
                     m_t1[m] = t
                     break
-                t = t + draw[m, 0, 0] + extra
+                t = t + lat[m, 0] + extra
                 m_hop[m] = 0
                 g = ARRIVE
                 ordered = False
@@ -151,13 +153,13 @@ def process(now, known, draw, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m
                     break
                 for k in range(taps.shape[0]):
                     if (int(taps[k, 4]) == n and int(taps[k, 0]) != s
-                            and (draw[m, h, 3] + k * GOLDEN) % 1.0 < taps[k, 2]):
+                            and (tap_node[m, h] + k * GOLDEN) % 1.0 < taps[k, 2]):
                         cp_m[n_cp], cp_side[n_cp], cp_t[n_cp] = (m, int(taps[k, 0]),
                                                                  t + taps[k, 1])
                         n_cp += 1
                 if serves:  # a message waits for its turn
                     start = max(t, node_free[n])
-                    node_free[n] = start + draw[m, h, 2]
+                    node_free[n] = start + serve[m, h]
                     t = node_free[n]
                     g = SERVED
                     ordered = False
@@ -179,16 +181,16 @@ def process(now, known, draw, ev_t, ev_m, ev_g, m_side, m_dir, m_route, m_hop, m
                 t = max(t, link_free[lk])
                 link_free[lk] = t + 1.0 / link_cap[lk]
             loss, extra = _jammed(jams, s, t, node_x[n], node_y[n])
-            if draw[m, h + 1, 1] < 1.0 - (1.0 - link_loss[lk]) * (1.0 - loss):
+            if lose[m, h + 1] < 1.0 - (1.0 - link_loss[lk]) * (1.0 - loss):
                 m_status[m] = LOST
                 m_t1[m] = t
                 break
             for k in range(taps.shape[0]):
                 if (int(taps[k, 3]) == lk and int(taps[k, 0]) != s
-                        and (draw[m, h + 1, 4] + k * GOLDEN) % 1.0 < taps[k, 2]):
+                        and (tap_link[m, h + 1] + k * GOLDEN) % 1.0 < taps[k, 2]):
                     cp_m[n_cp], cp_side[n_cp], cp_t[n_cp] = m, int(taps[k, 0]), t + taps[k, 1]
                     n_cp += 1
-            t = t + draw[m, h + 1, 0] + extra
+            t = t + lat[m, h + 1] + extra
             m_hop[m] += 1
             g = ARRIVE
             ordered = False
