@@ -95,3 +95,15 @@ def test_perfect_and_networked_runs_both_finish_with_the_same_battle_when_nobody
     np.testing.assert_array_equal(a.strength, b.strength)
     world, engine = compile_scenario(watched)
     run(engine, world, (), world.seed, 0, command=command_for(world, world.seed, 0))
+
+
+def test_messages_kept_are_a_systematic_sample_above_the_size_the_user_sets():
+    net = [{"side": "blue", "headquarters": "hq", "nodes": [{"id": "hq", "kind": "headquarters"}],
+            "links": [{"between": ["x", "hq"], "latency": 0.01}], "reports": {"every": 0.01},
+            "keep_messages": 40}]
+    r = simulate(duel(100, 80, 0.01, 0.012, end=5, step=0.5, command=net))
+    kept = r.extras()["messages"].to_pandas()
+    sent = r.facts["messages_blue"]
+    assert sent > 400 and 20 <= len(kept) <= 40
+    assert (kept.id % kept.weight == 0).all()  # every weight-th message by id
+    assert abs(kept.weight.sum() - sent) <= kept.weight.iloc[0]

@@ -65,13 +65,11 @@ def command_for(world, seed: int, replication: int):
         return None
     from .command import CommandLayer
 
-    tactical = getattr(world, "solver", "") == "tactical"
     return CommandLayer(
         spec.net, spec.reporting, stream(seed, replication, "command"),
-        np.asarray(world.force_side, np.int64), tactical,
-        n_items=world.n if tactical else None,
-        item_speed=world.type_speed[world.ent_type] if tactical else None, t0=world.t0,
-        sample=spec.sample, jammers=spec.jammers)
+        np.asarray(world.force_side, np.int64), spec.n_items is not None,
+        n_items=spec.n_items, item_speed=spec.item_speed, t0=world.t0, sample=spec.sample,
+        jammers=spec.jammers)
 
 
 def civilian_forces(world) -> np.ndarray:

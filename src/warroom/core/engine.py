@@ -35,7 +35,8 @@ class Observation:
     exact (`strength`, `order_t`: when the last order each received was issued, nan: none);
     of the enemy only the `picture` (what this side's sensors see now, or with a command
     network what reports have brought to its headquarters) and `strength`, the picture's
-    sum per force (nan: nothing heard of it). `pleas`: (force, time) rows of own forces
+    sum per force (nan: nothing heard of it); `broken`: which sides have broken off (known to
+    all: a side that leaves the field is seen to). `pleas`: (force, time) rows of own forces
     that called for help and were heard; `intercepts`: enemy orders this side read (a tap on
     the enemy's network) and when. `extra`: scale-specific arrays of own forces."""
 

@@ -35,7 +35,9 @@ class Periodic:
 
 class Relieve(Periodic):
     """Send `reserve` to the place of the newest plea from one of the forces it `answers`
-    (aggregate places; own forces' places are exact)."""
+    (aggregate places; own forces' places are exact). An order once sent is not sent again
+    for the same place: if it is lost, the next plea elsewhere, or from there after the
+    reserve has moved, sends a new one."""
 
     def __init__(self, side: int, reserve: int, answers: Sequence[int], every: float):
         super().__init__(side, every)

@@ -161,6 +161,10 @@ class SideCommand(Strict):
     leaks: list[Leak] = Field(default_factory=list)
     require_paths: bool = Field(False, description="A force with no path to headquarters "
                                 "is an error (otherwise a warning).")
+    keep_messages: int = Field(100_000, ge=0, description="Finished messages of this side "
+                               "kept in messages.parquet; above it a systematic sample of about "
+                               "this many (each row's `weight` says how many it stands for); "
+                               "every message is counted in the summary either way.")
 
 
 CommandSection = Annotated[list[SideCommand] | None, Field(

@@ -303,6 +303,7 @@ def compile_tactical(sc: TacticalScenario, seed: int | None = None,
             sc.command, [f.id for _, f in forces], fside.astype(np.int64), side_ids,
             commanders=np.isin([et[types[f.type]].role for _, f in forces],
                                ["commander", "officer"]),
-            entity_type=ftype[ent_force], type_ids=tuple(types)),
+            entity_type=ftype[ent_force], type_ids=tuple(types),
+            type_speed=np.array([t.speed for t in et], float)),
         doctrine=compile_doctrine(sc.doctrine, [f.id for _, f in forces], side_ids),
     )

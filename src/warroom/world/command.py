@@ -17,11 +17,16 @@ from ..scenario.command import Distribution, SideCommand
 
 @dataclass(frozen=True, eq=False)
 class CommandSpec:
+    """What a replication's command layer is built from: the network, each side's reporting,
+    the jammers, how many finished messages to keep, and the items a side can believe in
+    (None: the forces; on a map, the entities, with their speeds)."""
+
     net: Network
     reporting: tuple[Reporting, ...]
     jammers: tuple[Jammer, ...] = ()
     sample: int = 100_000
-    side_ids: tuple[str, ...] = field(default=())
+    n_items: int | None = None
+    item_speed: np.ndarray | None = field(default=None, repr=False)
 
 
 def latency(lat: float | Distribution) -> Latency:
@@ -41,9 +46,11 @@ def compile_command(section: Sequence[SideCommand] | None, force_ids: Sequence[s
                     force_side: np.ndarray, side_ids: Sequence[str],
                     commanders: np.ndarray | None = None,
                     entity_type: np.ndarray | None = None,
-                    type_ids: Sequence[str] = (), sample: int = 100_000) -> CommandSpec | None:
+                    type_ids: Sequence[str] = (),
+                    type_speed: np.ndarray | None = None) -> CommandSpec | None:
     """`commanders`: (F,) the forces that are commanders by default (tactical: of role
-    commander or officer); `entity_type`, `type_ids`: the entities, for jammers."""
+    commander or officer); `entity_type`, `type_ids`, `type_speed`: the entities (for
+    jammers, and as the items a side believes in)."""
     if not section:
         return None
     S = len(side_ids)
@@ -107,4 +114,8 @@ def compile_command(section: Sequence[SideCommand] | None, force_ids: Sequence[s
             else:
                 jams.append(Jam(s, t0, t1, jam.loss, jam.delay))
     net = build(nodes, links, hq, len(force_ids), member=radio, jams=jams, taps=taps)
-    return CommandSpec(net, tuple(reporting), tuple(jammers), sample, tuple(side_ids))
+    tactical = entity_type is not None and type_speed is not None
+    return CommandSpec(net, tuple(reporting), tuple(jammers),
+                       sum(sc.keep_messages for sc in section),
+                       n_items=len(entity_type) if tactical else None,  # type: ignore[arg-type]
+                       item_speed=type_speed[entity_type] if tactical else None)  # type: ignore[index]
