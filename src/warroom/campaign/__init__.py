@@ -1,0 +1,6 @@
+"""The campaign scale (issue 15, under way): a theater of worlds joined by lanes, on which
+fleets (aggregate forces) travel, meet and fight. So far: the theater graph and its routes."""
+
+from .theater import Theater, generate, route, theater_from_tables
+
+__all__ = ["Theater", "generate", "route", "theater_from_tables"]

@@ -1,0 +1,147 @@
+"""The theater: worlds joined by lanes with travel times, as CSR arrays (a graph of thousands
+of worlds is walked in compiled code, never as Python objects), read from tables or generated
+as a seeded stellar field.
+
+A generated field scatters N worlds uniformly in a square and joins every pair closer than a
+radius (a random geometric graph, via a k-d tree), then joins the pieces that leave apart by
+their nearest pairs, so that every world can be reached; travel time is distance over speed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+
+@dataclass(frozen=True, eq=False)
+class Theater:
+    """Worlds 0..N-1 (ids, positions) and undirected lanes as CSR: the lanes of world i are
+    `dst[ptr[i]:ptr[i + 1]]`, each taking `time` to travel."""
+
+    ids: tuple[str, ...]
+    x: np.ndarray
+    y: np.ndarray
+    ptr: np.ndarray
+    dst: np.ndarray
+    time: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def n_lanes(self) -> int:
+        return len(self.dst) // 2
+
+    def matrix(self) -> csr_matrix:
+        return csr_matrix((self.time, self.dst, self.ptr), shape=(self.n, self.n))
+
+    def lane(self, a: int, b: int) -> int:
+        """The index of lane a -> b in the CSR arrays (-1: no such lane)."""
+        hit = np.flatnonzero(self.dst[self.ptr[a]:self.ptr[a + 1]] == b)
+        return int(self.ptr[a] + hit[0]) if len(hit) else -1
+
+
+def _csr(n: int, a: np.ndarray, b: np.ndarray, t: np.ndarray):
+    """Both directions of each lane, sorted by origin then destination."""
+    src = np.concatenate([a, b])
+    dst = np.concatenate([b, a])
+    tt = np.concatenate([t, t])
+    order = np.lexsort((dst, src))
+    src, dst, tt = src[order], dst[order], tt[order]
+    ptr = np.zeros(n + 1, np.int64)
+    np.add.at(ptr, src + 1, 1)
+    return np.cumsum(ptr), dst.astype(np.int64), tt.astype(float)
+
+
+def theater_from_tables(ids: Sequence[str], lanes: Sequence[tuple[str, str, float]],
+                        x: Sequence[float] | None = None,
+                        y: Sequence[float] | None = None) -> Theater:
+    """From world ids and (world, world, travel time) lanes. Raises ValueError naming a lane
+    to an unknown world, a negative or non-finite time, or a lane listed twice."""
+    index = {w: i for i, w in enumerate(ids)}
+    if len(index) != len(ids):
+        raise ValueError("a world is listed twice")
+    seen: set[tuple[int, int]] = set()
+    a, b, t = [], [], []
+    for k, (u, v, tt) in enumerate(lanes):
+        for w in (u, v):
+            if w not in index:
+                raise ValueError(f"lane {k} ({u} - {v}): unknown world '{w}'")
+        if not np.isfinite(tt) or tt < 0:
+            raise ValueError(f"lane {k} ({u} - {v}): expected a travel time >= 0, found {tt}")
+        key = (min(index[u], index[v]), max(index[u], index[v]))
+        if key in seen or u == v:
+            raise ValueError(f"lane {k} ({u} - {v}): " + ("a lane from a world to itself"
+                                                           if u == v else "listed twice"))
+        seen.add(key)
+        a.append(index[u])
+        b.append(index[v])
+        t.append(float(tt))
+    n = len(ids)
+    ptr, dst, time = _csr(n, np.array(a, np.int64), np.array(b, np.int64), np.array(t))
+    return Theater(tuple(ids), np.asarray(x if x is not None else np.zeros(n), float),
+                   np.asarray(y if y is not None else np.zeros(n), float), ptr, dst, time)
+
+
+def generate(n: int, seed: int, size: float = 1000.0, degree: float = 4.0,
+             speed: float = 1.0) -> Theater:
+    """A seeded stellar field of n worlds in a size x size square, lanes between worlds
+    closer than the radius that gives about `degree` lanes per world, every piece joined to
+    the rest by its nearest pair; travel time = distance / speed."""
+    if n < 1:
+        raise ValueError(f"a theater needs at least one world, found {n}")
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    pts = rng.random((n, 2)) * size
+    # expected neighbours within r of a point: n * pi r^2 / size^2 (edges aside)
+    r = size * np.sqrt(degree / (np.pi * max(n - 1, 1)))
+    tree = cKDTree(pts)
+    pairs = tree.query_pairs(r, output_type="ndarray").astype(np.int64)
+    a, b = pairs[:, 0], pairs[:, 1]
+    a, b = _join(n, pts, tree, a, b)
+    d = np.hypot(*(pts[a] - pts[b]).T)
+    ptr, dst, time = _csr(n, a, b, d / speed)
+    return Theater(tuple(f"w{i}" for i in range(n)), pts[:, 0].copy(), pts[:, 1].copy(), ptr,
+                   dst, time)
+
+
+def _join(n: int, pts: np.ndarray, tree: cKDTree, a: np.ndarray, b: np.ndarray):
+    """Join the pieces of the graph: each piece but the largest to its nearest world outside
+    it, until one piece is left."""
+    while True:
+        g = csr_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
+        k, label = connected_components(g, directed=False)
+        if k <= 1:
+            return a, b
+        big = np.bincount(label).argmax()
+        add_a, add_b = [], []
+        for c in range(k):
+            if c == big:
+                continue
+            mine = np.flatnonzero(label == c)
+            others = np.flatnonzero(label != c)
+            d, j = cKDTree(pts[others]).query(pts[mine])
+            i = int(np.argmin(d))
+            add_a.append(int(mine[i]))
+            add_b.append(int(others[j[i]]))
+        a = np.concatenate([a, np.minimum(add_a, add_b)])
+        b = np.concatenate([b, np.maximum(add_a, add_b)])
+        keep = np.unique(np.column_stack([a, b]), axis=0)
+        a, b = keep[:, 0], keep[:, 1]
+
+
+def route(theater: Theater, start: int, goal: int) -> tuple[list[int], float]:
+    """The quickest way from start to goal: the worlds on it (start first) and its time
+    (the sum of its lanes'); ([], inf) when goal cannot be reached."""
+    dist, pred = dijkstra(theater.matrix(), indices=start, return_predecessors=True)
+    if not np.isfinite(dist[goal]):
+        return [], float("inf")
+    path = [goal]
+    while path[-1] != start:
+        path.append(int(pred[path[-1]]))
+    return path[::-1], float(dist[goal])
