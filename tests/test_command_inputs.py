@@ -91,3 +91,20 @@ def test_raids_need_places(tmp_path):
     for e in d["engagements"]:
         del e["at"]
     refused(tmp_path, d, "doctrine[0]", "need an aggregate scenario with a `places` section")
+
+
+@pytest.mark.parametrize("path", ["scenarios/raid_relief.yaml", "docs/examples/decapitation.yaml"])
+def test_ablation_can_leave_out_each_element_and_the_leak(path):
+    """The spy is an element `warroom ablate` credits; removing any element (a force too)
+    leaves a valid scenario: its links, leaks, doctrines and places go with it."""
+    from warroom.experiment.ablate import elements, remove
+    from warroom.scenario import validate
+
+    d = plain(read_yaml(Path(path)))
+    els = elements(d)
+    if "raid" in path:
+        assert ("spy", "leak") in [(e.id, e.kind) for e in els]
+    for e in els:
+        validate(remove(d, [e.id]))
+    without_spy = remove(d, ["spy"])
+    assert without_spy.get("command", [{}])[0].get("leaks", []) == []

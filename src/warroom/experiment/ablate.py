@@ -4,7 +4,8 @@ each with its effect on a side's win probability (removal effect and Shapley val
 Elements are what carries an `id` and can be left out without breaking the scenario:
 reinforcements and withdrawals, breakpoints, every force of a side but its first (the main
 body, which keeps the side in the battle), morale shocks and (of two or more) morale
-transitions. Fire entries, fleets and morale mentions of a removed force go with it.
+transitions, and command's leaks and jamming. Fire entries, fleets, and the morale, command,
+doctrine and places mentions of a removed force go with it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ REMOVE = "__remove__"
 @dataclass(frozen=True)
 class Element:
     id: str
-    kind: str  # force, reinforcement, withdrawal, breakpoint, shock, transition
+    kind: str  # force, reinforcement, withdrawal, breakpoint, shock, transition, leak, jamming
     side: str
 
 
@@ -48,7 +49,50 @@ def elements(data: dict) -> list[Element]:
     out += [Element(str(s["id"]), "shock", "morale") for s in morale.get("shocks", [])]
     out += [Element(str(x["id"]), "transition", "morale") for x in morale.get("transitions", [])
             if len(morale.get("transitions", [])) > 1]
+    for c in data.get("command") or []:
+        out += [Element(str(x["id"]), kind, str(c.get("side")))
+                for group, kind in (("leaks", "leak"), ("jamming", "jamming"))
+                for x in c.get(group, []) if "id" in x]
     return out
+
+
+def _remove_from_command(data: dict, gone: set[str], forces: set[str]) -> None:
+    """Leave out leaks and jamming by id, and the links, commanders, doctrines and places of
+    removed forces."""
+    for c in data.get("command") or []:
+        for group in ("leaks", "jamming"):
+            if group in c:
+                c[group] = [x for x in c[group] if x.get("id") not in gone]
+        c["links"] = [k for k in c.get("links", []) if not set(k["between"]) & forces]
+        c["leaks"] = [x for x in c.get("leaks", [])
+                      if x.get("node") not in forces and not set(x.get("link") or ()) & forces]
+        if c.get("commanders") is not None:
+            c["commanders"] = [f for f in c["commanders"] if f not in forces]
+    kept = []
+    for d in data.get("doctrine") or []:
+        if "relieve" in d:
+            r = d["relieve"]
+            r["answers"] = [f for f in r.get("answers", []) if f not in forces]
+            if r["reserve"] in forces or not r["answers"]:
+                continue
+        if "raid" in d:
+            r = d["raid"]
+            r["targets"] = [f for f in r.get("targets", []) if f not in forces]
+            if r["raider"] in forces or not r["targets"]:
+                continue
+        if "respond" in d:
+            r = d["respond"]
+            r["forces"] = [f for f in r.get("forces", []) if f not in forces]
+            if "to" in r:
+                r["to"] = [f for f in r["to"] if f not in forces]
+            if not r["forces"]:
+                continue
+        kept.append(d)
+    if "doctrine" in data:
+        data["doctrine"] = kept
+    places = data.get("places") or {}
+    if "start" in places:
+        places["start"] = {f: w for f, w in places["start"].items() if f not in forces}
 
 
 def _remove_from_morale(m: dict, gone: set[str], forces: set[str]) -> None:
@@ -115,6 +159,7 @@ def remove(data: dict, ids: list[str]) -> dict:
         out["engagements"] = engagements
     if out.get("morale"):
         _remove_from_morale(out["morale"], gone, removed_forces)
+    _remove_from_command(out, gone, removed_forces)
     return out
 
 
