@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from warroom.campaign import route, theater_from_tables
-from warroom.campaign.movement import interception, position, schedule
+from warroom.campaign.fleets import ON_LANE, Fleets
+from warroom.campaign.movement import interception, schedule
 
 
 def line(e_to_c: float):
@@ -21,9 +22,23 @@ def test_a_fleet_arrives_at_the_sum_of_its_lanes_times():
     path, total = route(th, 0, 3)
     times = schedule(th, path, 10.0)
     assert times.tolist() == [10.0, 12.0, 14.0, 16.0] and times[-1] - 10.0 == total
-    assert position(path, times, 13.0) == (1, 2, 0.5)
-    assert position(path, times, 12.0) == (1, 1, 0.0)
-    assert position(path, times, 99.0) == (3, 3, 0.0)
+    fleets = Fleets(side=[0, 1], world=[0, 4])
+    fleets.send(0, path, times)
+    f, w, t = fleets.advance(13.0)
+    assert list(zip(f.tolist(), w.tolist(), t.tolist(), strict=True)) == [(0, 0, 10.0),
+                                                                         (0, 1, 12.0)]
+    assert fleets.world.tolist() == [ON_LANE, 4]
+    a, b, frac = fleets.lanes(13.0)
+    assert (a[0], b[0], frac[0]) == (1, 2, 0.5) and (a[1], b[1], frac[1]) == (4, 4, 0.0)
+    f, w, t = fleets.advance(99.0)  # the rest of the way in one step: c, then d
+    assert w.tolist() == [2, 3] and t.tolist() == [14.0, 16.0]
+    assert fleets.world.tolist() == [3, 4]
+
+
+def test_a_fleet_is_sent_from_where_it_is():
+    fleets = Fleets(side=[0], world=[2])
+    with pytest.raises(ValueError, match="at world 2, not 0"):
+        fleets.send(0, [0, 1], [0.0, 1.0])
 
 
 def test_an_interceptor_that_can_reach_the_lane_in_time_meets_the_fleet_on_it():

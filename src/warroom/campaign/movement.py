@@ -1,4 +1,5 @@
-"""Fleets in transit: when a fleet on a route is where, and where an enemy can meet it.
+"""Fleets in transit: when a fleet on a route reaches each world, and where an enemy can
+meet it (where every fleet is at a time: `fleets.Fleets`).
 
 A fleet that sets out at t0 along a route (worlds joined by lanes) reaches each world at t0
 plus the sum of the lanes before it, and is `(t - arrival at u) / lane time` of the way along
@@ -27,19 +28,6 @@ def schedule(theater: Theater, path: Sequence[int], t0: float) -> np.ndarray:
         bad = next(k for k, lane in enumerate(lanes) if lane < 0)
         raise ValueError(f"no lane between worlds {path[bad]} and {path[bad + 1]}")
     return t0 + np.concatenate([[0.0], np.cumsum(theater.time[lanes])])
-
-
-def position(path: Sequence[int], times: np.ndarray, t: float) -> tuple[int, int, float]:
-    """Where the fleet is at t: (u, v, fraction) on lane u -> v, or (w, w, 0.0) at world w
-    (before it sets out, at a world it is passing, after it arrives)."""
-    if t <= times[0]:
-        return path[0], path[0], 0.0
-    if t >= times[-1]:
-        return path[-1], path[-1], 0.0
-    k = int(np.searchsorted(times, t, side="right")) - 1
-    if times[k] == t:
-        return path[k], path[k], 0.0
-    return path[k], path[k + 1], float((t - times[k]) / (times[k + 1] - times[k]))
 
 
 @dataclass(frozen=True)
