@@ -1,0 +1,39 @@
+"""Battles where fleets meet are the aggregate engine's: the same numbers as `simulate` of the
+same forces, the books balance, and a side leaves at its breakpoint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from warroom.campaign.battle import Present, Rules, battle_data, resolve
+from warroom.scenario import validate
+from warroom.simulate import simulate
+
+MEETING = [Present("hedrik-7", "hedrik", 40, 0.08), Present("zarion-12", "zarion", 30, 0.05),
+           Present("zarion-13", "zarion", 10, 0.05),
+           Present("cannons", "zarion", 15, 0.02)]  # a world's defences fight too
+
+
+def test_a_battle_is_the_aggregate_engines_for_the_same_forces():
+    lost, r = resolve("b1", MEETING, seed=11)
+    again = simulate(validate(battle_data("b1", MEETING)), seed=11)
+    np.testing.assert_array_equal(r.strength, again.strength)
+    led = again.final_ledger()
+    assert lost.tolist() == [led[p.id]["lost"] for p in MEETING]
+
+
+def test_the_books_balance_and_a_beaten_side_leaves():
+    lost, r = resolve("b2", MEETING, seed=3, rules=Rules(days=30.0))
+    strength = np.array([p.strength for p in MEETING])
+    assert (lost >= 0).all() and (lost <= strength).all()
+    assert lost.sum() > 0
+    assert r.winner in ("hedrik", "zarion")
+    loser = [p for p in MEETING if p.side != r.winner]
+    left = sum(p.strength for p in loser) - lost[[p.side != r.winner for p in MEETING]].sum()
+    assert left < 0.5 * sum(p.strength for p in loser) + 1  # it broke below half
+
+
+def test_a_battle_needs_two_sides():
+    with pytest.raises(ValueError, match="needs two sides"):
+        battle_data("b3", MEETING[1:])
