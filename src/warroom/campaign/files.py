@@ -28,7 +28,7 @@ def _rows(path: Path, needed: tuple[str, ...], problems: list[Problem]) -> list[
         return []
 
 
-def _number(path: Path, line: int, col: str, text: str | None, problems: list[Problem],
+def _number(path: Path, line: int | None, col: str, text: str | None, problems: list[Problem],
             low: float | None = None) -> float | None:
     try:
         v = float(text or "")
@@ -93,3 +93,56 @@ def theater_from_csv(worlds: str | Path, lanes: str | Path) -> Theater:
         raise UserError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the "
                         "theater files", problems)
     return theater_from_tables(ids, lanes_ok, xs if has_xy else None, ys if has_xy else None)
+
+
+def theater_from_graphml(path: str | Path, time_key: str = "time") -> Theater:
+    """Read a GraphML file: its nodes are the worlds (with `x` and `y` data if given), its
+    edges the lanes, each with a `time` datum (`time_key`); mistakes are located by the
+    file and the edge or node (`edge 3 (a - b)`)."""
+    import xml.etree.ElementTree as ET
+
+    p = Path(path)
+    try:
+        root = ET.parse(p).getroot()
+    except (OSError, ET.ParseError) as e:
+        raise UserError(f"{p}: not a readable GraphML file ({e})") from None
+    ns = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    keys = {k.get("id"): k.get("attr.name") for k in root.iter(f"{ns}key")}
+    problems: list[Problem] = []
+
+    def data(el) -> dict[str, str]:
+        return {keys.get(d.get("key"), d.get("key")) or "": (d.text or "").strip()
+                for d in el.findall(f"{ns}data")}
+
+    ids: list[str] = []
+    xs: list[float] = []
+    ys: list[float] = []
+    for k, node in enumerate(root.iter(f"{ns}node")):
+        d = data(node)
+        ids.append(node.get("id") or f"#{k}")
+        where = f"node {k} ({ids[-1]})"
+        xs.append(_number(p, None, where + " x", d.get("x", "0"), problems) or 0.0)
+        ys.append(_number(p, None, where + " y", d.get("y", "0"), problems) or 0.0)
+    known = set(ids)
+    lanes: list[tuple[str, str, float]] = []
+    for k, edge in enumerate(root.iter(f"{ns}edge")):
+        a, b = edge.get("source") or "", edge.get("target") or ""
+        where = f"edge {k} ({a} - {b})"
+        bad = False
+        for w in (a, b):
+            if w not in known:
+                problems.append(Problem(str(p), None, None, where,
+                                        f"a lane to an unknown world '{w}'"
+                                        f"{did_you_mean(w, ids)}"))
+                bad = True
+        t = _number(p, None, where + " " + time_key, data(edge).get(time_key), problems,
+                    low=0.0)
+        if not bad and t is not None:
+            lanes.append((a, b, t))
+    if problems:
+        raise UserError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in "
+                        f"{p}", problems)
+    try:
+        return theater_from_tables(ids, lanes, xs, ys)
+    except ValueError as e:
+        raise UserError(f"{p}: {e}") from None
