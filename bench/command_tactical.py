@@ -16,7 +16,7 @@ import argparse
 import sys
 import time
 
-from morale_tactical import measure
+from morale_tactical import best_of
 
 
 def scenario(n: int, steps: int, every: float, command: bool) -> dict:
@@ -69,14 +69,9 @@ def main() -> None:
     if a.worker:
         worker(a.worker, a.steps, a.every, bool(a.command))
         return
-    best, notes = {}, {}
-    for cmd in (0, 1):
-        runs = [measure([sys.executable, __file__, "--worker", str(a.n), "--command", str(cmd),
-                         "--steps", str(a.steps), "--every", str(a.every)])
-                for _ in range(a.repeat)]
-        best[cmd] = max(r for r, _ in runs)
-        notes[cmd] = runs[-1][1]
-        print(f"command={cmd}: {best[cmd]:,.0f} agent-steps/s ({notes[cmd]})", file=sys.stderr)
+    best, notes = best_of("command", lambda flag: [
+        sys.executable, __file__, "--worker", str(a.n), "--command", str(flag), "--steps",
+        str(a.steps), "--every", str(a.every)], a.repeat)
     print("| N | ticks | report every (s) | agent-steps/s, perfect information | "
           "every entity reporting | reporting / perfect |")
     print("|---|---|---|---|---|---|")

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 RATE = re.compile(r"agent_steps_per_s=([0-9.eE+]+)")
 
@@ -76,6 +77,20 @@ def measure(cmd: list[str]) -> tuple[float, str]:
     return (float(m.group(1)) if m else float("nan")), detail
 
 
+def best_of(label: str, command: Callable[[int], list[str]], repeat: int
+            ) -> tuple[dict[int, float], dict[int, str]]:
+    """Each measurement without (0) and with (1) the mechanic, `repeat` times in fresh
+    processes: the best rate of each and the last run's detail line."""
+    best, notes = {}, {}
+    for flag in (0, 1):
+        runs = [measure(command(flag)) for _ in range(repeat)]
+        best[flag] = max(r for r, _ in runs)
+        notes[flag] = runs[-1][1]
+        print(f"{label}={flag}: {best[flag]:,.0f} agent-steps/s ({notes[flag]})",
+              file=sys.stderr)
+    return best, notes
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--worker", type=int, help="measure once at this N")
@@ -89,15 +104,9 @@ def main() -> None:
     if a.worker:
         worker(a.worker, a.steps, a.period, a.radius, bool(a.morale))
         return
-    best, notes = {}, {}
-    for morale in (0, 1):
-        runs = [measure([sys.executable, __file__, "--worker", str(a.n), "--morale", str(morale),
-                         "--steps", str(a.steps), "--period", str(a.period), "--radius",
-                         str(a.radius)]) for _ in range(a.repeat)]
-        best[morale] = max(r for r, _ in runs)
-        notes[morale] = runs[-1][1]
-        print(f"morale={morale}: {best[morale]:,.0f} agent-steps/s ({notes[morale]})",
-              file=sys.stderr)
+    best, notes = best_of("morale", lambda flag: [
+        sys.executable, __file__, "--worker", str(a.n), "--morale", str(flag), "--steps",
+        str(a.steps), "--period", str(a.period), "--radius", str(a.radius)], a.repeat)
     print("| N | ticks | morale period (ticks) | radius (m) | agent-steps/s without morale | "
           "with proximity morale | with / without |")
     print("|---|---|---|---|---|---|---|")

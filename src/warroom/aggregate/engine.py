@@ -193,11 +193,7 @@ class AggregateEngine:
             s.commit[f] = kind is OrderKind.commit
             log(s, t, K_ORDER, f, float(kind))
         elif kind in (OrderKind.engage, OrderKind.disengage):
-            e, on = order.engagement, kind is OrderKind.engage
-            s.eng_set[e] = int(on)
-            if bool(s.eng_on[e]) != on:
-                log(s, t, K_ENG_ON if on else K_ENG_OFF, e, 0.0)
-            s.eng_on[e] = on
+            _switch(s, t, order.engagement, kind is OrderKind.engage)
         elif kind is OrderKind.move:
             log(s, t, K_ORDER, f, float(kind))
             if order.place in (state.place[f], state.dest[f]):  # there, or on its way there
@@ -254,10 +250,16 @@ def _presence(world: World, state: AggregateState) -> None:
     s, t = state.s, float(state.s.scal[T])
     on = _present(world, state)
     for e in np.flatnonzero(world.eng_place >= 0):
-        s.eng_set[e] = int(on[e])
-        if bool(s.eng_on[e]) != on[e]:
-            log(s, t, K_ENG_ON if on[e] else K_ENG_OFF, int(e), 0.0)
-        s.eng_on[e] = on[e]
+        _switch(s, t, int(e), bool(on[e]))
+
+
+def _switch(s: BattleState, t: float, e: int, on: bool) -> None:
+    """Engagement e open (or closed) from now on, whatever its schedule; logged if it
+    changes."""
+    s.eng_set[e] = int(on)
+    if bool(s.eng_on[e]) != on:
+        log(s, t, K_ENG_ON if on else K_ENG_OFF, e, 0.0)
+    s.eng_on[e] = on
 
 
 def _arrive(world: World, state: AggregateState) -> None:

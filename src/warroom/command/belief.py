@@ -31,13 +31,10 @@ def _deliver(rep, r0, rn, m_side, item, t, x, y, s, f, src, v, b_t, b_x, b_y, b_
     their sides' beliefs, the newest row of an item kept."""
     for k in range(rep.shape[0]):
         m = rep[k]
-        side = m_side[m]
-        for r in range(r0[m], r0[m] + rn[m]):
-            i = item[r]
-            if not b_t[side, i] >= t[r]:
-                b_t[side, i], b_x[side, i], b_y[side, i] = t[r], x[r], y[r]
-                b_s[side, i], b_f[side, i], b_src[side, i], b_v[side, i] = s[r], f[r], \
-                    src[r], v[r]
+        d = m_side[m]
+        lo, hi = r0[m], r0[m] + rn[m]
+        _newest(b_t[d], b_x[d], b_y[d], b_s[d], b_f[d], b_src[d], b_v[d], item[lo:hi],
+                t[lo:hi], x[lo:hi], y[lo:hi], s[lo:hi], f[lo:hi], src[lo:hi], v[lo:hi])
 
 
 class Beliefs:

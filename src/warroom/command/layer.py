@@ -93,6 +93,7 @@ class CommandLayer:
                           or len(net.jams) or jammers)
         self.known_t = -math.inf  # when the nodes' state (who is dead) was last seen
         self.servers = bool(np.isfinite(net.node_rate).any())
+        self.reports = net.force_reports  # forces whose reports can reach headquarters
         self.ev_t, self.ev_m, self.ev_g = np.zeros(0), np.zeros(0, np.int64), np.zeros(0,
                                                                                      np.int64)
         self.copies = {"id": np.zeros(0, np.int64), "side": np.zeros(0, np.int64),
@@ -406,8 +407,7 @@ class CommandLayer:
             if self.tactical and forces.members is not None:
                 mem = forces.members
                 who = np.flatnonzero(mem.alive & mine[mem.force])
-                who = who[net.up_ptr[net.force_node[mem.force[who]] + 1]
-                          > net.up_ptr[net.force_node[mem.force[who]]]]
+                who = who[self.reports[mem.force[who]]]
                 msg, base = self._new(len(who), REPORT, int(s), UP, t)
                 msg["route"][:] = net.force_node[mem.force[who]]
                 msg["hop"][:] = -1
@@ -417,7 +417,7 @@ class CommandLayer:
                 stage = LEAF
             else:
                 who = np.flatnonzero(mine & (strength > 0))
-                who = who[net.up_ptr[net.force_node[who] + 1] > net.up_ptr[net.force_node[who]]]
+                who = who[self.reports[who]]
                 msg, base = self._new(len(who), REPORT, int(s), UP, t)
                 msg["route"][:] = net.force_node[who]
                 msg["force"][:], msg["item"][:] = who, who
@@ -464,7 +464,7 @@ class CommandLayer:
         hit = np.flatnonzero(mine & (lost > self.lost_seen) & (forces.strength > 0))
         self.lost_seen[mine] = lost[mine]
         net = self.net
-        hit = hit[net.up_ptr[net.force_node[hit] + 1] > net.up_ptr[net.force_node[hit]]]
+        hit = hit[self.reports[hit]]
         if len(hit):
             msg, base = self._new(len(hit), PLEA, s, UP, t)
             msg["route"][:] = net.force_node[hit]

@@ -122,13 +122,15 @@ class Network:
     def n_nodes(self) -> int:
         return len(self.node_side)
 
-    def reaches(self, n: int) -> bool:
-        """Whether node n has a route to its headquarters."""
-        return self.up_ptr[n + 1] > self.up_ptr[n]
+    @property
+    def force_reports(self) -> np.ndarray:
+        """(F,) bool: forces with a node that has a route up to their headquarters."""
+        n = np.maximum(self.force_node, 0)
+        return (self.force_node >= 0) & (self.up_ptr[n + 1] > self.up_ptr[n])
 
     def orphans(self) -> list[int]:
         """Forces with a node but no route to their headquarters."""
-        return [f for f, n in enumerate(self.force_node) if n >= 0 and not self.reaches(n)]
+        return np.flatnonzero((self.force_node >= 0) & ~self.force_reports).tolist()
 
 
 def _lat_row(lat: Latency) -> list[float]:
