@@ -3,6 +3,7 @@ times, and is intercepted only where the interceptor can reach its lane in time.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from warroom.campaign import route, theater_from_tables
@@ -25,14 +26,29 @@ def test_a_fleet_arrives_at_the_sum_of_its_lanes_times():
     fleets = Fleets(side=[0, 1], world=[0, 4])
     fleets.send(0, path, times)
     f, w, t = fleets.advance(13.0)
-    assert list(zip(f.tolist(), w.tolist(), t.tolist(), strict=True)) == [(0, 0, 10.0),
-                                                                         (0, 1, 12.0)]
+    # the world it sets out from is behind it: reached are b, then (below) c and d
+    assert list(zip(f.tolist(), w.tolist(), t.tolist(), strict=True)) == [(0, 1, 12.0)]
     assert fleets.world.tolist() == [ON_LANE, 4]
     a, b, frac = fleets.lanes(13.0)
     assert (a[0], b[0], frac[0]) == (1, 2, 0.5) and (a[1], b[1], frac[1]) == (4, 4, 0.0)
     f, w, t = fleets.advance(99.0)  # the rest of the way in one step: c, then d
     assert w.tolist() == [2, 3] and t.tolist() == [14.0, 16.0]
     assert fleets.world.tolist() == [3, 4]
+
+
+def test_a_fleet_turned_on_a_lane_reaches_the_world_ahead_first_and_keeps_its_lane():
+    th = line(1.0)
+    fleets = Fleets(side=[0], world=[0])
+    path, _ = route(th, 0, 3)
+    fleets.send(0, path, schedule(th, path, 0.0))
+    fleets.advance(3.0)  # half way from b to c
+    with pytest.raises(ValueError, match="heading for world 2, not 1"):
+        fleets.send(0, [1, 0], [3.0, 5.0])
+    fleets.send(0, [2, 1, 0], np.array([4.0, 6.0, 8.0]))  # back, through c
+    a, b, frac = fleets.lanes(3.0)
+    assert (a[0], b[0], frac[0]) == (1, 2, 0.5)
+    f, w, t = fleets.advance(8.0)
+    assert w.tolist() == [2, 1, 0] and t.tolist() == [4.0, 6.0, 8.0]
 
 
 def test_a_fleet_is_sent_from_where_it_is():

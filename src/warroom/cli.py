@@ -80,12 +80,19 @@ def _print_summary(s: dict, out: Path) -> None:
 def check(scenario: ScenarioArg) -> None:
     """Validate a scenario file and report every mistake (exit 0 valid, 2 invalid)."""
     from .scenario import TacticalScenario, load_scenario
+    from .scenario.campaign import CampaignScenario
 
     try:
         sc = load_scenario(scenario)
     except UserError as e:
         fail(e)
     warn(sc)
+    if isinstance(sc, CampaignScenario):
+        n = sum(g.count for s in sc.sides for m in s.members for g in m.fleets)
+        n_m = sum(len(s.members) for s in sc.sides)
+        out_console.print(f"{scenario}: ok ({len(sc.sides)} sides, {n_m} members, {n:,} "
+                          f"fleets, {len(sc.strategies)} strategies)")
+        return
     n_forces = sum(len(s.forces) for s in sc.sides)
     if isinstance(sc, TacticalScenario):
         n = sum(f.count for s in sc.sides for f in s.forces)
@@ -97,16 +104,18 @@ def check(scenario: ScenarioArg) -> None:
 
 @app.command()
 def schema(
-    scale: Annotated[str, typer.Option(help="aggregate or tactical.")] = "aggregate",
+    scale: Annotated[str, typer.Option(help="aggregate, tactical or campaign.")] = "aggregate",
 ) -> None:
     """Print the scenario format's JSON Schema (for editors)."""
+    from .scenario.campaign import CampaignScenario
     from .scenario.model import Scenario
     from .scenario.tactical import TacticalScenario
 
-    models: dict[str, type[Scenario] | type[TacticalScenario]] = {
-        "aggregate": Scenario, "tactical": TacticalScenario}
+    models: dict[str, type[Scenario] | type[TacticalScenario] | type[CampaignScenario]] = {
+        "aggregate": Scenario, "tactical": TacticalScenario, "campaign": CampaignScenario}
     if scale not in models:
-        fail(UserError(f"--scale: expected 'aggregate' or 'tactical', found {scale!r}"))
+        fail(UserError(f"--scale: expected 'aggregate', 'tactical' or 'campaign', found "
+                       f"{scale!r}"))
     print(json.dumps(models[scale].model_json_schema(), indent=2))
 
 

@@ -64,6 +64,8 @@ LIMITS = {lim.name: lim for lim in (
     Limit("query_rows", 1e5, "rows `warroom query` prints"),
     Limit("graph_nodes", 2e7, "nodes of a morale network"),
     Limit("graph_edges", 2e8, "edges of a morale network"),
+    Limit("fleets", 1e6, "fleets of one campaign, those it builds included"),
+    Limit("campaign_steps", 1e5, "steps of one campaign run"),
 )}
 
 

@@ -13,6 +13,7 @@ from .core import Controller, System, engine_for, run
 from .results.result import Result
 from .rng import stream
 from .scenario import AnyScenario, TacticalScenario, scenario_hash
+from .scenario.campaign import CampaignScenario
 from .world import compile_world
 
 
@@ -24,6 +25,12 @@ def compile_scenario(scenario: AnyScenario, seed: int | None = None):
         from .tactical.world import compile_tactical
 
         return compile_tactical(scenario, seed), engine_for("tactical")
+    if isinstance(scenario, CampaignScenario):
+        import warroom.campaign.engine  # noqa: F401  (registers the campaign engine)
+
+        from .campaign.world import compile_campaign
+
+        return compile_campaign(scenario, seed), engine_for("campaign")
     import warroom.aggregate.engine  # noqa: F401  (registers the aggregate engine)
 
     return compile_world(scenario, seed), engine_for("aggregate")

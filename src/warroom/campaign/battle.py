@@ -13,6 +13,8 @@ import numpy as np
 
 from ..results.result import Result
 
+LOST = 2  # the ledger's row of losses
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -63,3 +65,49 @@ def resolve(name: str, present: Sequence[Present], seed: int, rules: Rules = Rul
     r = simulate(validate(battle_data(name, present, rules), f"<battle {name}>"), seed=seed)
     led = r.final_ledger()
     return np.array([led[p.id]["lost"] for p in present], float), r
+
+
+class Battles:
+    """Resolves battles fast and exactly as `resolve` does: the aggregate world of each shape
+    of battle (who is on which side, who fires) is validated and compiled once, and each
+    battle of that shape replaces only its strengths and rates before the aggregate engine
+    fights it with the battle's seed."""
+
+    def __init__(self, rules: Rules = Rules()):
+        self.rules = rules
+        self.shapes: dict[tuple, object] = {}
+        import warroom.aggregate.engine  # noqa: F401  (registers the aggregate engine)
+
+        from ..core.engine import engine_for
+
+        self.engine = engine_for("aggregate")
+
+    def _world(self, key: tuple, present: Sequence[Present]):
+        w = self.shapes.get(key)
+        if w is None:
+            from ..scenario import Scenario, validate
+            from ..world import compile_world
+
+            unit = [Present(f"p{k}", p.side, 1.0, 1.0 if p.rate > 0 else 0.0)
+                    for k, p in enumerate(present)]
+            sc = validate(battle_data("battle", unit, self.rules), "<battle>")
+            assert isinstance(sc, Scenario)
+            w = compile_world(sc, 0)
+            self.shapes[key] = w
+        return w
+
+    def fight(self, present: Sequence[Present], seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each one's losses (in the order given), and which sides (in order of first
+        appearance) broke."""
+        from dataclasses import replace
+
+        key = tuple((p.side, p.rate > 0) for p in present)
+        w = self._world(key, present)
+        rate = np.array([p.rate for p in present])
+        shooters = [k for k, a in enumerate(present) for b in present
+                    if a.side != b.side and a.rate > 0]
+        w = replace(w, x0=np.array([p.strength for p in present], float),
+                    pair_k=rate[shooters])
+        st = self.engine.reset(w, seed, 0)
+        self.engine.advance(w, st, w.t_end)
+        return st.s.led[LOST].copy(), st.s.side_broken.copy()

@@ -145,3 +145,53 @@ def route(theater: Theater, start: int, goal: int) -> tuple[list[int], float]:
     while path[-1] != start:
         path.append(int(pred[path[-1]]))
     return path[::-1], float(dist[goal])
+
+
+class Paths:
+    """Quickest routes to goals, one shortest-path tree per goal (lanes go both ways, so the
+    tree from a goal gives every world's way to it), the `keep` most recent kept."""
+
+    def __init__(self, theater: Theater, keep: int = 512):
+        self.theater, self.keep = theater, keep
+        self.matrix = theater.matrix()
+        self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def tree(self, goal: int) -> tuple[np.ndarray, np.ndarray]:
+        """(time to goal, next world towards it) from every world."""
+        hit = self.trees.pop(goal, None)
+        if hit is None:
+            dist, pred = dijkstra(self.matrix, indices=goal, return_predecessors=True)
+            hit = (dist, pred)
+            if len(self.trees) >= self.keep:
+                self.trees.pop(next(iter(self.trees)))
+        self.trees[goal] = hit
+        return hit
+
+    def way(self, start: int, goal: int, t0: float) -> tuple[np.ndarray, np.ndarray]:
+        """The worlds from start to goal and when each is reached setting out at t0 (empty:
+        goal cannot be reached)."""
+        dist, nxt = self.tree(goal)
+        if not np.isfinite(dist[start]):
+            return np.zeros(0, np.int64), np.zeros(0)
+        path = _walk(nxt, start, goal)
+        return path, t0 + dist[start] - dist[path]
+
+
+def _walk(nxt: np.ndarray, start: int, goal: int) -> np.ndarray:
+    out = [start]
+    while out[-1] != goal:
+        out.append(int(nxt[out[-1]]))
+    return np.array(out, np.int64)
+
+
+_PATHS: dict[int, Paths] = {}
+
+
+def paths_of(theater: Theater) -> Paths:
+    """One route cache per theater, shared by the replications and strategies of a
+    process (the cache holds its theater, so the key cannot be reused while it lives)."""
+    got = _PATHS.get(id(theater))
+    if got is None:
+        _PATHS.clear()
+        got = _PATHS[id(theater)] = Paths(theater)
+    return got

@@ -421,7 +421,8 @@ class CommandLayer:
                 msg, base = self._new(len(who), REPORT, int(s), UP, t)
                 msg["route"][:] = net.force_node[who]
                 msg["force"][:], msg["item"][:] = who, who
-                msg["strength"][:], msg["x"][:], msg["y"][:] = strength[who], np.nan, np.nan
+                at = forces.place[who] if len(forces.place) else np.nan
+                msg["strength"][:], msg["x"][:], msg["y"][:] = strength[who], at, np.nan
                 slot = np.full(len(strength), -1, np.int64)
                 stage = SERVED
             slot[who] = np.arange(base, base + len(who))

@@ -104,7 +104,8 @@ class Forces:
     transfers[i, j] asks the engine to move that many members of force i to force j (a
     defection: withdrawn from i, arrived at j, `defected` of i), or, in the last column
     (j = F), to take them out of the fight as surrendered (lost); the engine carries out
-    what the force has, logs it and zeroes the request."""
+    what the force has, logs it and zeroes the request. `place`: where each force is, where
+    the scale has places a report names (campaign: its world; -1 on a lane)."""
 
     x0: np.ndarray
     ledger: np.ndarray  # (3, F)
@@ -114,6 +115,7 @@ class Forces:
     defected: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (F,), read only
     transfers: np.ndarray = field(default_factory=lambda: np.zeros((0, 1)))  # (F, F + 1)
     members: Members | None = None  # at a scale of individuals
+    place: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (F,) campaign: world
 
     @property
     def strength(self) -> np.ndarray:

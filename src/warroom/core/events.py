@@ -33,11 +33,17 @@ class EventKind(IntEnum):
     arrived = 19  # a force reached a place (subject: force; value: the place)
     decoys_exposed = 20  # a side saw through decoys (subject: side; value: how many)
     shots_at_decoys = 21  # shooters of a side aimed at decoys in a tick (subject: side; value)
+    battle = 22  # campaign: a battle was fought (subject: the world; value: ships lost)
+    world_taken = 23  # campaign: a world changed hands (subject: world; value: the new side)
+    world_destroyed = 24  # campaign: a world was laid waste (subject: world; value: its side)
+    fleet_destroyed = 25  # campaign: a fleet was destroyed (subject: fleet; value: the world)
+    turned_home = 26  # campaign: a member took its fleets home (subject: member; value: fleets)
+    home_attacked = 27  # campaign: enemies at a member's home (subject: member; value: world)
 
 
 # at one instant: troops move first, then engagements open or close, then the consequences
-PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2],
-                    dtype=np.int64)
+PRIORITY = np.array([0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2,
+                     1, 3, 3, 2, 0, 1], dtype=np.int64)
 
 
 @dataclass(frozen=True, order=True)

@@ -4,6 +4,7 @@ Aggregate: commit or hold back a force, open or close an engagement, withdraw (p
 force, change a shooter's fire allocation. Tactical: hold, advance, move to a point or an area,
 withdraw along a route (and leave the field at its end), change a force's targeting. Forces and
 engagements are indices into the compiled world; names live in the scenario and the results.
+Campaign: move, raid, conquer, destroy, rally (to a world), home, intercept (an enemy fleet), hold.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ class OrderKind(IntEnum):
     advance = 7  # tactical: close on the nearest seen enemy (or the objective)
     move = 8  # tactical: go to `to` (a point) or `area`; aggregate: to `place`
     target = 9  # tactical: pick targets by `rule`, preferring `priority` (roles or classes)
+    raid = 10  # campaign: strike the world `place`, then go back whence it came
+    conquer = 11  # campaign: take the world `place` once it is defenceless
+    destroy = 12  # campaign: lay the world `place` waste once it is defenceless
+    home = 13  # campaign: go back to the member's home world
+    intercept = 14  # campaign: meet the enemy fleet `target` on its way
+    rally = 15  # campaign: concentrate at the world `place`
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,8 @@ class Order:
     halt_to_fire: bool | None = None
     priority: tuple[str, ...] = ()
     spread: int | None = None
-    place: int = -1  # aggregate, move: the place to go to
+    place: int = -1  # aggregate, move: the place to go to; campaign: the world
+    target: int = -1  # campaign, intercept: the enemy fleet
     issued: float | None = None  # when headquarters gave it (set as it is sent)
 
     def __post_init__(self) -> None:

@@ -18,7 +18,8 @@ import numpy as np
 class Picture:
     """Rows of enemy items. `item`: the force (aggregate) or entity (tactical) index;
     `force`: its force; `strength`: members it holds (an entity: 1); `x`, `y`: where it was
-    (nan at the aggregate scale); `t`: when it was seen; `sigma`: how uncertain the row is
+    (nan at the aggregate scale; at the campaign scale `x` is the world's index, -1 on a
+    lane, and `y` is nan); `t`: when it was seen; `sigma`: how uncertain the row is
     now (metres of position at the tactical scale, members of strength at the aggregate;
     it grows with age); `source`: the own force (aggregate) or entity (tactical) that saw it.
     A decoy is a row like any other until the side sees through it; then it is gone."""

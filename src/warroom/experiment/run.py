@@ -160,7 +160,7 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
         validate(d, _point_name(p), base=base)
         texts.append(json.dumps(d))
     sides = tuple(s.id for s in sc.sides)
-    forces = tuple(f.id for s in sc.sides for f in s.forces)  # the columns of every point
+    forces = _force_ids(sc)  # the columns of every point
     morale = getattr(sc, "morale", None)
     if morale is not None:  # the defectors' sides and forces are the scenario's too
         sides += tuple(dict.fromkeys(d.new_side for d in morale.defection if d.new_side))
@@ -255,3 +255,12 @@ def _run(tasks: list[tuple[int, int, int]], executor: Executor | None,
         for f in futures:
             f.cancel()
         raise
+
+
+def _force_ids(sc: AnyScenario) -> tuple[str, ...]:
+    """The forces of a scenario's results (a campaign's are its members)."""
+    from ..scenario.campaign import CampaignScenario
+
+    if isinstance(sc, CampaignScenario):
+        return tuple(m.id for s in sc.sides for m in s.members)
+    return tuple(f.id for s in sc.sides for f in s.forces)

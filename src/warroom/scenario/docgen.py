@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from .model import Scenario
+from .campaign import CampaignScenario
 from .tactical import TacticalScenario
 
 HEADER = """# Scenario format reference (version 1)
@@ -67,6 +68,15 @@ breakpoints) are described above.
 """
 
 
+CAMPAIGN = """# Campaign scenarios (`scale: campaign`)
+
+A file with `scale: campaign` describes a war of fleets on a theater of worlds joined by lanes;
+times are in days. Battles where hostile fleets meet are fought by the aggregate engine. The
+`command` section is the one described above, where a member or a fleet group named in a link
+stands for each of its fleets. docs/tutorial-campaign.md walks through it.
+"""
+
+
 LIMITS = """# What every file must keep to
 
 Numbers are finite (`.inf` and `.nan` are refused, except a sensor's `range: .inf`), and values
@@ -117,6 +127,11 @@ def render() -> str:
     tdefs = tactical.pop("$defs", {})
     parts += [TACTICAL, _section("TacticalScenario", tactical)]
     parts += [_section(name, d) for name, d in sorted(tdefs.items()) if name not in defs]
+    campaign = CampaignScenario.model_json_schema()
+    cdefs = campaign.pop("$defs", {})
+    parts += [CAMPAIGN, _section("CampaignScenario", campaign)]
+    parts += [_section(name, d) for name, d in sorted(cdefs.items())
+              if name not in defs and name not in tdefs]
     parts += [_builtin_classes(), _limits()]
     return "\n".join(parts)
 

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import Problem, ScenarioError, did_you_mean
+from .campaign import CampaignScenario
+from .campaign_checks import check_campaign
 from .checks import Loc, _dotted, check
 from .command_checks import WARNING
 from .model import Scenario
@@ -24,7 +26,7 @@ from .tactical import TacticalScenario
 from .tactical_checks import check_tactical
 from .yaml_file import read_yaml
 
-AnyScenario = Scenario | TacticalScenario
+AnyScenario = Scenario | TacticalScenario | CampaignScenario
 __all__ = ["AnyScenario", "load_scenario", "read_yaml", "scenario_hash", "validate"]
 
 
@@ -36,10 +38,13 @@ def load_scenario(path: str | Path) -> AnyScenario:
     return validate(data, str(path), base=path.parent)
 
 
-def model_for(data: Any) -> type[Scenario] | type[TacticalScenario]:
-    """`scale: tactical` selects the tactical format; anything else is an aggregate battle."""
-    return TacticalScenario if isinstance(data, dict) and data.get("scale") == "tactical" \
-        else Scenario
+def model_for(data: Any) -> type[Scenario] | type[TacticalScenario] | type[CampaignScenario]:
+    """`scale: tactical` selects the tactical format, `scale: campaign` the campaign's;
+    anything else is an aggregate battle."""
+    scale = data.get("scale") if isinstance(data, dict) else None
+    if scale == "tactical":
+        return TacticalScenario
+    return CampaignScenario if scale == "campaign" else Scenario
 
 
 def validate(data: Any, filename: str = "<scenario>", base: Path | None = None) -> AnyScenario:
@@ -53,6 +58,9 @@ def validate(data: Any, filename: str = "<scenario>", base: Path | None = None) 
     if isinstance(scenario, TacticalScenario):
         scenario.with_base_dir(base or Path("."))
         found = check_tactical(scenario, scenario.base_dir)
+    elif isinstance(scenario, CampaignScenario):
+        scenario.with_base_dir(base or Path("."))
+        found = check_campaign(scenario, scenario.base_dir)
     else:
         found = check(scenario)
     found = list(found)

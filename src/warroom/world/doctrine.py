@@ -53,7 +53,9 @@ def controllers(specs: Sequence[DoctrineSpec]) -> list:
     """One replication's controllers of the compiled doctrines."""
     out: list = []
     for d in specs:
-        if d.kind == "relieve":
+        if hasattr(d, "build"):  # a spec that builds its own (the campaign's strategies)
+            out.append(d.build())
+        elif d.kind == "relieve":
             out.append(Relieve(d.side, d.forces[0], d.forces[1:], d.every))
         elif d.kind == "raid":
             out.append(Raid(d.side, d.forces[0], d.targets, d.every, d.dwell))

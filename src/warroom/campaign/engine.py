@@ -1,0 +1,555 @@
+"""The campaign engine: fleets of sides' members on a theater of worlds, advanced step by step
+(a day), behind the core's engine protocol like the aggregate and tactical engines (reset,
+advance to a time and pause, observe, apply an order).
+
+Each step, in this order: fleets due enter (a member builds one only while its will holds
+and its home is its own); scripted orders fall due; fleets move along their routes;
+interceptions on lanes are fought; at every world where hostile fleets (or a world's
+defences) meet, the battle is fought by the aggregate engine (`battle.Battles`), losses
+cripple or destroy ships, a fleet below its share is destroyed, a broken side goes back
+whence it came; raiders turn back; a member whose home is attacked may take its fleets home
+against orders; sieges progress and worlds are taken or laid waste; docks repair; supply
+lines are worked out; members' will is updated. Orders are checked against the council.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.engine import Forces, Observation, read_only, register
+from ..core.events import EventKind
+from ..core.orders import Order, OrderError, OrderKind
+from ..core.picture import Picture
+from ..rng import stream
+from . import alliance
+from .battle import Battles, Present
+from .fleets import ON_LANE, Fleets
+from .movement import interception
+from .supply import supplied
+from .theater import Paths, paths_of
+from .world import LEAVE, CampaignWorld
+
+IDLE, MOVE, RAID, CONQUER, DESTROY, HOME, LEAVING, INTERCEPT, RALLY, RETREAT = range(10)
+MODES = ("idle", "move", "raid", "conquer", "destroy", "home", "leaving", "intercept", "rally",
+         "retreat")
+GOAL_OF = {OrderKind.move: MOVE, OrderKind.raid: RAID, OrderKind.conquer: CONQUER,
+           OrderKind.destroy: DESTROY, OrderKind.rally: RALLY}
+OFFENSIVE = (OrderKind.raid, OrderKind.conquer, OrderKind.destroy)
+FIRE = 0
+ARRIVED, WITHDRAWN, LOST = range(3)
+RECORD_EVERY = 7.0  # days between the rows of the per-member series
+K = EventKind
+
+
+@dataclass
+class CampaignState:
+    t: float
+    rng: np.random.Generator
+    fleets: Fleets
+    ships: np.ndarray
+    crippled: np.ndarray
+    entered: np.ndarray
+    gone: np.ndarray  # destroyed, or never built
+    mode: np.ndarray
+    goal: np.ndarray
+    came: np.ndarray
+    owner: np.ndarray
+    wmember: np.ndarray
+    wdef: np.ndarray
+    razed: np.ndarray
+    siege: np.ndarray
+    ledger: np.ndarray  # (3, F) ships: arrived (and repaired), withdrawn, out of action
+    destroyed_ships: np.ndarray  # (F,)
+    modifiers: np.ndarray
+    supply: np.ndarray  # (F,) effectiveness from supply
+    next_supply: np.ndarray  # (S,)
+    member_lost: np.ndarray  # fleets destroyed, per member
+    member_fielded: np.ndarray  # fleets that entered, per member
+    threatened: np.ndarray  # (M,) bool
+    will: np.ndarray  # (M,)
+    lost_by_mode: np.ndarray  # (S, modes) fleets destroyed, by what they were doing
+    ambushes: list = field(default_factory=list)  # (t, interceptor, target, u, v, length)
+    next_order: int = 0
+    ended: bool = False
+    ev: list = field(default_factory=list)  # (t, kind, subject, value)
+    battles: list = field(default_factory=list)
+    owner_log: list = field(default_factory=list)  # (t, world, was, is, razed, by)
+    series: list = field(default_factory=list)  # (t, fleets, ships, lost, ledger) per member
+    next_record: float = 0.0
+    at_milestone: dict = field(default_factory=dict)
+    paths: Paths = field(default=None)  # type: ignore[assignment]
+    battles_of: Battles = field(default=None)  # type: ignore[assignment]
+
+    @property
+    def alive(self) -> np.ndarray:
+        return self.entered & ~self.gone
+
+
+@register("campaign")
+class CampaignEngine:
+    scale = "campaign"
+
+    def reset(self, world: CampaignWorld, seed: int, replication: int) -> CampaignState:
+        F, S, M = world.n_forces, world.n_sides, len(world.member_ids)
+        st = CampaignState(
+            world.t0, stream(seed, replication, "campaign"),
+            Fleets(world.fleet_side, world.fleet_world), np.zeros(F), np.zeros(F),
+            np.zeros(F, bool), np.zeros(F, bool), np.zeros(F, np.int8),
+            np.full(F, -1, np.int64), world.fleet_world.copy(), world.world_owner.copy(),
+            world.world_member.copy(), world.world_def.copy(), np.zeros(world.theater.n, bool),
+            np.zeros(world.theater.n), np.zeros((3, F)), np.zeros(F), np.ones((4, F)),
+            np.ones(F), np.where(np.isfinite(world.supply[:, 0]), world.t0, np.inf),
+            np.zeros(M), np.zeros(M), np.zeros(M, bool), np.ones(M),
+            np.zeros((S, len(MODES))), next_record=world.t0)
+        st.paths = paths_of(world.theater)
+        st.battles_of = Battles(world.rules)
+        self._enter(world, st)
+        self._supply(world, st)
+        self._record(world, st)
+        return st
+
+    # the protocol
+
+    def advance(self, world: CampaignWorld, state: CampaignState, until: float) -> None:
+        end = min(until, world.t_end)
+        while not state.ended and state.t < end:
+            self._step(world, state, min(state.t + world.step, end))
+        if state.t >= world.t_end and not state.ended:
+            state.ended = True
+            self._record(world, state)
+            state.ev.append((state.t, int(K.battle_ended), -1, 0.0))
+
+    def time(self, state: CampaignState) -> float:
+        return state.t
+
+    def ended(self, state: CampaignState) -> bool:
+        return state.ended
+
+    def n_sides(self, world: CampaignWorld) -> int:
+        return world.n_sides
+
+    def forces(self, world: CampaignWorld, state: CampaignState) -> Forces:
+        x0 = np.where(world.fleet_arrive <= world.t0, world.fleet_ships, 0.0)
+        x0 = np.where(state.entered | (world.fleet_arrive > world.t0), x0, 0.0)
+        place = np.where(state.alive, state.fleets.world, -1).astype(float)
+        return Forces(x0, state.ledger, state.modifiers, read_only(state.alive),
+                      world.fleet_side, place=place)
+
+    def changed(self, world: CampaignWorld, state: CampaignState) -> None:
+        pass  # nothing is drawn or integrated ahead: the next step reads the modifiers
+
+    def log(self, world: CampaignWorld, state: CampaignState) -> tuple[np.ndarray, ...]:
+        ev = state.ev
+        return (np.array([e[0] for e in ev], float), np.array([e[1] for e in ev], np.int64),
+                np.array([e[2] for e in ev], np.int64), np.array([e[3] for e in ev], float))
+
+    def sightings(self, world: CampaignWorld, state: CampaignState, side: int) -> Picture:
+        """Enemy fleets at worlds where the side has a fleet or that it holds (space between
+        worlds is too vast to watch); a row's source is an own fleet there (-1: the world)."""
+        alive = state.alive
+        where = state.fleets.world
+        at = alive & (where >= 0)
+        N = world.theater.n
+        watcher = np.full(N, -1, np.int64)
+        mine = np.flatnonzero(at & (world.fleet_side == side))
+        watcher[where[mine[::-1]]] = mine[::-1]
+        seen = np.zeros(N, bool)
+        seen[where[mine]] = True
+        seen |= state.owner == side
+        foe = np.flatnonzero(at & world.hostile[side, world.fleet_side])
+        foe = foe[seen[where[foe]]]
+        n = len(foe)
+        return Picture(foe.copy(), foe.copy(), state.ships[foe].copy(),
+                       where[foe].astype(float), np.full(n, np.nan), np.full(n, state.t),
+                       np.zeros(n), watcher[where[foe]])
+
+    def observe(self, world: CampaignWorld, state: CampaignState, side: int) -> Observation:
+        own = world.fleet_side == side
+        alive = state.alive
+        pic = self.sightings(world, state, side)
+        strength = np.where(own, np.where(alive, state.ships, 0.0), np.nan)
+        enemy = ~own
+        strength[enemy] = pic.per_force(world.n_forces)[enemy]
+        mine = own & alive
+
+        def own_only(a: np.ndarray, fill) -> np.ndarray:
+            return np.where(mine, a, fill)
+
+        member_mine = world.member_side == side
+        extra = {"place": own_only(state.fleets.world, -2), "going": own_only(state.goal, -1),
+                 "mode": own_only(state.mode, -1), "ships": own_only(state.ships, np.nan),
+                 "crippled": own_only(state.crippled, np.nan),
+                 "supply": own_only(state.supply, np.nan),
+                 "member": world.fleet_member.copy(), "alive": mine,
+                 "will": np.where(member_mine, state.will, np.nan),
+                 "owner": state.owner.copy(), "defences": state.wdef.copy()}
+        broken = np.zeros(world.n_sides, bool)
+        return Observation(state.t, side, world.fleet_side.copy(), strength, broken,
+                           state.ended, pic, extra=extra)
+
+    def apply(self, world: CampaignWorld, state: CampaignState, order: Order) -> None:
+        f = order.force
+        if not 0 <= f < world.n_forces:
+            raise OrderError(f"no fleet {f}: the campaign has {world.n_forces}")
+        if order.kind not in (*GOAL_OF, OrderKind.home, OrderKind.intercept, OrderKind.hold):
+            raise OrderError(f"a fleet cannot be ordered to {order.kind.name}")
+        if not state.alive[f]:
+            return
+        side = int(world.fleet_side[f])
+        m = int(world.fleet_member[f])
+        if state.mode[f] == LEAVING or (order.kind in OFFENSIVE and alliance.refuses(
+                world.council, world.side_alliance, world.member_side, state.will, side)):
+            state.ev.append((state.t, int(K.order_refused), f, float(order.kind)))
+            return
+        state.ev.append((state.t, int(K.order_given), f, float(order.kind)))
+        if order.kind is OrderKind.hold:
+            state.fleets.stop(f)
+            state.mode[f], state.goal[f] = IDLE, -1
+        elif order.kind is OrderKind.home:
+            self._go(world, state, f, int(world.member_home[m]), HOME)
+        elif order.kind is OrderKind.intercept:
+            self._intercept(world, state, f, order.target)
+        else:
+            self._go(world, state, f, order.place, GOAL_OF[order.kind])
+
+    def result(self, world: CampaignWorld, state: CampaignState, scenario_hash: str = ""):
+        from .result import campaign_result
+
+        return campaign_result(world, state, scenario_hash)
+
+    # movement
+
+    def _go(self, world: CampaignWorld, state: CampaignState, f: int, goal: int,
+            mode: int) -> bool:
+        """Send fleet f to `goal` the quickest way (from the world ahead if it is on a
+        lane); False where no lane leads there."""
+        if not 0 <= goal < world.theater.n:
+            raise OrderError(f"no world {goal}: the theater has {world.theater.n}")
+        start, t_start = state.fleets.heading(f)
+        here = state.fleets.world[f] != ON_LANE
+        path, times = state.paths.way(start, goal, state.t if here else t_start)
+        if not len(path):
+            return False
+        if here:
+            state.came[f] = start
+        state.fleets.send(f, path, times)
+        state.mode[f], state.goal[f] = mode, goal
+        return True
+
+    def _intercept(self, world: CampaignWorld, state: CampaignState, f: int, target: int):
+        """Send f where it meets `target` on its way, if it can get there in time."""
+        fl = state.fleets
+        if not (0 <= target < world.n_forces and state.alive[target]) \
+                or fl.world[f] == ON_LANE or fl.ended()[target]:
+            return
+        k0, n = int(fl.hop[target]) - 1, int(fl.length[target])
+        path, times = fl.rw[target, k0:n], fl.rt[target, k0:n]
+        meet = interception(world.theater, path.tolist(), times, int(fl.world[f]), state.t)
+        if meet is None:
+            return
+        if meet.u == meet.v or meet.fraction <= 0:
+            self._go(world, state, f, meet.u, INTERCEPT)  # wait for it there
+            return
+        if self._go(world, state, f, meet.v, INTERCEPT):
+            state.ambushes.append((meet.t, f, target, meet.u, meet.v, n))
+
+    def _enter(self, world: CampaignWorld, state: CampaignState) -> None:
+        due = ~state.entered & ~state.gone & (world.fleet_arrive <= state.t)
+        if not due.any():
+            return
+        built = due & world.fleet_built
+        if built.any():
+            m = world.fleet_member[built]
+            home = world.member_home[m]
+            ok = (state.will[m] >= world.will[m, 4]) & (state.owner[home] == world.member_side[m])
+            idx = np.flatnonzero(built)
+            state.gone[idx[~ok]] = True  # never built
+            due &= ~state.gone
+        idx = np.flatnonzero(due)
+        state.entered[idx] = True
+        state.ships[idx] = world.fleet_ships[idx]
+        late = idx[world.fleet_arrive[idx] > world.t0]
+        state.ledger[ARRIVED, late] += world.fleet_ships[late]
+        np.add.at(state.member_fielded, world.fleet_member[idx], 1.0)
+
+    # one step
+
+    def _step(self, world: CampaignWorld, st: CampaignState, t1: float) -> None:
+        self._scripted(world, st)
+        dt = t1 - st.t
+        st.t = t1
+        self._enter(world, st)
+        st.fleets.advance(t1)
+        self._ambushes(world, st)
+        self._battles(world, st)
+        self._arrivals(world, st)
+        self._sieges(world, st, dt)
+        self._repair(world, st, dt)
+        self._supply(world, st)
+        st.will = alliance.will(world.will, st.member_lost, st.member_fielded, st.threatened,
+                                alliance.years(st.t, world.t0))
+        self._record(world, st)
+
+    def _scripted(self, world: CampaignWorld, st: CampaignState) -> None:
+        """The scenario's orders due by now, given as the step starts."""
+        while st.next_order < len(world.orders) and world.orders[st.next_order][0] <= st.t:
+            t_o, fleets, do, w = world.orders[st.next_order]
+            st.next_order += 1
+            kind = OrderKind.hold if do == "hold" else OrderKind[do]
+            for f in fleets:
+                self.apply(world, st, Order(kind, force=int(f), place=int(w), issued=t_o))
+
+    def _arrivals(self, world: CampaignWorld, st: CampaignState) -> None:
+        """Fleets at the end of their routes: raiders turn back, the rest stand."""
+        done = st.alive & st.fleets.ended() & (st.fleets.world >= 0)
+        raid = np.flatnonzero(done & (st.mode == RAID) & (st.fleets.world == st.goal))
+        for f in raid:
+            back = int(st.came[f])
+            if back == st.fleets.world[f] or not self._go(world, st, int(f), back, RETREAT):
+                st.mode[f] = IDLE
+        stand = done & np.isin(st.mode, (MOVE, HOME, LEAVING, RETREAT, INTERCEPT))
+        st.mode[stand] = IDLE
+        home = done & (st.mode == IDLE) & (st.fleets.world == world.member_home[world.fleet_member])
+        st.mode[home] = IDLE
+
+    def _ambushes(self, world: CampaignWorld, st: CampaignState) -> None:
+        due = [a for a in st.ambushes if a[0] <= st.t]
+        st.ambushes = [a for a in st.ambushes if a[0] > st.t]
+        by_target: dict[int, list] = {}
+        for a in due:
+            by_target.setdefault(a[2], []).append(a)
+        for target, group in by_target.items():
+            _, _, _, u, v, n = group[0]
+            fl = st.fleets
+            k = int(fl.hop[target])
+            on_it = (st.alive[target] and fl.world[target] == ON_LANE and fl.length[target] == n
+                     and fl.rw[target, k - 1] == u and fl.rw[target, k] == v)
+            hunters = [a[1] for a in group if st.alive[a[1]] and fl.world[a[1]] == v]
+            if on_it and hunters:
+                self._fight(world, st, np.array([target, *hunters], np.int64), u, v)
+
+    def _battles(self, world: CampaignWorld, st: CampaignState) -> None:
+        where = st.fleets.world
+        at = np.flatnonzero(st.alive & (where >= 0) & (st.ships > 0))
+        if not len(at):
+            return
+        S = world.n_sides
+        N = world.theater.n
+        present = np.zeros((N, S), bool)
+        present[where[at], world.fleet_side[at]] = True
+        worlds = np.flatnonzero(present.any(axis=1))
+        p = present[worlds]
+        fights = (p.astype(np.int64) @ world.hostile.astype(np.int64) * p).any(axis=1)
+        o = st.owner[worlds]
+        guns = (st.wdef[worlds] > 0) & (o >= 0)
+        against = guns & (p & world.hostile[np.maximum(o, 0)]).any(axis=1)
+        hit = worlds[fights | against]
+        self._homes_attacked(world, st, worlds, p)
+        if not len(hit):
+            return
+        order = np.argsort(where[at], kind="stable")
+        at = at[order]
+        starts = np.searchsorted(where[at], hit)
+        ends = np.searchsorted(where[at], hit, side="right")
+        for w, a, b in zip(hit, starts, ends, strict=True):
+            self._fight(world, st, at[a:b], int(w), int(w))
+
+    def _fight(self, world: CampaignWorld, st: CampaignState, fleets: np.ndarray, u: int,
+               v: int) -> None:
+        """One battle of these fleets at world u (u == v) or on the lane u - v."""
+        label = world.side_label
+        side = world.fleet_side[fleets]
+        rate = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
+        pres = [Present(world.fleet_ids[f], label[s], float(st.ships[f]), float(r))
+                for f, s, r in zip(fleets, side, rate, strict=True)]
+        o = int(st.owner[u])
+        guns = u == v and o >= 0 and st.wdef[u] > 0 and world.hostile[o, side].any()
+        if guns:
+            pres.append(Present("defences", label[o], float(st.wdef[u]),
+                                float(world.world_rate[u])))
+        if len({p.side for p in pres}) < 2:
+            return
+        lost, broken = st.battles_of.fight(pres, int(st.rng.integers(2**63)))
+        labels = list(dict.fromkeys(p.side for p in pres))
+        n = len(fleets)
+        lf = np.minimum(lost[:n], st.ships[fleets])
+        crip = lf * world.fleet_cripple[fleets]
+        st.ships[fleets] -= lf
+        st.crippled[fleets] += crip
+        st.ledger[LOST, fleets] += lf
+        st.destroyed_ships[fleets] += lf - crip
+        if guns:
+            st.wdef[u] = max(st.wdef[u] - float(lost[n]), 0.0)
+        dead = fleets[st.ships[fleets] < world.destroyed_below * world.fleet_ships[fleets]]
+        for f in dead:
+            self._destroyed(world, st, int(f), u)
+        for s in np.unique(side):
+            mask = side == s
+            st.battles.append((st.t, u, v, int(s), int(mask.sum()), float(
+                st.ships[fleets[mask]].sum() + lf[mask].sum()), float(lf[mask].sum()),
+                int(np.isin(fleets[mask], dead).sum()), bool(broken[labels.index(label[s])])))
+        if guns:
+            st.battles.append((st.t, u, v, o, 0, float(st.wdef[u] + lost[n]), float(lost[n]),
+                               0, bool(broken[labels.index(label[o])])))
+        st.ev.append((st.t, int(K.battle), u, float(lost.sum())))
+        for f in fleets:
+            if st.alive[f] and broken[labels.index(label[world.fleet_side[f]])]:
+                back = int(st.came[f])
+                if st.fleets.world[f] >= 0 and back != u:
+                    self._go(world, st, int(f), back, RETREAT)
+
+    def _destroyed(self, world: CampaignWorld, st: CampaignState, f: int, u: int) -> None:
+        rest = st.ships[f] + st.crippled[f]
+        st.ledger[LOST, f] += st.ships[f]
+        st.destroyed_ships[f] += rest
+        st.ships[f] = st.crippled[f] = 0.0
+        st.gone[f] = True
+        st.fleets.stop(f)
+        s, m = int(world.fleet_side[f]), int(world.fleet_member[f])
+        st.lost_by_mode[s, st.mode[f]] += 1
+        st.member_lost[m] += 1
+        st.ev.append((st.t, int(K.fleet_destroyed), f, float(u)))
+
+    def _homes_attacked(self, world: CampaignWorld, st: CampaignState, worlds: np.ndarray,
+                        present: np.ndarray) -> None:
+        """Members whose home has hostile fleets at it: threatened; at the start of each
+        threat, a member takes its fleets home with its probability `leave`."""
+        home = world.member_home
+        row = np.full(world.theater.n, -1, np.int64)
+        row[worlds] = np.arange(len(worlds))
+        r = row[home]
+        foes = np.zeros(len(home), bool)
+        has = r >= 0
+        foes[has] = (present[r[has]] & world.hostile[world.member_side[has]]).any(axis=1)
+        new = foes & ~st.threatened
+        st.threatened = foes
+        for m in np.flatnonzero(new):
+            st.ev.append((st.t, int(K.home_attacked), int(m), float(home[m])))
+            if st.rng.random() < world.will[m, LEAVE]:
+                mine = np.flatnonzero(st.alive & (world.fleet_member == m)
+                                      & (st.fleets.world != home[m]))
+                for f in mine:
+                    if self._go(world, st, int(f), int(home[m]), LEAVING):
+                        pass
+                st.ev.append((st.t, int(K.turned_home), int(m), float(len(mine))))
+
+    def _sieges(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
+        where = st.fleets.world
+        besiegers = np.flatnonzero(st.alive & np.isin(st.mode, (CONQUER, DESTROY))
+                                   & (where == st.goal) & (where >= 0))
+        if not len(besiegers):
+            return
+        held = np.zeros(world.theater.n, bool)
+        for w in np.unique(where[besiegers]):
+            o = int(st.owner[w])
+            defended = st.wdef[w] > 0 or (o >= 0 and (st.alive & (where == w)
+                                                      & (world.fleet_side == o)).any())
+            if defended or st.razed[w]:
+                continue
+            held[w] = True
+            st.siege[w] += dt
+            if st.siege[w] + 1e-9 < world.siege:
+                continue
+            them = besiegers[where[besiegers] == w]
+            f = int(them[0])
+            s = int(world.fleet_side[f])
+            if st.mode[f] == DESTROY:
+                st.razed[w], st.owner[w], st.wmember[w] = True, -1, -1
+                st.ev.append((st.t, int(K.world_destroyed), int(w), float(s)))
+            else:
+                st.owner[w], st.wmember[w] = s, -1
+                st.ev.append((st.t, int(K.world_taken), int(w), float(s)))
+            st.owner_log.append((st.t, int(w), o, int(st.owner[w]), bool(st.razed[w]), s))
+            st.siege[w] = 0.0
+            st.mode[them] = IDLE
+        st.siege[~held] = 0.0
+
+    def _repair(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
+        where = st.fleets.world
+        f = np.flatnonzero(st.alive & (st.crippled > 0) & (where >= 0))
+        if not len(f):
+            return
+        w = where[f]
+        ok = (st.owner[w] == world.fleet_side[f]) & (world.world_dock[w] > 0)
+        f, w = f[ok], w[ok]
+        if not len(f):
+            return
+        need = np.bincount(w, weights=st.crippled[f], minlength=world.theater.n)
+        share = np.minimum(1.0, world.world_dock * dt / np.where(need > 0, need, 1.0))
+        fixed = st.crippled[f] * share[w]
+        st.crippled[f] -= fixed
+        st.ships[f] += fixed
+        st.ledger[ARRIVED, f] += fixed
+
+    def _supply(self, world: CampaignWorld, st: CampaignState) -> None:
+        due = np.flatnonzero(st.next_supply <= st.t)
+        if not len(due):
+            return
+        th = world.theater
+        where = st.fleets.world
+        a, _, _ = st.fleets.lanes(st.t)
+        at = np.where(where >= 0, where, a)
+        alive = st.alive
+        for s in due:
+            reach, penalty, every = world.supply[s]
+            st.next_supply[s] += every
+            foe = alive & (where >= 0) & world.hostile[s, world.fleet_side]
+            friend = alive & (where >= 0) & ~world.hostile[s, world.fleet_side]
+            held = np.zeros(th.n, bool)
+            held[where[foe]] = True
+            held[where[friend]] = False
+            src = np.repeat(np.arange(th.n), np.diff(th.ptr))
+            open_ = ~held[src] & ~held[th.dst]
+            sources = np.flatnonzero((st.owner == s) & ~held)
+            ok = supplied(th, sources, reach, open_)
+            mine = world.fleet_side == s
+            st.supply[mine] = np.where(ok[at[mine]], 1.0, 1.0 - penalty)
+
+    def _record(self, world: CampaignWorld, st: CampaignState) -> None:
+        if st.t < st.next_record and not st.ended:
+            return
+        while st.next_record <= st.t:
+            st.next_record += RECORD_EVERY
+        M = len(world.member_ids)
+        m = world.fleet_member
+        alive = st.alive
+        st.series.append((st.t, np.bincount(m[alive], minlength=M),
+                          np.bincount(m, weights=np.where(alive, st.ships, 0.0), minlength=M),
+                          st.member_lost.copy(), _per_member(world, st.ledger)))
+        for name, t in world.milestones:
+            if name not in st.at_milestone and st.t >= t:
+                st.at_milestone[name] = _tally(world, st)
+
+
+def _per_member(world: CampaignWorld, ledger: np.ndarray) -> np.ndarray:
+    out = np.zeros((3, len(world.member_ids)))
+    for k in range(3):
+        out[k] = np.bincount(world.fleet_member, weights=ledger[k],
+                             minlength=len(world.member_ids))
+    return out
+
+
+def _tally(world: CampaignWorld, st: CampaignState) -> dict[str, float]:
+    """What the results count at a milestone (and at the end)."""
+    out: dict[str, float] = {}
+    for s, sid in enumerate(world.side_ids):
+        mine = world.fleet_side == s
+        out[f"fleets:{sid}"] = float((st.alive & mine).sum())
+        out[f"fleets_lost:{sid}"] = float((st.gone & st.entered & mine).sum())
+        out[f"worlds:{sid}"] = float((st.owner == s).sum())
+    for g, gid in enumerate(world.group_ids):
+        out[f"fleets:{gid}"] = float((st.alive & (world.fleet_group == g)).sum())
+    taken = np.zeros(world.n_sides)
+    razed = np.zeros(world.n_sides)
+    for _, _, _, _, was_razed, by in st.owner_log:
+        (razed if was_razed else taken)[by] += 1
+    for s, sid in enumerate(world.side_ids):
+        out[f"worlds_taken:{sid}"] = float(taken[s])
+        out[f"worlds_destroyed:{sid}"] = float(razed[s])
+        for k, mode in enumerate(MODES):
+            if st.lost_by_mode[s, k]:
+                out[f"fleets_lost_{mode}:{sid}"] = float(st.lost_by_mode[s, k])
+    out["battles"] = float(sum(1 for e in st.ev if e[1] == int(K.battle)))
+    return out

@@ -1,0 +1,297 @@
+"""Strategies: the campaign's controllers, each deciding every so often from its side's
+observation (own fleets exact in `obs.extra`, the enemy only as the picture its reports and
+sightings built, the pleas that reached headquarters, the enemy orders it read), never from
+the engine's state. A new strategy is a `Periodic` with a `rule(t, obs)` returning orders
+(docs/tutorial-campaign.md).
+
+- `Raid`: groups strike the weakest enemy fleets believed alone at a world within reach and
+  go back at the first sign of relief (an enemy order read that sends fleets there), when
+  the target is gone, or after `dwell`; idle groups intercept enemy fleets on the move.
+- `Relieve`: detachments of a reserve answer pleas, then go back to the reserve's world.
+- `Offensive`: when a share of the side's fleets is lost, concentrate at a rally world;
+  when gathered, send task forces to conquer (or destroy) the enemy's worlds in a box, the
+  nearest first; then order the wave on into the next box (a council may refuse it).
+- `RaidHomes`: task forces against the home worlds of an enemy side's members.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..core.engine import Observation
+from ..core.orders import Order, OrderKind
+from ..doctrine.rules import Periodic
+from .theater import Theater
+from .theater import paths_of as _paths
+
+IDLE, RALLY = 0, 8  # the engine's modes a strategy reads (`engine.MODES`)
+FLEET_MOVES = (OrderKind.move, OrderKind.rally, OrderKind.raid, OrderKind.conquer,
+               OrderKind.destroy, OrderKind.home)
+
+
+def _idle(obs: Observation, fleets: np.ndarray) -> np.ndarray:
+    ex = obs.extra
+    ok = ex["alive"][fleets] & (ex["mode"][fleets] == IDLE) & (ex["place"][fleets] >= 0)
+    return fleets[ok]
+
+
+def _believed(obs: Observation, horizon: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Enemy fleets believed at a world, heard of within `horizon`: (fleet, world, ships)."""
+    pic = obs.picture
+    ok = (pic.x >= 0) & (pic.t >= obs.t - horizon) & (pic.strength > 0)
+    return pic.force[ok], pic.x[ok].astype(np.int64), pic.strength[ok]
+
+
+class Raid(Periodic):
+    def __init__(self, side: int, fleets: np.ndarray, theater: Theater, group: int,
+                 odds: float, reach: float, dwell: float, ambush: bool, every: float):
+        super().__init__(side, every)
+        self.fleets, self.group, self.odds, self.reach = fleets, group, odds, reach
+        self.dwell, self.ambush = dwell, ambush
+        self.paths = _paths(theater)
+        self.raids: list[dict] = []  # {fleets, world, base, since}
+        self.read = 0
+        self.hunted: set[int] = set()
+
+    def rule(self, t: float, obs: Observation) -> list[Order]:
+        ex = obs.extra
+        out: list[Order] = []
+        news = obs.intercepts[self.read:]
+        self.read = len(obs.intercepts)
+        relief = {o.place for ts, o in news if o.kind in FLEET_MOVES}
+        enemy, where, ships = _believed(obs, 4 * self.every + 30.0)
+        strength = np.bincount(where, weights=ships, minlength=len(ex["owner"]))
+        busy: set[int] = set()
+        for r in list(self.raids):
+            live = [f for f in r["fleets"] if ex["alive"][f]]
+            there = [f for f in live if ex["place"][f] == r["world"]]
+            if there and math.isnan(r["since"]):
+                r["since"] = t
+            done = not live or r["world"] in relief or (
+                there and (strength[r["world"]] <= 0 or t - r["since"] >= self.dwell))
+            if done:
+                out += [Order(OrderKind.move, force=int(f), place=r["base"]) for f in live
+                        if ex["place"][f] != r["base"]]
+                self.raids.remove(r)
+            else:
+                busy |= set(live)
+                busy.add(-1 - r["world"])
+        idle = [int(f) for f in _idle(obs, self.fleets) if int(f) not in busy]
+        by_world: dict[int, list[int]] = {}
+        for f in idle:
+            by_world.setdefault(int(ex["place"][f]), []).append(f)
+        targets = np.flatnonzero(strength > 0)
+        for w, mine in by_world.items():
+            while len(mine) >= self.group and len(targets):
+                grp, mine = mine[:self.group], mine[self.group:]
+                power = float(ex["ships"][grp].sum())
+                dist = self.paths.tree(w)[0][targets]
+                ok = (dist <= self.reach) & (power >= self.odds * strength[targets])
+                ok &= np.array([-1 - int(x) not in busy for x in targets])
+                if not ok.any():
+                    mine = grp + mine
+                    break
+                goal = int(targets[ok][np.argmin(dist[ok])])
+                busy.add(-1 - goal)
+                self.raids.append({"fleets": grp, "world": goal, "base": w, "since": math.nan})
+                out += [Order(OrderKind.move, force=f, place=goal) for f in grp]
+            by_world[w] = mine
+        if self.ambush:
+            out += self._ambush(obs, news, by_world)
+        return out
+
+    def _ambush(self, obs: Observation, news, by_world: dict[int, list[int]]) -> list[Order]:
+        """Idle groups intercept enemy fleets whose orders were read or that were last
+        reported on a lane."""
+        pic = obs.picture
+        moving = {int(o.force) for _, o in news if o.kind in FLEET_MOVES}
+        moving |= set(pic.force[(pic.x < 0) & (pic.t >= obs.t - 2 * self.every)].tolist())
+        moving -= self.hunted
+        out: list[Order] = []
+        ships = pic.per_force(len(obs.force_side))
+        for target in sorted(moving):
+            s = ships[target] if np.isfinite(ships[target]) else np.inf
+            for _, mine in by_world.items():
+                if len(mine) >= self.group and float(
+                        obs.extra["ships"][mine[:self.group]].sum()) >= self.odds * s:
+                    grp = mine[:self.group]
+                    del mine[:self.group]
+                    out += [Order(OrderKind.intercept, force=f, target=target) for f in grp]
+                    self.hunted.add(target)
+                    break
+        return out
+
+
+class Relieve(Periodic):
+    def __init__(self, side: int, reserve: np.ndarray, detachment: int, every: float):
+        super().__init__(side, every)
+        self.reserve, self.detachment = reserve, detachment
+        self.heard = 0
+        self.out: list[tuple[list[int], int]] = []  # (fleets, world)
+        self.base = -1
+
+    def rule(self, t: float, obs: Observation) -> list[Order]:
+        ex = obs.extra
+        if self.base < 0:
+            self.base = int(np.bincount(ex["place"][self.reserve][ex["place"][self.reserve] >= 0]
+                                        ).argmax()) if (ex["place"][self.reserve] >= 0).any() \
+                else -1
+        out: list[Order] = []
+        enemy, where, _ = _believed(obs, 2 * self.every)
+        for grp, w in list(self.out):
+            live = [f for f in grp if ex["alive"][f]]
+            if not live or (all(ex["place"][f] == w for f in live) and w not in set(where)):
+                out += [Order(OrderKind.move, force=f, place=self.base) for f in live]
+                self.out.remove((grp, w))
+        pleas = obs.pleas[self.heard:]
+        self.heard = len(obs.pleas)
+        going = {w for _, w in self.out}
+        free = [int(f) for f in _idle(obs, self.reserve) if ex["place"][f] == self.base]
+        for f, _ in pleas:
+            w = int(ex["place"][int(f)]) if ex["alive"][int(f)] else -1
+            if w < 0 or w in going or len(free) < self.detachment:
+                continue
+            grp, free = free[:self.detachment], free[self.detachment:]
+            going.add(w)
+            self.out.append((grp, w))
+            out += [Order(OrderKind.move, force=g, place=w) for g in grp]
+        return out
+
+
+class Offensive(Periodic):
+    def __init__(self, side: int, fleets: np.ndarray, theater: Theater, after: float,
+                 rally: int, gathered: float, wait: float, first: tuple, then: tuple | None,
+                 task_force: int, destroy: float, every: float):
+        super().__init__(side, every)
+        self.fleets, self.theater, self.after, self.rally = fleets, theater, after, rally
+        self.gathered, self.wait, self.boxes = gathered, wait, [first, *([then] if then else [])]
+        self.task_force, self.destroy = task_force, destroy
+        self.paths = _paths(theater)
+        self.phase, self.since, self.box = "watch", math.nan, 0
+        self.seen: set[int] = set()
+        self.assigned: dict[int, int] = {}  # world -> task forces sent so far
+        self.n_targets = 0
+        self.tried = -math.inf
+
+    def rule(self, t: float, obs: Observation) -> list[Order]:
+        ex = obs.extra
+        alive = self.fleets[ex["alive"][self.fleets]]
+        self.seen |= set(alive.tolist())
+        if self.phase == "watch":
+            lost = len(self.seen) - len(alive)
+            if self.seen and lost >= self.after * len(self.seen):
+                self.phase, self.since = "rally", t
+                return [Order(OrderKind.rally, force=int(f), place=self.rally) for f in alive]
+            return []
+        if self.phase == "rally":
+            here = (ex["place"][alive] == self.rally).sum()
+            if here >= self.gathered * len(alive) or t - self.since >= self.wait:
+                self.phase = "attack"
+            return []
+        return self._attack(t, obs, alive)
+
+    def _targets(self, obs: Observation) -> np.ndarray:
+        x0, y0, x1, y1 = self.boxes[self.box]
+        th, own = self.theater, obs.extra["owner"]
+        inside = (th.x >= x0) & (th.x <= x1) & (th.y >= y0) & (th.y <= y1)
+        foe = (own >= 0) & (own != self.side)
+        w = np.flatnonzero(inside & foe)
+        return w[np.argsort(self.paths.tree(self.rally)[0][w], kind="stable")]
+
+    def _attack(self, t: float, obs: Observation, alive: np.ndarray) -> list[Order]:
+        ex = obs.extra
+        targets = self._targets(obs)
+        if not len(targets) and self.box + 1 < len(self.boxes):
+            self.box += 1
+            self.assigned.clear()
+            targets = self._targets(obs)
+        free = [int(f) for f in _idle(obs, alive)]
+        free += [int(f) for f in alive if ex["mode"][f] == RALLY and ex["place"][f] == self.rally]
+        out: list[Order] = []
+        if self.box > 0 and t - self.tried < 30.0:
+            return out  # a wave the council refused is put again a month later
+        self.tried = t if self.box > 0 else self.tried
+        for w in targets:
+            if len(free) < self.task_force:
+                break
+            if self.assigned.get(int(w), 0) >= 2:  # after two task forces, give it up
+                continue
+            self.assigned[int(w)] = self.assigned.get(int(w), 0) + 1
+            k = self.n_targets
+            self.n_targets += 1
+            razes = math.floor((k + 1) * self.destroy) > math.floor(k * self.destroy)
+            kind = OrderKind.destroy if razes else OrderKind.conquer
+            grp, free = free[:self.task_force], free[self.task_force:]
+            out += [Order(kind, force=f, place=int(w)) for f in grp]
+        return out
+
+
+class RaidHomes(Periodic):
+    def __init__(self, side: int, fleets: np.ndarray, homes: np.ndarray, theater: Theater,
+                 task_force: int, every: float):
+        super().__init__(side, every)
+        self.fleets, self.homes, self.task_force = fleets, homes, task_force
+        self.paths = _paths(theater)
+        self.sent: set[int] = set()
+
+    def rule(self, t: float, obs: Observation) -> list[Order]:
+        free = [int(f) for f in _idle(obs, self.fleets)]
+        out: list[Order] = []
+        own = obs.extra["owner"]
+        for h in self.homes:
+            if len(free) < self.task_force:
+                break
+            if int(h) in self.sent or own[h] == self.side:
+                continue
+            here = int(obs.extra["place"][free[0]])
+            if not np.isfinite(self.paths.tree(int(h))[0][here]):
+                continue
+            self.sent.add(int(h))
+            grp, free = free[:self.task_force], free[self.task_force:]
+            out += [Order(OrderKind.conquer, force=f, place=int(h)) for f in grp]
+        return out
+
+
+@dataclass(frozen=True)
+class StrategySpec:
+    """A compiled strategy: its kind and what its controller is built from (indices)."""
+
+    kind: str
+    side: int
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def build(self) -> Periodic:
+        cls = {"raid": Raid, "relieve": Relieve, "offensive": Offensive,
+               "raid_homes": RaidHomes}[self.kind]
+        return cls(self.side, **self.args)
+
+
+def compile_strategies(sc, world, fleets_of, at) -> tuple[StrategySpec, ...]:
+    out = []
+    for st in sc.strategies:
+        d = st.spec
+        s = world.side_ids.index(d.side)
+        mine = np.flatnonzero(world.fleet_side == s)
+        if st.kind == "raid":
+            fl = mine if d.members is None else np.flatnonzero(
+                np.isin(world.fleet_member, [world.member_ids.index(m) for m in d.members]))
+            args = dict(fleets=fl, theater=world.theater, group=d.group, odds=d.odds,
+                        reach=d.reach, dwell=d.dwell, ambush=d.ambush, every=d.every)
+        elif st.kind == "relieve":
+            args = dict(reserve=fleets_of(d.reserve), detachment=d.detachment, every=d.every)
+        elif st.kind == "offensive":
+            args = dict(fleets=mine, theater=world.theater, after=d.concentrate_after,
+                        rally=at(d.rally), gathered=d.gathered, wait=d.wait,
+                        first=tuple(d.first), then=tuple(d.then) if d.then else None,
+                        task_force=d.task_force, destroy=d.destroy, every=d.every)
+        else:
+            e = world.side_ids.index(d.enemy)
+            homes = world.member_home[world.member_side == e]
+            args = dict(fleets=mine, homes=homes, theater=world.theater,
+                        task_force=d.task_force, every=d.every)
+        out.append(StrategySpec(st.kind, s, args))
+    return tuple(out)
