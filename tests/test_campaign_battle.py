@@ -37,3 +37,18 @@ def test_the_books_balance_and_a_beaten_side_leaves():
 def test_a_battle_needs_two_sides():
     with pytest.raises(ValueError, match="needs two sides"):
         battle_data("b3", MEETING[1:])
+
+
+def test_the_fast_path_fights_each_battle_exactly_as_resolve_does():
+    from warroom.campaign.battle import Battles
+
+    # sides interleaved, a force that does not fire: the compiled world lists forces side by
+    # side, and the fast path must give each its own strength, rate and losses
+    p = [Present("a", "blue", 300, 0.03), Present("b", "red", 200, 0.06),
+         Present("c", "blue", 50, 0.01), Present("d", "red", 30, 0.0)]
+    for solver in ("ode", "tau_leap", "ctmc"):
+        rules = Rules(solver=solver)
+        fast = Battles(rules)
+        for seed in (1, 2):
+            lost, _ = resolve("x", p, seed, rules)
+            assert np.array_equal(fast.fight(p, seed)[0], lost)

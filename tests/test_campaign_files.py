@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from warroom.campaign import route
-from warroom.campaign.files import theater_from_csv
 from warroom.errors import UserError
+from warroom.theater import route
+from warroom.theater.files import theater_from_csv
 
 
 def write(tmp_path, worlds: str, lanes: str):
@@ -61,7 +61,7 @@ GRAPHML = """<?xml version="1.0" encoding="UTF-8"?>
 def test_a_theater_from_graphml_as_networkx_writes_it(tmp_path):
     import networkx as nx
 
-    from warroom.campaign.files import theater_from_graphml
+    from warroom.theater.files import theater_from_graphml
 
     f = tmp_path / "t.graphml"
     f.write_text(GRAPHML.format(far="far", time="2.5"))
@@ -76,7 +76,7 @@ def test_a_theater_from_graphml_as_networkx_writes_it(tmp_path):
 
 
 def test_graphml_mistakes_are_located(tmp_path):
-    from warroom.campaign.files import theater_from_graphml
+    from warroom.theater.files import theater_from_graphml
 
     f = tmp_path / "bad.graphml"
     f.write_text(GRAPHML.format(far="farr", time="-1"))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from warroom.campaign import route, theater_from_tables
 from warroom.campaign.fleets import ON_LANE, Fleets
 from warroom.campaign.movement import interception, schedule
+from warroom.theater import route, theater_from_tables
 
 
 def line(e_to_c: float):

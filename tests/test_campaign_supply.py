@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from warroom.campaign import theater_from_tables
 from warroom.campaign.supply import blockade, effectiveness, supplied
+from warroom.theater import theater_from_tables
 
 
 def chain():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.sparse.csgraph import connected_components
 
-from warroom.campaign import generate, route, theater_from_tables
+from warroom.theater import generate, route, theater_from_tables
 
 
 def small():

@@ -77,8 +77,16 @@ def _small_tactical():
 
 
 def test_every_registered_engine_conforms():
+    import warroom.aggregate.engine  # noqa: F401  (each engine registers itself)
+    import warroom.campaign.engine  # noqa: F401
+    import warroom.tactical.engine  # noqa: F401
+    from campaign_helpers import campaign
+
+    war = campaign(orders=[{"at": 0, "fleets": "g", "do": "conquer", "world": "e"}],
+                   regions=[{"owner": "red", "worlds": ["e"],
+                             "defences": {"strength": 20, "rate": 0.05}}])
     worlds = {"aggregate": [_aggregate(s) for s in ("ode", "ctmc", "tau_leap", "salvo")],
-              "tactical": [_small_tactical()]}
+              "tactical": [_small_tactical()], "campaign": [validate(war, "<war>")]}
     assert set(ENGINES) == set(worlds)
     for scale, scenarios in worlds.items():
         for sc in scenarios:

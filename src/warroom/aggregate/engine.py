@@ -169,6 +169,9 @@ class AggregateEngine:
                        np.full(n, np.nan), np.full(n, self.time(state)), np.zeros(n),
                        source.astype(np.int64))
 
+    def settles(self, world: World, state: AggregateState, t: float) -> float:
+        return t  # what arrives between two instants can change the battle at once
+
     def changed(self, world: World, state: AggregateState) -> None:
         """A mechanic changed the modifiers or asked for transfers: carry them out; what the
         solver drew or integrated ahead under the old state no longer holds."""

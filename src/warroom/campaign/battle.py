@@ -58,11 +58,18 @@ def battle_data(name: str, present: Sequence[Present], rules: Rules = Rules()) -
 def resolve(name: str, present: Sequence[Present], seed: int, rules: Rules = Rules()
             ) -> tuple[np.ndarray, Result]:
     """Fight it out: each one's losses (in the order given) and the aggregate `Result`
-    (the same numbers as `simulate` of `battle_data` with this seed)."""
-    from ..scenario import validate
-    from ..simulate import simulate
+    (the same numbers as `simulate` of `battle_data` with this seed: the aggregate engine
+    run from its reset to its end)."""
+    import warroom.aggregate.engine  # noqa: F401  (registers the aggregate engine)
 
-    r = simulate(validate(battle_data(name, present, rules), f"<battle {name}>"), seed=seed)
+    from ..core.engine import engine_for, run
+    from ..scenario import Scenario, scenario_hash, validate
+    from ..world import compile_world
+
+    sc = validate(battle_data(name, present, rules), f"<battle {name}>")
+    assert isinstance(sc, Scenario)
+    world, engine = compile_world(sc, seed), engine_for("aggregate")
+    r = engine.result(world, run(engine, world, seed=seed), scenario_hash(sc))
     led = r.final_ledger()
     return np.array([led[p.id]["lost"] for p in present], float), r
 
@@ -103,11 +110,13 @@ class Battles:
 
         key = tuple((p.side, p.rate > 0) for p in present)
         w = self._world(key, present)
-        rate = np.array([p.rate for p in present])
-        shooters = [k for k, a in enumerate(present) for b in present
-                    if a.side != b.side and a.rate > 0]
-        w = replace(w, x0=np.array([p.strength for p in present], float),
-                    pair_k=rate[shooters])
+        # the compiled world lists forces side by side: `who[i]`, the one given as force i
+        who = np.array([int(f[1:]) for f in w.force_ids])
+        strength = np.array([p.strength for p in present], float)
+        rate = np.array([p.rate for p in present], float)
+        w = replace(w, x0=strength[who], pair_k=rate[who[w.pair_shooter]])
         st = self.engine.reset(w, seed, 0)
         self.engine.advance(w, st, w.t_end)
-        return st.s.led[LOST].copy(), st.s.side_broken.copy()
+        lost = np.empty(len(present))
+        lost[who] = st.s.led[LOST]
+        return lost, st.s.side_broken.copy()

@@ -14,6 +14,7 @@ lines are worked out; members' will is updated. Orders are checked against the c
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,12 +24,12 @@ from ..core.events import EventKind
 from ..core.orders import Order, OrderError, OrderKind
 from ..core.picture import Picture
 from ..rng import stream
+from ..theater import Paths, paths_of
 from . import alliance
 from .battle import Battles, Present
 from .fleets import ON_LANE, Fleets
 from .movement import interception
 from .supply import supplied
-from .theater import Paths, paths_of
 from .world import LEAVE, CampaignWorld
 
 IDLE, MOVE, RAID, CONQUER, DESTROY, HOME, LEAVING, INTERCEPT, RALLY, RETREAT = range(10)
@@ -72,6 +73,7 @@ class CampaignState:
     lost_by_mode: np.ndarray  # (S, modes) fleets destroyed, by what they were doing
     ambushes: list = field(default_factory=list)  # (t, interceptor, target, u, v, length)
     next_order: int = 0
+    steps: int = 0  # steps done: the state is that of time t0 + steps x step (or t_end)
     ended: bool = False
     ev: list = field(default_factory=list)  # (t, kind, subject, value)
     battles: list = field(default_factory=list)
@@ -114,8 +116,15 @@ class CampaignEngine:
 
     def advance(self, world: CampaignWorld, state: CampaignState, until: float) -> None:
         end = min(until, world.t_end)
-        while not state.ended and state.t < end:
-            self._step(world, state, min(state.t + world.step, end))
+        last = math.ceil((world.t_end - world.t0) / world.step - 1e-9)
+        while not state.ended and state.steps < last:
+            g = _grid(world, state.steps + 1)
+            if g > end:
+                break
+            state.steps += 1
+            self._step(world, state, g)
+        # between steps only the clock moves: advancing in pieces is one advance
+        state.t = max(state.t, end)
         if state.t >= world.t_end and not state.ended:
             state.ended = True
             self._record(world, state)
@@ -136,6 +145,13 @@ class CampaignEngine:
         place = np.where(state.alive, state.fleets.world, -1).astype(float)
         return Forces(x0, state.ledger, state.modifiers, read_only(state.alive),
                       world.fleet_side, place=place)
+
+    def settles(self, world: CampaignWorld, state: CampaignState, t: float) -> float:
+        """The next step at or after t: between steps nothing an order or a report brings
+        can change the war, so the command layer is heard once a step."""
+        if not math.isfinite(t) or t <= state.t:
+            return t
+        return _grid(world, max(state.steps, math.ceil((t - world.t0) / world.step - 1e-9)))
 
     def changed(self, world: CampaignWorld, state: CampaignState) -> None:
         pass  # nothing is drawn or integrated ahead: the next step reads the modifiers
@@ -246,7 +262,9 @@ class CampaignEngine:
             return
         k0, n = int(fl.hop[target]) - 1, int(fl.length[target])
         path, times = fl.rw[target, k0:n], fl.rt[target, k0:n]
-        meet = interception(world.theater, path.tolist(), times, int(fl.world[f]), state.t)
+        here = int(fl.world[f])
+        meet = interception(world.theater, path.tolist(), times, here, state.t,
+                            state.paths.tree(here)[0])
         if meet is None:
             return
         if meet.u == meet.v or meet.fraction <= 0:
@@ -278,7 +296,7 @@ class CampaignEngine:
 
     def _step(self, world: CampaignWorld, st: CampaignState, t1: float) -> None:
         self._scripted(world, st)
-        dt = t1 - st.t
+        dt = t1 - _grid(world, st.steps - 1)
         st.t = t1
         self._enter(world, st)
         st.fleets.advance(t1)
@@ -521,6 +539,11 @@ class CampaignEngine:
         for name, t in world.milestones:
             if name not in st.at_milestone and st.t >= t:
                 st.at_milestone[name] = _tally(world, st)
+
+
+def _grid(world: CampaignWorld, k: int) -> float:
+    """The time of step k (the last one ends at t_end)."""
+    return min(world.t0 + k * world.step, world.t_end) if k >= 0 else world.t0
 
 
 def _per_member(world: CampaignWorld, ledger: np.ndarray) -> np.ndarray:

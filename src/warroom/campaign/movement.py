@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-from .theater import Theater
+from ..theater import Theater
 
 
 def schedule(theater: Theater, path: Sequence[int], t0: float) -> np.ndarray:
@@ -39,10 +39,11 @@ class Meeting:
 
 
 def interception(theater: Theater, path: Sequence[int], times: np.ndarray, start: int,
-                 now: float) -> Meeting | None:
+                 now: float, dist: np.ndarray | None = None) -> Meeting | None:
     """The earliest place an interceptor setting out from world `start` at `now` can meet
-    the fleet on its way (None: nowhere in time)."""
-    reach = now + dijkstra(theater.matrix(), indices=start)
+    the fleet on its way (None: nowhere in time); `dist`: the travel times from `start` to
+    every world, if known (`theater.Paths.tree(start)`)."""
+    reach = now + (dijkstra(theater.matrix(), indices=start) if dist is None else dist)
     best: Meeting | None = None
     for k in range(len(path)):
         u, a_u = path[k], times[k]

@@ -25,8 +25,8 @@ import numpy as np
 from ..core.engine import Observation
 from ..core.orders import Order, OrderKind
 from ..doctrine.rules import Periodic
-from .theater import Theater
-from .theater import paths_of as _paths
+from ..theater import Theater
+from ..theater import paths_of as _paths
 
 IDLE, RALLY = 0, 8  # the engine's modes a strategy reads (`engine.MODES`)
 FLEET_MOVES = (OrderKind.move, OrderKind.rally, OrderKind.raid, OrderKind.conquer,
@@ -85,18 +85,20 @@ class Raid(Periodic):
         for f in idle:
             by_world.setdefault(int(ex["place"][f]), []).append(f)
         targets = np.flatnonzero(strength > 0)
+        taken = np.zeros(len(strength), bool)  # worlds a group is raiding or on its way to
+        taken[[-1 - b for b in busy if b < 0]] = True
         for w, mine in by_world.items():
             while len(mine) >= self.group and len(targets):
                 grp, mine = mine[:self.group], mine[self.group:]
                 power = float(ex["ships"][grp].sum())
                 dist = self.paths.tree(w)[0][targets]
                 ok = (dist <= self.reach) & (power >= self.odds * strength[targets])
-                ok &= np.array([-1 - int(x) not in busy for x in targets])
+                ok &= ~taken[targets]
                 if not ok.any():
                     mine = grp + mine
                     break
                 goal = int(targets[ok][np.argmin(dist[ok])])
-                busy.add(-1 - goal)
+                taken[goal] = True
                 self.raids.append({"fleets": grp, "world": goal, "base": w, "since": math.nan})
                 out += [Order(OrderKind.move, force=f, place=goal) for f in grp]
             by_world[w] = mine

@@ -9,7 +9,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from .theater import Theater
+from ..theater import Theater
 
 
 def supplied(theater: Theater, sources: np.ndarray, reach: float,

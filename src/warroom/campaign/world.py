@@ -12,9 +12,9 @@ import numpy as np
 from ..scenario.campaign import CampaignScenario
 from ..scenario.campaign_checks import build_theater, resolve_world
 from ..scenario.command import SideCommand
+from ..theater import Theater
 from ..world.command import compile_command
 from .battle import Rules
-from .theater import Theater
 
 # will parameters, per member
 LOSSES, WEARINESS, THREAT, LEAVE, BUILDS_ABOVE = range(5)
@@ -141,9 +141,11 @@ def compile_campaign(sc: CampaignScenario, seed: int | None = None) -> CampaignW
             group_ids.append(g.id)
             group_member.append(k)
             w = at(g.at)
+            where = _spread(th, owner, member_side[k], w, g.count) if g.spread else \
+                [w] * g.count
             arrive = sc.clock.start if g.arrives is None else g.arrives
-            rows += [(f"{g.id}.{j + 1}" if g.count > 1 else g.id, gi, k, w, n_ships, rate, crip,
-                      arrive, False) for j in range(g.count)]
+            rows += [(f"{g.id}.{j + 1}" if g.count > 1 else g.id, gi, k, int(where[j]), n_ships,
+                      rate, crip, arrive, False) for j in range(g.count)]
         per_year = prod[member_home[k]]
         mix = m.builds or (m.fleets[0].ships if m.fleets else None)
         if per_year > 0 and mix:
@@ -189,6 +191,17 @@ def _with(w: CampaignWorld, **changes) -> CampaignWorld:
     from dataclasses import replace
 
     return replace(w, **changes)
+
+
+def _spread(th: Theater, owner: np.ndarray, side: int, w: int, n: int) -> np.ndarray:
+    """The n worlds of `side` nearest world w (as the crow flies; w's own if it has none,
+    round again if it has fewer)."""
+    mine = np.flatnonzero(owner == side)
+    if not len(mine):
+        return np.full(n, w)
+    d = (th.x[mine] - th.x[w]) ** 2 + (th.y[mine] - th.y[w]) ** 2
+    near = mine[np.argsort(d, kind="stable")[:n]]
+    return np.resize(near, n)
 
 
 def _mix(mix: dict[str, float], ships: dict) -> tuple[float, float, float]:

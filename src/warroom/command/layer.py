@@ -509,19 +509,21 @@ class CommandLayer:
             return
         m = self.live
         slot = np.searchsorted(m["id"], c["id"][due])
-        for k, side, tr in zip(slot, c["side"][due], c["t"][due], strict=True):
-            if m["kind"][k] == ORDER:
-                o = self.orders[int(m["order"][k])]  # a copy: the enemy reads, never writes
-                self.intercepts[int(side)].append((float(tr),
-                                                   replace(o, weights=dict(o.weights))))
-            elif m["kind"][k] == PLEA and self.tactical:
-                continue  # a plea names a force; the enemy's picture is of entities
-            else:
-                item = int(m["item"][k])
-                self.beliefs[int(side)].update(
-                    np.array([item]), m["t0"][k:k + 1], m["x"][k:k + 1], m["y"][k:k + 1],
-                    m["strength"][k:k + 1], m["force"][k:k + 1], np.array([-1]),
-                    self.speed[item:item + 1] if self.tactical else np.zeros(1))
+        side, when = c["side"][due], c["t"][due]
+        kind = m["kind"][slot]
+        for k in np.flatnonzero(kind == ORDER):  # a copy: the enemy reads, never writes
+            o = self.orders[int(m["order"][slot[k]])]
+            self.intercepts[int(side[k])].append((float(when[k]),
+                                                  replace(o, weights=dict(o.weights))))
+        # reports and pleas tell the reader the sender's state (at the tactical scale a plea
+        # names a force and the enemy's picture is of entities: it tells nothing)
+        state = (kind != ORDER) & ((kind != PLEA) | (not self.tactical))
+        for s in np.unique(side[state]):
+            k = slot[state & (side == s)]
+            item = m["item"][k].astype(np.int64)
+            self.beliefs[int(s)].update(
+                item, m["t0"][k], m["x"][k], m["y"][k], m["strength"][k], m["force"][k],
+                np.full(len(k), -1), self.speed[item] if self.tactical else np.zeros(len(k)))
         self.copies = {k: v[~due] for k, v in c.items()}
 
     def _compact(self) -> None:

@@ -158,6 +158,11 @@ class Engine(Protocol[W_in, S]):
         each row's `source` the own force or entity that saw it."""
         ...
     def apply(self, world: W_in, state: S, order: Order) -> None: ...
+    def settles(self, world: W_in, state: S, t: float) -> float:
+        """The first time >= t at which what the command layer delivers can change the
+        battle: t itself for an engine of continuous time, the next step for one that only
+        changes in steps (a campaign's days), so the layer is heard once a step."""
+        ...
     def changed(self, world: W_in, state: S) -> None:
         """Systems changed the modifiers or asked for transfers: carry the transfers out and
         drop whatever was drawn or integrated ahead."""
@@ -323,7 +328,7 @@ def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence
         t = engine.time(state)
         if sched.next_time() <= t and sched.run_due(t, engine.forces(world, state)):
             engine.changed(world, state)
-        if cmd.next_time() <= t:
+        if engine.settles(world, state, cmd.next_time()) <= t:
             horizon = min([until, *wakes, sched.next_time()])
             for order in cmd.step(t, seen, engine.forces(world, state), horizon):
                 engine.apply(world, state, order)
@@ -335,4 +340,7 @@ def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence
                 wakes[k] = c.wake(math.nextafter(t, math.inf))
         if t >= until:
             return
-        engine.advance(world, state, min([until, *wakes, sched.next_time(), cmd.next_time()]))
+        heard = cmd.next_time()
+        if math.isfinite(heard):
+            heard = engine.settles(world, state, heard)
+        engine.advance(world, state, min([until, *wakes, sched.next_time(), heard]))

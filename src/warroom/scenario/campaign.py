@@ -98,6 +98,8 @@ class FleetGroup(Strict):
     at: WorldRef
     ships: dict[Id, float] = Field(min_length=1, description="Ships of each type per fleet.")
     arrives: float | None = Field(None, ge=0, description="When they enter the war.")
+    spread: bool = Field(False, description="One fleet at each of the `count` worlds of its "
+                         "side nearest `at` (isolated garrisons), rather than all at `at`.")
 
 
 class Will(Strict):

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..campaign.files import theater_from_csv, theater_from_graphml
-from ..campaign.theater import Theater, generate, theater_from_tables
 from ..errors import did_you_mean
 from ..limits import over
+from ..theater.files import theater_from_csv, theater_from_graphml
+from ..theater.graph import Theater, generate, theater_from_tables
 from .bounds import clock_steps
-from .campaign import CampaignScenario
-from .campaign import TheaterSpec
+from .campaign import CampaignScenario, TheaterSpec
 from .checks import Loc, _unique
 from .command_checks import check_command
 
@@ -183,7 +182,11 @@ def _check(sc: CampaignScenario, base: Path) -> Iterator[tuple[Loc, str]]:
                 break
     if sc.command:
         # a network's nodes may name a member or a group: every fleet of it is that node
-        named = {s.id: [*(m.id for m in s.members), *(g.id for m in s.members for g in m.fleets)]
+        # (a group counts apart from its member only where the section names it)
+        said = {r for c in sc.command for lk in c.links for r in lk.between} | {
+            c.headquarters for c in sc.command}
+        named = {s.id: [*(m.id for m in s.members),
+                        *(g.id for m in s.members for g in m.fleets if g.id in said)]
                  for s in sc.sides}
         yield from check_command(sc.command, named, (sc.clock.start, sc.clock.end))
 

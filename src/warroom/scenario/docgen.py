@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from .model import Scenario
 from .campaign import CampaignScenario
+from .model import Scenario
 from .tactical import TacticalScenario
 
 HEADER = """# Scenario format reference (version 1)

@@ -450,6 +450,9 @@ class TacticalEngine:
                       read_only(sw.force_side), read_only(state.defected), state.transfers,
                       members)
 
+    def settles(self, world: TacticalWorld, state: TacticalState, t: float) -> float:
+        return t  # what arrives between two instants can change the battle at once
+
     def changed(self, world: TacticalWorld, state: TacticalState) -> None:
         """Carry out the defections and surrenders the systems asked for and judge the sides
         on what they left; nothing else to drop: every tick reads the modifiers and the

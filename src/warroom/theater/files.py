@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 
 from ..errors import Problem, UserError, did_you_mean
-from .theater import Theater, theater_from_tables
+from .graph import Theater, theater_from_tables
 
 
 def _rows(path: Path, needed: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, dict]]:

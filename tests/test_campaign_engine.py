@@ -1,0 +1,152 @@
+"""The campaign engine on hand-made theaters: travel, interception on a lane, a battle that is
+the aggregate engine's, supply cut and restored, members who turn home, a council."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from campaign_helpers import campaign, started
+from warroom.campaign.battle import Present, resolve
+from warroom.campaign.fleets import ON_LANE
+from warroom.core import run
+from warroom.core.events import EventKind
+from warroom.core.orders import Order, OrderKind
+from warroom.rng import stream
+from warroom.scenario import validate
+from warroom.simulate import simulate
+
+
+def test_a_fleet_ordered_along_a_path_arrives_at_the_sum_of_its_lanes_times():
+    world, eng, st = started(campaign(orders=[{"at": 0, "fleets": "g", "do": "move",
+                                               "world": "d"}]))
+    eng.advance(world, st, 14.0)
+    assert st.fleets.world[0] == ON_LANE
+    eng.advance(world, st, 15.0)  # 5 + 5 + 5 days
+    assert st.fleets.world[0] == 3
+
+
+def _intercept(e_to_c: float):
+    """Red sets out from e for a; blue waits at world x, joined to c by a lane of e_to_c."""
+    d = campaign(orders=[{"at": 0, "fleets": "h", "do": "move", "world": "a"}])
+    d["theater"]["worlds"].append({"id": "x", "x": 2, "y": 1})
+    d["theater"]["lanes"].append(["x", "c", e_to_c])
+    d["sides"][0]["members"][0]["fleets"][0]["at"] = "x"
+    world, eng, st = started(d)
+    eng.advance(world, st, 1.0)
+    eng.apply(world, st, Order(OrderKind.intercept, force=0, target=1))
+    eng.advance(world, st, 30.0)
+    return eng.result(world, st).extra_tables()["battles"].to_pylist()
+
+
+def test_an_interceptor_meets_a_fleet_on_a_lane_only_where_it_can_reach_it_in_time():
+    # red reaches d at 5 and c at 10; from x, blue enters the lane c - d from c at 1 + 1
+    # and meets red half way between: (5 + (5 + 2)) / 2 = 6 (after the step, at day 6)
+    rows = _intercept(1.0)
+    assert rows and {r["t"] for r in rows} == {6.0}
+    assert {(r["world"], r["lane_to"]) for r in rows} == {("d", "c")}
+    # a lane of 30 days: red has passed c long before blue could get there
+    assert _intercept(30.0) == []
+
+
+def test_a_battle_at_a_world_is_the_aggregate_engines_for_the_same_forces_and_seed():
+    d = campaign(regions=[{"owner": "red", "worlds": ["d"],
+                           "defences": {"strength": 20, "rate": 0.05}}],
+                 orders=[{"at": 0, "fleets": "g", "do": "conquer", "world": "d"},
+                         {"at": 0, "fleets": "h", "do": "move", "world": "d"}])
+    world, eng, st = started(d)
+    eng.advance(world, st, 15.0)  # both there at day 15: the first battle
+    rows = eng.result(world, st).extra_tables()["battles"].to_pylist()
+    seed = int(stream(world.seed, 0, "campaign").integers(2**63))
+    present = [Present("g", "blue", 50.0, 0.1), Present("h", "red", 40.0, 0.1),
+               Present("defences", "red", 20.0, 0.05)]
+    lost, _ = resolve("d", present, seed, world.rules)
+    by = {(r["side"], r["fleets"]): r["lost"] for r in rows}
+    assert by[("blue", 1)] == lost[0] and by[("red", 1)] == lost[1] and by[("red", 0)] == lost[2]
+    assert st.ships[0] == 50.0 - lost[0] and math.isclose(st.crippled[0], 0.5 * lost[0])
+
+
+def test_cutting_a_supply_line_lowers_the_fleets_beyond_it_and_restoring_it_restores_them():
+    d = campaign(regions=[{"owner": "blue", "worlds": ["a"]}],
+                 orders=[{"at": 0, "fleets": "g", "do": "move", "world": "c"},
+                         {"at": 0, "fleets": "h", "do": "move", "world": "b"},
+                         {"at": 30, "fleets": "h", "do": "move", "world": "e"}])
+    d["sides"][0]["supply"] = {"reach": 12, "penalty": 0.4, "every": 1}
+    d["sides"][1]["members"][0]["fleets"][0]["at"] = "e"
+    d["theater"]["lanes"] = [["a", "b", 5], ["b", "c", 5], ["c", "d", 5], ["d", "e", 1]]
+    world, eng, st = started(d)
+    # blue reaches c at 10, red b at 11 (after blue passed): from then b is red's
+    eng.advance(world, st, 10.0)
+    assert eng.observe(world, st, 0).extra["supply"][0] == 1.0
+    eng.advance(world, st, 12.0)
+    assert math.isclose(eng.observe(world, st, 0).extra["supply"][0], 0.6)
+    eng.advance(world, st, 60.0)  # red left b at 30: the line is open again
+    assert eng.observe(world, st, 0).extra["supply"][0] == 1.0
+
+
+def _home_raid(leave: float) -> dict:
+    """Red's fleet attacks blue's home a while blue's fleet is away at d."""
+    return campaign(
+        clock={"end": 30, "step": 1},
+        regions=[{"owner": "blue", "worlds": ["a"], "defences": {"strength": 5, "rate": 0.01}}],
+        orders=[{"at": 0, "fleets": "h", "do": "conquer", "world": "a"}],
+        sides=[{"id": "blue", "members": [{"id": "b1", "home": "a", "will": {"leave": leave},
+                                           "fleets": [{"id": "g", "at": "d",
+                                                       "ships": {"line": 50}}]}]},
+               {"id": "red", "members": [{"id": "r1", "home": "e", "fleets": [
+                   {"id": "h", "at": "c", "ships": {"line": 40}}]}]}])
+
+
+def test_a_member_whose_home_is_attacked_turns_home_with_its_probability():
+    sc = validate(_home_raid(0.3), "<home>")
+    n = 300
+    left = 0
+    for i in range(n):
+        r = simulate(sc, seed=11, replication=i)
+        kinds = [e.kind for e in r.events]
+        assert EventKind.home_attacked in kinds
+        left += EventKind.turned_home in kinds
+    # binomial: p = 0.3, n = 300; 99.9% two-sided, z = 3.29
+    half = 3.29 * math.sqrt(0.3 * 0.7 / n)
+    assert abs(left / n - 0.3) < half, left
+
+
+def test_a_member_that_turns_home_refuses_orders_on_its_way():
+    world, eng, st = started(_home_raid(1.0))
+    eng.advance(world, st, 11.0)  # red reaches a at 10
+    assert st.mode[0] == 6  # leaving
+    eng.apply(world, st, Order(OrderKind.move, force=0, place=4))
+    assert st.goal[0] == 0
+    assert any(e[1] == int(EventKind.order_refused) for e in st.ev)
+
+
+def test_a_council_refuses_an_offensive_when_the_members_mean_will_is_below_its_threshold():
+    d = campaign(clock={"end": 500, "step": 1},
+                 alliances=[{"id": "league", "sides": ["blue"], "council": {"threshold": 0.6}}],
+                 orders=[{"at": 100, "fleets": "g", "do": "conquer", "world": "b"},
+                         {"at": 400, "fleets": "g", "do": "conquer", "world": "c"}])
+    d["sides"][0]["members"][0]["will"] = {"weariness": 0.5}  # will = 1 - 0.5 x years
+    world, eng, st = started(d)
+    eng.advance(world, st, 101.0)
+    assert st.will[0] > 0.6 and st.goal[0] == 1  # accepted
+    eng.advance(world, st, 401.0)
+    assert st.will[0] < 0.6 and st.goal[0] == 1  # refused: still where it was sent
+    refused = [e for e in st.ev if e[1] == int(EventKind.order_refused)]
+    assert [e[0] for e in refused] == [400.0]
+
+
+def test_the_same_seed_gives_the_same_campaign():
+    d = campaign(orders=[{"at": 0, "fleets": "g", "do": "conquer", "world": "e"}],
+                 regions=[{"owner": "red", "worlds": ["e"], "defences": {"strength": 20,
+                                                                         "rate": 0.05}}])
+    sc = validate(d, "<c>")
+    a, b = simulate(sc, seed=5, replication=2), simulate(sc, seed=5, replication=2)
+    assert a.facts == b.facts
+    assert np.array_equal(a.ledger, b.ledger)
+    world, eng, _ = started(d)
+    whole = run(eng, world, seed=5, replication=2)
+    pieces = eng.reset(world, 5, 2)
+    for t in (7.5, 20.0, 33.3, 60.0):
+        eng.advance(world, pieces, t)
+    assert np.array_equal(whole.ships, pieces.ships) and whole.battles == pieces.battles
