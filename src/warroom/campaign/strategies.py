@@ -115,8 +115,15 @@ class Raid(Periodic):
         moving -= self.hunted
         out: list[Order] = []
         ships = pic.per_force(len(obs.force_side))
+        # fleets sent to one place together travel together: the column is what is met
+        column: dict[int, float] = {}
+        goes = {int(o.force): o.place for _, o in news if o.kind in FLEET_MOVES}
+        for f, place in goes.items():
+            column[place] = column.get(place, 0.0) + (
+                ships[f] if np.isfinite(ships[f]) else np.inf)
         for target in sorted(moving):
-            s = ships[target] if np.isfinite(ships[target]) else np.inf
+            s = column.get(goes[target], np.inf) if target in goes else (
+                ships[target] if np.isfinite(ships[target]) else np.inf)
             for _, mine in by_world.items():
                 if len(mine) >= self.group and float(
                         obs.extra["ships"][mine[:self.group]].sum()) >= self.odds * s:
