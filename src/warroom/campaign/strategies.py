@@ -99,12 +99,22 @@ class Raid(Periodic):
                     break
                 goal = int(targets[ok][np.argmin(dist[ok])])
                 taken[goal] = True
-                self.raids.append({"fleets": grp, "world": goal, "base": w, "since": math.nan})
+                self.raids.append({"fleets": grp, "world": goal, "since": math.nan,
+                                   "base": self._refuge(obs, goal, w)})
                 out += [Order(OrderKind.move, force=f, place=goal) for f in grp]
             by_world[w] = mine
         if self.ambush:
             out += self._ambush(obs, news, by_world)
         return out
+
+    def _refuge(self, obs: Observation, goal: int, base: int) -> int:
+        """Where a group falls back to from `goal`: the nearest world of its own side
+        (gone before relief comes), or the world it set out from."""
+        own = np.flatnonzero(obs.extra["owner"] == self.side)
+        if not len(own):
+            return base
+        dist = self.paths.tree(goal)[0][own]
+        return int(own[np.argmin(dist)]) if np.isfinite(dist.min()) else base
 
     def _ambush(self, obs: Observation, news, by_world: dict[int, list[int]]) -> list[Order]:
         """Idle groups intercept enemy fleets whose orders were read or that were last
@@ -125,10 +135,15 @@ class Raid(Periodic):
             s = column.get(goes[target], np.inf) if target in goes else (
                 ships[target] if np.isfinite(ships[target]) else np.inf)
             for _, mine in by_world.items():
-                if len(mine) >= self.group and float(
-                        obs.extra["ships"][mine[:self.group]].sum()) >= self.odds * s:
-                    grp = mine[:self.group]
-                    del mine[:self.group]
+                # as many of the idle fleets there as it takes (a column needs more)
+                power = np.cumsum(obs.extra["ships"][mine]) if mine else np.zeros(0)
+                enough = np.flatnonzero(power >= self.odds * s)
+                if len(enough):
+                    n = max(int(enough[0]) + 1, self.group)
+                    if n > len(mine):
+                        continue
+                    grp = mine[:n]
+                    del mine[:n]
                     out += [Order(OrderKind.intercept, force=f, target=target) for f in grp]
                     self.hunted.add(target)
                     break
