@@ -111,6 +111,7 @@ class Raid(Periodic):
         """Where a group falls back to from `goal`: the nearest world of its own side
         (gone before relief comes), or the world it set out from."""
         own = np.flatnonzero(obs.extra["owner"] == self.side)
+        own = own[own != goal]
         if not len(own):
             return base
         dist = self.paths.tree(goal)[0][own]

@@ -1,0 +1,33 @@
+"""Strategies decide from their side's observation only: a raid on a hand-made line."""
+
+from __future__ import annotations
+
+from campaign_helpers import campaign
+from warroom.core.events import EventKind
+from warroom.scenario import validate
+from warroom.simulate import simulate
+
+
+def test_raiders_strike_an_enemy_fleet_they_see_and_fall_back_to_their_own_world():
+    # red holds c, d and e and so sees blue's fleet at c; its two raiders at e strike it
+    d = campaign(clock={"end": 80, "step": 1},
+                 regions=[{"owner": "red", "worlds": ["c", "d", "e"]}],
+                 strategies=[{"raid": {"side": "red", "group": 2, "odds": 1, "reach": 60,
+                                       "dwell": 4}}])
+    d["sides"][0]["members"][0]["fleets"][0]["at"] = "c"
+    d["sides"][1]["members"][0]["fleets"][0]["count"] = 2
+    r = simulate(validate(d, "<raid>"))
+    battles = r.extra_tables()["battles"].to_pylist()
+    assert battles and {b["world"] for b in battles} == {"c"}
+    # blue (50 ships, 0.1) against red's 80: blue breaks or is destroyed; red then falls
+    # back to d, its nearest world but the one it raided
+    given = [e for e in r.events if e.kind is EventKind.order_given and e.side == "red"]
+    assert len(given) >= 4  # two to go, two to come back
+    from warroom.core import run
+    from warroom.simulate import compile_scenario
+    from warroom.world.doctrine import controllers
+
+    world, engine = compile_scenario(validate(d, "<raid>"))
+    st = run(engine, world, controllers(world.doctrine), seed=world.seed)
+    red = [1, 2]
+    assert st.alive[red].all() and (st.fleets.world[red] == 3).all()  # both back at d
