@@ -8,7 +8,8 @@ the engine's state. A new strategy is a `Periodic` with a `rule(t, obs)` returni
   go back at the first sign of relief (an enemy order read that sends fleets there), when
   the target is gone, or after `dwell`; idle groups intercept enemy fleets on the move.
 - `Relieve`: detachments of a reserve answer pleas, then go back to the reserve's world.
-- `Offensive`: when a share of the side's fleets is lost, concentrate at a rally world;
+- `Offensive`: when a share of the fleets the side went to war with is lost, concentrate at
+  a rally world (those built since join it);
   when gathered, send task forces to conquer (or destroy) the enemy's worlds in a box, the
   nearest first; then order the wave on into the next box (a council may refuse it).
 - `RaidHomes`: task forces against the home worlds of an enemy side's members.
@@ -198,6 +199,7 @@ class Offensive(Periodic):
         self.paths = _paths(theater)
         self.phase, self.since, self.box = "watch", math.nan, 0
         self.seen: set[int] = set()
+        self.called: set[int] = set()  # fleets sent to the rally point
         self.assigned: dict[int, int] = {}  # world -> task forces sent so far
         self.n_targets = 0
         self.tried = -math.inf
@@ -205,14 +207,21 @@ class Offensive(Periodic):
     def rule(self, t: float, obs: Observation) -> list[Order]:
         ex = obs.extra
         alive = self.fleets[ex["alive"][self.fleets]]
-        self.seen |= set(alive.tolist())
+        if not self.seen:  # the fleets it went to war with (those built since not counted)
+            self.seen = set(alive.tolist())
         if self.phase == "watch":
-            lost = len(self.seen) - len(alive)
+            lost = len(self.seen) - len(self.seen & set(alive.tolist()))
             if self.seen and lost >= self.after * len(self.seen):
                 self.phase, self.since = "rally", t
+                self.called = set(alive.tolist())
                 return [Order(OrderKind.rally, force=int(f), place=self.rally) for f in alive]
             return []
         if self.phase == "rally":
+            late = [int(f) for f in _idle(obs, alive)
+                    if ex["place"][f] != self.rally and int(f) not in self.called]
+            if late:  # fleets built or freed since the call (each called once)
+                self.called |= set(late)
+                return [Order(OrderKind.rally, force=f, place=self.rally) for f in late]
             here = (ex["place"][alive] == self.rally).sum()
             if here >= self.gathered * len(alive) or t - self.since >= self.wait:
                 self.phase = "attack"

@@ -197,7 +197,8 @@ class OffensiveStrategy(Strict):
     into `then` (the council may refuse it)."""
 
     side: Id
-    concentrate_after: float = Field(0.3, ge=0, le=1, description="Share of the fleets lost.")
+    concentrate_after: float = Field(0.3, ge=0, le=1, description="Share lost of the fleets "
+                                     "it went to war with.")
     rally: WorldRef
     gathered: float = Field(0.8, gt=0, le=1, description="Share of the fleets at the rally "
                             "point to attack.")
