@@ -140,8 +140,7 @@ class CampaignEngine:
         return world.n_sides
 
     def forces(self, world: CampaignWorld, state: CampaignState) -> Forces:
-        x0 = np.where(world.fleet_arrive <= world.t0, world.fleet_ships, 0.0)
-        x0 = np.where(state.entered | (world.fleet_arrive > world.t0), x0, 0.0)
+        x0 = np.where(world.fleet_arrive <= world.t0, world.fleet_ships, 0.0)  # later: arrived
         place = np.where(state.alive, state.fleets.world, -1).astype(float)
         return Forces(x0, state.ledger, state.modifiers, read_only(state.alive),
                       world.fleet_side, place=place)
@@ -329,8 +328,6 @@ class CampaignEngine:
                 st.mode[f] = IDLE
         stand = done & np.isin(st.mode, (MOVE, HOME, LEAVING, RETREAT, INTERCEPT))
         st.mode[stand] = IDLE
-        home = done & (st.mode == IDLE) & (st.fleets.world == world.member_home[world.fleet_member])
-        st.mode[home] = IDLE
 
     def _ambushes(self, world: CampaignWorld, st: CampaignState) -> None:
         due = [a for a in st.ambushes if a[0] <= st.t]
@@ -449,8 +446,7 @@ class CampaignEngine:
                 mine = np.flatnonzero(st.alive & (world.fleet_member == m)
                                       & (st.fleets.world != home[m]))
                 for f in mine:
-                    if self._go(world, st, int(f), int(home[m]), LEAVING):
-                        pass
+                    self._go(world, st, int(f), int(home[m]), LEAVING)
                 st.ev.append((st.t, int(K.turned_home), int(m), float(len(mine))))
 
     def _sieges(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:

@@ -66,7 +66,8 @@ class Raid(Periodic):
         relief = {o.place for ts, o in news if o.kind in FLEET_MOVES}
         enemy, where, ships = _believed(obs, 4 * self.every + 30.0)
         strength = np.bincount(where, weights=ships, minlength=len(ex["owner"]))
-        busy: set[int] = set()
+        busy: set[int] = set()  # fleets out raiding
+        taken = np.zeros(len(strength), bool)  # worlds a group is raiding or on its way to
         for r in list(self.raids):
             live = [f for f in r["fleets"] if ex["alive"][f]]
             there = [f for f in live if ex["place"][f] == r["world"]]
@@ -80,14 +81,12 @@ class Raid(Periodic):
                 self.raids.remove(r)
             else:
                 busy |= set(live)
-                busy.add(-1 - r["world"])
+                taken[r["world"]] = True
         idle = [int(f) for f in _idle(obs, self.fleets) if int(f) not in busy]
         by_world: dict[int, list[int]] = {}
         for f in idle:
             by_world.setdefault(int(ex["place"][f]), []).append(f)
         targets = np.flatnonzero(strength > 0)
-        taken = np.zeros(len(strength), bool)  # worlds a group is raiding or on its way to
-        taken[[-1 - b for b in busy if b < 0]] = True
         for w, mine in by_world.items():
             while len(mine) >= self.group and len(targets):
                 grp, mine = mine[:self.group], mine[self.group:]

@@ -5,13 +5,12 @@ engine."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 # isort: off
-from .model import Clock, Id, Law, Strict  # first: command builds on it
+from .model import Clock, Id, Law, Strict, WithFiles  # first: command builds on it
 from .command import CommandSection
 # isort: on
 
@@ -19,6 +18,15 @@ Box = Annotated[list[float], Field(min_length=4, max_length=4,
                                    description="[x0, y0, x1, y1]: worlds inside the box.")]
 WorldRef = Annotated[Id | Annotated[list[float], Field(min_length=2, max_length=2)], Field(
     description="A world: its id, or [x, y] for the world nearest that point.")]
+
+
+def _exactly_one(model: Strict, names: tuple[str, ...], what: str) -> None:
+    given = [k for k in names if getattr(model, k) is not None]
+    if len(given) != 1:
+        raise ValueError(f"give exactly one {what}; found {', '.join(given) or 'none'}")
+
+
+KINDS = ("raid", "relieve", "offensive", "raid_homes")  # a strategy's kinds
 
 
 class StellarField(Strict):
@@ -50,10 +58,8 @@ class TheaterSpec(Strict):
 
     @model_validator(mode="after")
     def _one(self) -> TheaterSpec:
-        given = [k for k in ("generate", "graphml", "worlds") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError("give exactly one of generate, graphml or worlds (with lanes); "
-                             f"found {', '.join(given) or 'none'}")
+        _exactly_one(self, ("generate", "graphml", "worlds"), "of generate, graphml or worlds "
+                     "(with lanes)")
         if (self.worlds is None) != (self.lanes is None):
             raise ValueError("worlds and lanes go together")
         return self
@@ -230,16 +236,12 @@ class Strategy(Strict):
 
     @model_validator(mode="after")
     def _one(self) -> Strategy:
-        given = [k for k in ("raid", "relieve", "offensive", "raid_homes")
-                 if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError(f"give exactly one strategy kind; found {', '.join(given) or 'none'}")
+        _exactly_one(self, KINDS, "strategy kind")
         return self
 
     @property
     def kind(self) -> str:
-        return next(k for k in ("raid", "relieve", "offensive", "raid_homes")
-                    if getattr(self, k) is not None)
+        return next(k for k in KINDS if getattr(self, k) is not None)
 
     @property
     def spec(self):
@@ -260,7 +262,7 @@ class Milestone(Strict):
     at: float = Field(ge=0)
 
 
-class CampaignScenario(Strict):
+class CampaignScenario(WithFiles):
     """A campaign: fleets of sides' members on a theater of worlds, day by day."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -284,18 +286,3 @@ class CampaignScenario(Strict):
     milestones: list[Milestone] = Field(default_factory=list, description="Named times at "
                                         "which the results count fleets, worlds and losses.")
     command: CommandSection
-    _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
-    _warnings: list[str] = PrivateAttr(default_factory=list)
-
-    @property
-    def warnings(self) -> list[str]:
-        return self._warnings
-
-    @property
-    def base_dir(self) -> Path:
-        """The folder theater files are read from (the scenario file's)."""
-        return self._base_dir
-
-    def with_base_dir(self, folder: Path) -> CampaignScenario:
-        self._base_dir = folder
-        return self

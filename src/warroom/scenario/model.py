@@ -8,7 +8,8 @@ morale as new optional sections without breaking files written against version 1
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -40,6 +41,28 @@ class Strict(BaseModel):
     @classmethod
     def _bounded(cls, value, info: ValidationInfo):
         return bounded(value, info.field_name or "")
+
+
+class WithFiles(Strict):
+    """A scenario that reads files named relative to its own (a map, a theater) and keeps
+    what validation found worth saying but not refusing."""
+
+    _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What validation found worth saying but not refusing (located, one per line)."""
+        return self._warnings
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder the files it names are read from (the scenario file's)."""
+        return self._base_dir
+
+    def with_base_dir(self, folder: Path) -> Self:
+        self._base_dir = folder  # a private attribute: not part of the frozen scenario's data
+        return self
 
 
 class TimeUnit(str, Enum):

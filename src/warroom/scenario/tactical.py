@@ -8,14 +8,13 @@ clock's unit; speeds and rates are per that unit.
 from __future__ import annotations
 
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from .command import CommandSection
 from .doctrine import DoctrineSection
-from .model import CIVILIAN, Breakpoint, Clock, Id, Strict
+from .model import CIVILIAN, Breakpoint, Clock, Id, Strict, WithFiles
 from .morale import MoraleSection
 
 Point = Annotated[list[float], Field(min_length=2, max_length=2, description="[x, y] in metres.")]
@@ -273,7 +272,7 @@ class Output(Strict):
                                 "(0: none).")
 
 
-class TacticalScenario(Strict):
+class TacticalScenario(WithFiles):
     """A tactical battle: entities on a terrain map, stepped in synchronous ticks."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -296,19 +295,3 @@ class TacticalScenario(Strict):
     morale: MoraleSection
     command: CommandSection
     doctrine: DoctrineSection
-    _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
-    _warnings: list[str] = PrivateAttr(default_factory=list)
-
-    @property
-    def warnings(self) -> list[str]:
-        """What validation found worth saying but not refusing (located, one per line)."""
-        return self._warnings
-
-    @property
-    def base_dir(self) -> Path:
-        """The folder map files are read from (the scenario file's)."""
-        return self._base_dir
-
-    def with_base_dir(self, folder: Path) -> TacticalScenario:
-        self._base_dir = folder  # a private attribute: not part of the frozen scenario's data
-        return self
