@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -76,47 +77,48 @@ def resolve(name: str, present: Sequence[Present], seed: int, rules: Rules = Rul
 
 class Battles:
     """Resolves battles fast and exactly as `resolve` does: the aggregate world of each shape
-    of battle (who is on which side, who fires) is validated and compiled once, and each
-    battle of that shape replaces only its strengths and rates before the aggregate engine
-    fights it with the battle's seed."""
+    of battle (how many on each side, who fires) is validated and compiled once per process,
+    and each battle of that shape replaces only its strengths and rates before the aggregate
+    engine fights it with the battle's seed."""
 
     def __init__(self, rules: Rules = Rules()):
         self.rules = rules
-        self.shapes: dict[tuple, object] = {}
         import warroom.aggregate.engine  # noqa: F401  (registers the aggregate engine)
 
         from ..core.engine import engine_for
 
         self.engine = engine_for("aggregate")
 
-    def _world(self, key: tuple, present: Sequence[Present]):
-        w = self.shapes.get(key)
-        if w is None:
-            from ..scenario import Scenario, validate
-            from ..world import compile_world
-
-            unit = [Present(f"p{k}", p.side, 1.0, 1.0 if p.rate > 0 else 0.0)
-                    for k, p in enumerate(present)]
-            sc = validate(battle_data("battle", unit, self.rules), "<battle>")
-            assert isinstance(sc, Scenario)
-            w = compile_world(sc, 0)
-            self.shapes[key] = w
-        return w
-
     def fight(self, present: Sequence[Present], seed: int) -> tuple[np.ndarray, np.ndarray]:
         """Each one's losses (in the order given), and which sides (in order of first
         appearance) broke."""
         from dataclasses import replace
 
-        key = tuple((p.side, p.rate > 0) for p in present)
-        w = self._world(key, present)
-        # the compiled world lists forces side by side: `who[i]`, the one given as force i
-        who = np.array([int(f[1:]) for f in w.force_ids])
-        strength = np.array([p.strength for p in present], float)
-        rate = np.array([p.rate for p in present], float)
-        w = replace(w, x0=strength[who], pair_k=rate[who[w.pair_shooter]])
+        sides = list(dict.fromkeys(p.side for p in present))
+        # the order given is kept (it is the order of the pairs of fire, hence of the draws)
+        key = tuple((sides.index(p.side), p.rate > 0) for p in present)
+        w, order = _shape(self.rules, key)
+        strength = np.array([p.strength for p in present], float)[order]
+        rate = np.array([p.rate for p in present], float)[order]
+        w = replace(w, x0=strength, pair_k=rate[w.pair_shooter])
         st = self.engine.reset(w, seed, 0)
         self.engine.advance(w, st, w.t_end)
         lost = np.empty(len(present))
-        lost[who] = st.s.led[LOST]
+        lost[order] = st.s.led[LOST]
         return lost, st.s.side_broken.copy()
+
+
+@lru_cache(maxsize=2048)
+def _shape(rules: Rules, key: tuple[tuple[int, bool], ...]):
+    """The compiled aggregate world of one shape of battle: force k of side `key[k][0]`,
+    firing or not (`key[k][1]`), unit strengths and rates."""
+    from ..scenario import Scenario, validate
+    from ..world import compile_world
+
+    unit = [Present(f"p{k}", f"s{side}", 1.0, 1.0 if fires else 0.0)
+            for k, (side, fires) in enumerate(key)]
+    sc = validate(battle_data("battle", unit, rules), "<battle>")
+    assert isinstance(sc, Scenario)
+    w = compile_world(sc, 0)
+    # the compiled world lists forces side by side: `order[i]`, the one given as its force i
+    return w, np.array([int(f[1:]) for f in w.force_ids])

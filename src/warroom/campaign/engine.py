@@ -375,6 +375,8 @@ class CampaignEngine:
                v: int) -> None:
         """One battle of these fleets at world u (u == v) or on the lane u - v."""
         label = world.side_label
+        # side by side: battles of the same numbers on each side share one compiled shape
+        fleets = fleets[np.argsort(world.fleet_side[fleets], kind="stable")]
         side = world.fleet_side[fleets]
         rate = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
         pres = [Present(world.fleet_ids[f], label[s], float(st.ships[f]), float(r))

@@ -132,22 +132,27 @@ class Raid(Periodic):
         for f, place in goes.items():
             column[place] = column.get(place, 0.0) + (
                 ships[f] if np.isfinite(ships[f]) else np.inf)
-        for target in sorted(moving):
-            s = column.get(goes[target], np.inf) if target in goes else (
-                ships[target] if np.isfinite(ships[target]) else np.inf)
-            for _, mine in by_world.items():
+        have = obs.extra["ships"]
+        # per world of idle fleets, the power of its first k fleets (k = 1, 2, ...)
+        pools = [(mine, np.cumsum(have[mine])) for mine in by_world.values()
+                 if len(mine) >= self.group]
+        targets = np.array(sorted(moving), np.int64)
+        need = self.odds * np.array(
+            [column.get(goes[f], np.inf) if f in goes else ships[f] for f in targets.tolist()])
+        need = np.where(np.isnan(need), np.inf, need)  # strength unknown: never enough
+        for target, n_ in zip(targets.tolist(), need.tolist(), strict=True):
+            for i, (mine, power) in enumerate(pools):
+                if not len(mine) or power[-1] < n_:
+                    continue
                 # as many of the idle fleets there as it takes (a column needs more)
-                power = np.cumsum(obs.extra["ships"][mine]) if mine else np.zeros(0)
-                enough = np.flatnonzero(power >= self.odds * s)
-                if len(enough):
-                    n = max(int(enough[0]) + 1, self.group)
-                    if n > len(mine):
-                        continue
-                    grp = mine[:n]
-                    del mine[:n]
-                    out += [Order(OrderKind.intercept, force=f, target=target) for f in grp]
-                    self.hunted.add(target)
-                    break
+                n = max(int(np.searchsorted(power, n_)) + 1, self.group)
+                if n > len(mine):
+                    continue
+                out += [Order(OrderKind.intercept, force=f, target=target) for f in mine[:n]]
+                del mine[:n]
+                pools[i] = (mine, np.cumsum(have[mine]))
+                self.hunted.add(target)
+                break
         return out
 
 

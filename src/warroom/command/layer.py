@@ -104,6 +104,8 @@ class CommandLayer:
         self.order_t = np.full(F, np.nan)
         self.pleas: list[list[tuple[int, float]]] = [[] for _ in range(S)]
         self.intercepts: list[list[tuple[float, Order]]] = [[] for _ in range(S)]
+        self._pleas_seen = [np.zeros((0, 2)) for _ in range(S)]
+        self._intercepts_seen: list[tuple] = [() for _ in range(S)]
         N, L = net.n_nodes, len(net.link_src)
         self.node_free, self.link_free = np.full(N, -np.inf), np.full(L, -np.inf)
         self.down_from, self.down_until = np.full(N, np.inf), np.full(N, np.inf)
@@ -185,12 +187,25 @@ class CommandLayer:
     def observe(self, obs: Observation) -> Observation:
         s = obs.side
         own = obs.force_side == s
-        pleas = np.array(self.pleas[s], float).reshape(-1, 2)
+        pleas = self._as_array(s)
         picture = self.beliefs[s].picture(obs.t, self.tactical)
         if not self.has[s]:  # what its sensors see now, and what it overheard
             picture = _merge(obs.picture, picture)
         obs = obs.believing(picture, np.where(own, self.order_t, np.nan), pleas)
-        return replace(obs, intercepts=tuple(self.intercepts[s]))
+        return replace(obs, intercepts=self._intercepts_of(s))
+
+    def _as_array(self, s: int) -> np.ndarray:
+        """The side's pleas as an (n, 2) array, converted once per plea (they only grow)."""
+        have = self._pleas_seen[s]
+        new = self.pleas[s][len(have):]
+        if new:
+            self._pleas_seen[s] = have = np.concatenate([have, np.array(new, float)])
+        return have
+
+    def _intercepts_of(self, s: int) -> tuple:
+        if len(self._intercepts_seen[s]) != len(self.intercepts[s]):
+            self._intercepts_seen[s] = tuple(self.intercepts[s])
+        return self._intercepts_seen[s]
 
     # the results
 
