@@ -50,6 +50,22 @@ def test_an_interceptor_meets_a_fleet_on_a_lane_only_where_it_can_reach_it_in_ti
     assert _intercept(30.0) == []
 
 
+def test_an_interceptor_meets_the_whole_column_on_the_lane():
+    # two red fleets set out together: blue, sized for the column, meets both on d - c
+    d = campaign(orders=[{"at": 0, "fleets": "h", "do": "move", "world": "a"}])
+    d["theater"]["worlds"].append({"id": "x", "x": 2, "y": 1})
+    d["theater"]["lanes"].append(["x", "c", 1.0])
+    d["sides"][0]["members"][0]["fleets"][0]["at"] = "x"
+    d["sides"][1]["members"][0]["fleets"][0]["count"] = 2
+    world, eng, st = started(d)
+    eng.advance(world, st, 1.0)
+    eng.apply(world, st, Order(OrderKind.intercept, force=0, target=1))
+    eng.advance(world, st, 30.0)
+    rows = eng.result(world, st).extra_tables()["battles"].to_pylist()
+    assert {(r["t"], r["world"], r["lane_to"]) for r in rows} == {(6.0, "d", "c")}
+    assert {r["side"]: r["fleets"] for r in rows} == {"blue": 1, "red": 2}
+
+
 def test_a_battle_at_a_world_is_the_aggregate_engines_for_the_same_forces_and_seed():
     d = campaign(regions=[{"owner": "red", "worlds": ["d"],
                            "defences": {"strength": 20, "rate": 0.05}}],

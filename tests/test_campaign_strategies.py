@@ -31,3 +31,22 @@ def test_raiders_strike_an_enemy_fleet_they_see_and_fall_back_to_their_own_world
     st = run(engine, world, controllers(world.doctrine), seed=world.seed)
     red = [1, 2]
     assert st.alive[red].all() and (st.fleets.world[red] == 3).all()  # both back at d
+
+
+def test_raiders_too_few_to_raid_where_they_are_regroup():
+    # red's raids go in threes: its two fleets at a and one at e join up at a (where most
+    # are), and from there the three strike blue at c
+    d = campaign(clock={"end": 60, "step": 1},
+                 regions=[{"owner": "red", "worlds": ["a", "b", "c", "d", "e"]}],
+                 strategies=[{"raid": {"side": "red", "group": 3, "odds": 1, "reach": 60,
+                                       "dwell": 4}}])
+    d["sides"][0]["members"][0]["fleets"][0]["at"] = "c"
+    d["sides"][1]["members"][0]["fleets"] = [
+        {"id": "west", "count": 2, "at": "a", "ships": {"line": 40}},
+        {"id": "east", "count": 1, "at": "e", "ships": {"line": 40}}]
+    r = simulate(validate(d, "<regroup>"))
+    moves = [e for e in r.events if e.kind is EventKind.order_given and e.side == "red"]
+    assert moves[0].subject == "east" and moves[0].t == 0.0  # to a, 20 days away
+    battles = r.extra_tables()["battles"].to_pylist()
+    assert {b["world"] for b in battles} == {"c"}
+    assert {b["fleets"] for b in battles if b["side"] == "red"} == {3}

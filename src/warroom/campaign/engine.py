@@ -330,20 +330,26 @@ class CampaignEngine:
         st.mode[stand] = IDLE
 
     def _ambushes(self, world: CampaignWorld, st: CampaignState) -> None:
+        """Interceptions on lanes falling due: the target, if still on the lane it was to
+        be met on, and the fleets of its side on that lane with it (its column), against
+        the interceptors that reached the lane's far end."""
         due = [a for a in st.ambushes if a[0] <= st.t]
         st.ambushes = [a for a in st.ambushes if a[0] > st.t]
         by_target: dict[int, list] = {}
         for a in due:
             by_target.setdefault(a[2], []).append(a)
+        fl = st.fleets
         for target, group in by_target.items():
             _, _, _, u, v, n = group[0]
-            fl = st.fleets
             k = int(fl.hop[target])
             on_it = (st.alive[target] and fl.world[target] == ON_LANE and fl.length[target] == n
                      and fl.rw[target, k - 1] == u and fl.rw[target, k] == v)
             hunters = [a[1] for a in group if st.alive[a[1]] and fl.world[a[1]] == v]
             if on_it and hunters:
-                self._fight(world, st, np.array([target, *hunters], np.int64), u, v)
+                a, b, _ = fl.lanes(st.t)
+                column = np.flatnonzero(st.alive & (fl.world == ON_LANE) & (a == u) & (b == v)
+                                        & (world.fleet_side == world.fleet_side[target]))
+                self._fight(world, st, np.array([*column, *hunters], np.int64), u, v)
 
     def _battles(self, world: CampaignWorld, st: CampaignState) -> None:
         where = st.fleets.world

@@ -105,6 +105,25 @@ class Raid(Periodic):
             by_world[w] = mine
         if self.ambush:
             out += self._ambush(obs, news, by_world)
+        return out + self._regroup(by_world)
+
+    def _regroup(self, by_world: dict[int, list[int]]) -> list[Order]:
+        """Idle fleets too few to raid where they are join the nearest world where enough
+        of them are (or, where none is, the one where most are)."""
+        few = {w: m for w, m in by_world.items() if 0 < len(m) < self.group}
+        if not few:
+            return []
+        enough = [w for w, m in by_world.items() if len(m) >= self.group]
+        if not enough:
+            enough = [max(few, key=lambda w: (len(few[w]), -w))]
+        out: list[Order] = []
+        for w, mine in few.items():
+            if w in enough:
+                continue
+            dist = self.paths.tree(w)[0][enough]
+            if np.isfinite(dist.min()):
+                goal = int(enough[int(np.argmin(dist))])
+                out += [Order(OrderKind.move, force=f, place=goal) for f in mine]
         return out
 
     def _refuge(self, obs: Observation, goal: int, base: int) -> int:
