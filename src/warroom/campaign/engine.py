@@ -327,6 +327,7 @@ class CampaignEngine:
             if back == st.fleets.world[f] or not self._go(world, st, int(f), back, RETREAT):
                 st.mode[f] = IDLE
         stand = done & np.isin(st.mode, (MOVE, HOME, LEAVING, RETREAT, INTERCEPT))
+        stand[[a[1] for a in st.ambushes]] = False  # interceptors wait for their target
         st.mode[stand] = IDLE
 
     def _ambushes(self, world: CampaignWorld, st: CampaignState) -> None:

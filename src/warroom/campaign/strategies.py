@@ -49,10 +49,11 @@ def _believed(obs: Observation, horizon: float) -> tuple[np.ndarray, np.ndarray,
 
 class Raid(Periodic):
     def __init__(self, side: int, fleets: np.ndarray, theater: Theater, group: int,
-                 odds: float, reach: float, dwell: float, ambush: bool, every: float):
+                 odds: float, reach: float, dwell: float, ambush: bool, every: float,
+                 fit: float = 0.0):
         super().__init__(side, every)
         self.fleets, self.group, self.odds, self.reach = fleets, group, odds, reach
-        self.dwell, self.ambush = dwell, ambush
+        self.dwell, self.ambush, self.fit = dwell, ambush, fit
         self.paths = _paths(theater)
         self.raids: list[dict] = []  # {fleets, world, base, since}
         self.read = 0
@@ -82,7 +83,9 @@ class Raid(Periodic):
             else:
                 busy |= set(live)
                 taken[r["world"]] = True
-        idle = [int(f) for f in _idle(obs, self.fleets) if int(f) not in busy]
+        f_ = self.fleets
+        fit = f_[ex["ships"][f_] >= self.fit * (ex["ships"][f_] + ex["crippled"][f_])]
+        idle = [int(f) for f in _idle(obs, fit) if int(f) not in busy]
         by_world: dict[int, list[int]] = {}
         for f in idle:
             by_world.setdefault(int(ex["place"][f]), []).append(f)
@@ -145,12 +148,14 @@ class Raid(Periodic):
         moving -= self.hunted
         out: list[Order] = []
         ships = pic.per_force(len(obs.force_side))
-        # fleets sent to one place together travel together: the column is what is met
-        column: dict[int, float] = {}
-        goes = {int(o.force): o.place for _, o in news if o.kind in FLEET_MOVES}
-        for f, place in goes.items():
-            column[place] = column.get(place, 0.0) + (
-                ships[f] if np.isfinite(ships[f]) else np.inf)
+        # fleets sent from one world to one place travel together: the column is what is met
+        last = np.full(len(obs.force_side), -1, np.int64)
+        last[pic.force] = np.where(np.isfinite(pic.x), pic.x, -1)
+        column: dict[tuple[int, int], float] = {}
+        goes = {int(o.force): (int(last[o.force]), o.place) for _, o in news
+                if o.kind in FLEET_MOVES}
+        for f, way in goes.items():
+            column[way] = column.get(way, 0.0) + (ships[f] if np.isfinite(ships[f]) else np.inf)
         have = obs.extra["ships"]
         # per world of idle fleets, the power of its first k fleets (k = 1, 2, ...)
         pools = [(mine, np.cumsum(have[mine])) for mine in by_world.values()
@@ -182,6 +187,7 @@ class Relieve(Periodic):
         self.heard = 0
         self.out: list[tuple[list[int], int]] = []  # (fleets, world)
         self.base = -1
+        self.where: np.ndarray | None = None  # where each own fleet was last (-1: never seen)
 
     def rule(self, t: float, obs: Observation) -> list[Order]:
         ex = obs.extra
@@ -189,6 +195,10 @@ class Relieve(Periodic):
             self.base = int(np.bincount(ex["place"][self.reserve][ex["place"][self.reserve] >= 0]
                                         ).argmax()) if (ex["place"][self.reserve] >= 0).any() \
                 else -1
+        place = ex["place"]
+        if self.where is None:
+            self.where = np.full(len(place), -1, np.int64)
+        self.where = np.where(place >= 0, place, self.where)
         out: list[Order] = []
         enemy, where, _ = _believed(obs, 2 * self.every)
         for grp, w in list(self.out):
@@ -201,7 +211,7 @@ class Relieve(Periodic):
         going = {w for _, w in self.out}
         free = [int(f) for f in _idle(obs, self.reserve) if ex["place"][f] == self.base]
         for f, _ in pleas:
-            w = int(ex["place"][int(f)]) if ex["alive"][int(f)] else -1
+            w = int(self.where[int(f)])  # where it called from, though it may be gone since
             if w < 0 or w in going or len(free) < self.detachment:
                 continue
             grp, free = free[:self.detachment], free[self.detachment:]
@@ -337,7 +347,8 @@ def compile_strategies(sc, world, fleets_of, at) -> tuple[StrategySpec, ...]:
             fl = mine if d.members is None else np.flatnonzero(
                 np.isin(world.fleet_member, [world.member_ids.index(m) for m in d.members]))
             args = dict(fleets=fl, theater=world.theater, group=d.group, odds=d.odds,
-                        reach=d.reach, dwell=d.dwell, ambush=d.ambush, every=d.every)
+                        reach=d.reach, dwell=d.dwell, ambush=d.ambush, every=d.every,
+                        fit=d.fit)
         elif st.kind == "relieve":
             args = dict(reserve=fleets_of(d.reserve), detachment=d.detachment, every=d.every)
         elif st.kind == "offensive":

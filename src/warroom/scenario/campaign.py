@@ -184,6 +184,8 @@ class RaidStrategy(Strict):
     odds: float = Field(2.0, gt=0, description="Least ratio of strength to attack.")
     reach: float = Field(60.0, gt=0, description="Longest journey to a target.")
     dwell: float = Field(5.0, gt=0, description="Longest stay at a target.")
+    fit: float = Field(0.0, ge=0, le=1, description="Least share of its ships in action (the "
+                       "rest crippled) a fleet raids with; below it, it stays to be repaired.")
     ambush: bool = Field(True, description="Intercept enemy fleets whose orders it reads.")
     every: float = Field(1.0, gt=0)
 
