@@ -576,8 +576,7 @@ def _tally(world: CampaignWorld, st: CampaignState) -> dict[str, float]:
     for s, sid in enumerate(world.side_ids):
         out[f"worlds_taken:{sid}"] = float(taken[s])
         out[f"worlds_destroyed:{sid}"] = float(razed[s])
-        for k, mode in enumerate(MODES):
-            if st.lost_by_mode[s, k]:
-                out[f"fleets_lost_{mode}:{sid}"] = float(st.lost_by_mode[s, k])
+        for k, mode in enumerate(MODES):  # every one, so that replications share columns
+            out[f"fleets_lost_{mode}:{sid}"] = float(st.lost_by_mode[s, k])
     out["battles"] = float(sum(1 for e in st.ev if e[1] == int(K.battle)))
     return out

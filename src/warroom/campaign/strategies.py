@@ -271,30 +271,39 @@ class Offensive(Periodic):
 
     def _attack(self, t: float, obs: Observation, alive: np.ndarray) -> list[Order]:
         ex = obs.extra
-        targets = self._targets(obs)
+        targets = self._open(self._targets(obs))
         if not len(targets) and self.box + 1 < len(self.boxes):
             self.box += 1
             self.assigned.clear()
-            targets = self._targets(obs)
+            targets = self._open(self._targets(obs))
         free = [int(f) for f in _idle(obs, alive)]
         free += [int(f) for f in alive if ex["mode"][f] == RALLY and ex["place"][f] == self.rally]
         out: list[Order] = []
         if self.box > 0 and t - self.tried < 30.0:
             return out  # a wave the council refused is put again a month later
         self.tried = t if self.box > 0 else self.tried
-        for w in targets:
-            if len(free) < self.task_force:
+        # a world a task force is on its way to (or besieging) waits for the outcome
+        going = ex["going"][alive]
+        pending = np.zeros(len(ex["owner"]), bool)
+        pending[going[going >= 0]] = True
+        for w in targets[~pending[targets]]:
+            # each task force sent against a world is twice the one before
+            size = self.task_force * 2 ** self.assigned.get(int(w), 0)
+            if len(free) < size:
                 break
-            if self.assigned.get(int(w), 0) >= 2:  # after two task forces, give it up
-                continue
             self.assigned[int(w)] = self.assigned.get(int(w), 0) + 1
             k = self.n_targets
             self.n_targets += 1
             razes = math.floor((k + 1) * self.destroy) > math.floor(k * self.destroy)
             kind = OrderKind.destroy if razes else OrderKind.conquer
-            grp, free = free[:self.task_force], free[self.task_force:]
+            grp, free = free[:size], free[size:]
             out += [Order(kind, force=f, place=int(w)) for f in grp]
         return out
+
+    def _open(self, targets: np.ndarray) -> np.ndarray:
+        """The targets not given up (after three task forces)."""
+        tried = np.array([self.assigned.get(int(w), 0) for w in targets], np.int64)
+        return targets[tried < 3]
 
 
 class RaidHomes(Periodic):

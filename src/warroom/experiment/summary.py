@@ -11,11 +11,19 @@ from ..stats import wilson
 # what mechanics add to a replication's row (morale, civilians, command), summarised beside
 # the losses: by name, or by a name's start (one column per side)
 FACTS = ("cascade_size", "time_to_collapse", "civilians_harmed")
-FACT_PREFIXES = ("messages_", "report_delay_", "order_delay_", "belief_")
+FACT_PREFIXES = ("messages_", "report_delay_", "order_delay_", "belief_", "fleets_lost:",
+                 "worlds_taken:", "worlds_destroyed:")
+# kept in each replication's row, not summarised: a campaign's facts by fleet group, by what
+# fleets were doing when lost, and at its milestones (`@year3`)
+ROW_PREFIXES = ("fleets_lost", "fleets:", "worlds", "battles")
 
 
 def is_fact(column: str) -> bool:
-    return column in FACTS or column.startswith(FACT_PREFIXES)
+    return (column in FACTS or column.startswith(FACT_PREFIXES)) and "@" not in column
+
+
+def is_kept(column: str) -> bool:
+    return is_fact(column) or column.startswith(ROW_PREFIXES)
 
 
 def _stats(x: np.ndarray) -> dict[str, float]:

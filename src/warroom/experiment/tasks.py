@@ -5,6 +5,7 @@ arguments, so results never depend on where or in what order tasks ran."""
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..scenario import scenario_hash
-from .summary import is_fact
+from .summary import is_kept
 
 GRID_POINTS = 101  # strength over time is kept on this many evenly spaced times per run
 
@@ -127,6 +128,7 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
         "point", "replication", "seed", "winner", "end_reason", "deciding", "duration")}
     series = []
     ledgers = []
+    facts: list[dict[str, float]] = []
     cols = LEDGER_COLUMNS + (("defected",) if getattr(world, "morale", None) else ())
     for i in range(start, stop):
         r = battle(engine, world, seed, i, digest)
@@ -137,13 +139,17 @@ def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int
         rows["end_reason"].append(r.end_reason)
         rows["deciding"].append(r.deciding_breakpoint)
         rows["duration"].append(r.end_time - t0)
-        for k, v in r.facts.items():
-            if is_fact(k):
-                rows.setdefault(k, []).append(v)
+        facts.append({k: v for k, v in r.facts.items() if is_kept(k)})
         ledgers.append([[led[k] for k in cols] for led in r.final_ledger().values()])
         series.append(_on_grid(r, grid, sides))
-    led = np.array(ledgers, float).reshape(len(ledgers), world.n_forces, len(cols))
-    _ledger_columns(rows, sides, forces, world.force_ids, world.force_side, led, cols)
+    for k in dict.fromkeys(k for f in facts for k in f):  # one a replication lacks: NaN
+        rows[k] = [f.get(k, math.nan) for f in facts]
+    # the result's forces (a campaign's are its members, not its fleets)
+    names = r.names if stop > start else None
+    ids = names.force_ids if names is not None else world.force_ids
+    of_side = np.asarray(names.force_side if names is not None else world.force_side)
+    led = np.array(ledgers, float).reshape(len(ledgers), len(ids), len(cols))
+    _ledger_columns(rows, sides, forces, ids, of_side, led, cols)
     strength = np.stack(series) if series else np.zeros((0, len(sides), GRID_POINTS))
     return _tables(rows, strength, point, start, stop, sides, grid)
 
@@ -200,7 +206,8 @@ def _batched(world, seed: int, point: int, start: int, stop: int, grid: np.ndarr
     alone = (getattr(world, "morale", None) is None and getattr(world, "command", None) is None
              and not getattr(world, "doctrine", ())
              and not bool((getattr(world, "eng_place", np.zeros(0)) >= 0).any()))
-    if world.solver not in STOCHASTIC or not fast_streams_available() or not alone:
+    if getattr(world, "solver", None) not in STOCHASTIC or not fast_streams_available() \
+            or not alone:
         return None
     from ..aggregate.batch import batch_outcomes
 
