@@ -1,0 +1,68 @@
+"""Campaign experiments as every experiment: the same tables on one process and on two, and
+a killed `mc` resumed to the same tables."""
+
+import multiprocessing as mp
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import pyarrow.parquet as pq
+from ruamel.yaml import YAML
+
+from campaign_helpers import campaign
+from warroom.experiment import experiment
+from warroom.experiment.tasks import worker_setup
+
+
+def _war() -> dict:
+    """Red's raiders at e strike blue's fleet at c, in a stochastic battle (tau-leap), so
+    that each replication differs."""
+    d = campaign(clock={"end": 40, "step": 1},
+                 regions=[{"owner": "red", "worlds": ["c", "d", "e"]}],
+                 battle={"solver": "tau_leap"},
+                 strategies=[{"raid": {"side": "red", "group": 2, "odds": 1, "reach": 60,
+                                       "dwell": 4}}])
+    d["sides"][0]["members"][0]["fleets"][0]["at"] = "c"
+    d["sides"][1]["members"][0]["fleets"][0]["count"] = 2
+    return d
+
+
+def test_a_campaign_experiment_gives_the_same_tables_on_one_process_and_on_two():
+    here = experiment(_war(), 30, seed=5)
+    with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"),
+                             initializer=worker_setup) as ex:
+        two = experiment(_war(), 30, seed=5, executor=ex, workers=2, task_size=7)
+    assert two.replications.equals(here.replications)
+    assert two.series.equals(here.series)
+    assert len(set(here.replications.column("lost_r1").to_pylist())) > 1  # each differs
+
+
+def _mc(path, out, n, *extra):
+    return [sys.executable, "-m", "warroom", "mc", str(path), "-n", str(n), "--workers", "1",
+            "--seed", "4", "--out", str(out), *extra]
+
+
+def test_a_killed_campaign_experiment_resumes_to_the_same_tables(tmp_path):
+    path = tmp_path / "war.yaml"
+    with path.open("w") as f:
+        YAML().dump(_war(), f)
+    full, cut = tmp_path / "full", tmp_path / "cut"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    n = 600
+    subprocess.run(_mc(path, full, n), check=True, capture_output=True, env=env)
+    proc = subprocess.Popen(_mc(path, cut, n), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((cut / "shards").glob("*.rows.parquet")):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list((cut / "shards").glob("*.rows.parquet"))
+    assert not (cut / "replications.parquet").exists()  # stopped part-way
+    r = subprocess.run(_mc(path, cut, n, "--resume"), capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    for name in ("replications.parquet", "series.parquet"):
+        assert pq.read_table(cut / name).equals(pq.read_table(full / name))
