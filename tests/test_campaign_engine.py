@@ -166,3 +166,13 @@ def test_the_same_seed_gives_the_same_campaign():
     for t in (7.5, 20.0, 33.3, 60.0):
         eng.advance(world, pieces, t)
     assert np.array_equal(whole.ships, pieces.ships) and whole.battles == pieces.battles
+
+
+def test_the_command_layer_is_heard_at_the_first_step_not_before_its_message():
+    # a message due a hair after a step is heard at the next step (heard at the step
+    # itself it would not be due yet, and the run would stand still)
+    world, eng, st = started(campaign())
+    eng.advance(world, st, 5.0)
+    assert eng.settles(world, st, 5.0) == 5.0
+    assert eng.settles(world, st, 5.0 + 1e-10) == 6.0
+    assert eng.settles(world, st, 5.5) == 6.0 and eng.settles(world, st, 6.0) == 6.0

@@ -150,7 +150,10 @@ class CampaignEngine:
         can change the war, so the command layer is heard once a step."""
         if not math.isfinite(t) or t <= state.t:
             return t
-        return _grid(world, max(state.steps, math.ceil((t - world.t0) / world.step - 1e-9)))
+        k = max(state.steps, math.ceil((t - world.t0) / world.step - 1e-9))
+        # never before t: a message due a hair after a step is heard at the next one
+        # (heard at the step itself, it would not yet be due, and the run would stand still)
+        return _grid(world, k) if _grid(world, k) >= t else _grid(world, k + 1)
 
     def changed(self, world: CampaignWorld, state: CampaignState) -> None:
         pass  # nothing is drawn or integrated ahead: the next step reads the modifiers
@@ -543,7 +546,7 @@ class CampaignEngine:
                           st.member_lost.copy(), _per_member(world, st.ledger)))
         for name, t in world.milestones:
             if name not in st.at_milestone and st.t >= t:
-                st.at_milestone[name] = _tally(world, st)
+                st.at_milestone[name] = {**_tally(world, st), "t": st.t}
 
 
 def _grid(world: CampaignWorld, k: int) -> float:

@@ -145,3 +145,45 @@ def command_figure(belief: pd.DataFrame, messages: pd.DataFrame, unit: str) -> b
     for ax in (a, b):
         ax.grid(alpha=0.3)
     return _png(fig)
+
+
+def theater_figure(worlds: pd.DataFrame, ownership: pd.DataFrame, times: list[float],
+                   unit: str) -> bytes:
+    """The campaign's worlds coloured by owner at each of `times` (destroyed worlds as
+    crosses), from the owners at the start and the changes of ownership since."""
+    sides = sorted({*worlds.owner_at_start.astype(str), *ownership.owner.astype(str)}
+                   - {"nobody"})
+    color = {s: COLORS[k % len(COLORS)] for k, s in enumerate(sides)}
+    index = {w: i for i, w in enumerate(worlds.world.astype(str))}
+    fig, axes = plt.subplots(1, len(times), figsize=(3.2 * len(times), 3.4), squeeze=False)
+    for ax, t in zip(axes[0], times, strict=True):
+        owner = worlds.owner_at_start.astype(str).to_numpy().copy()
+        razed = np.zeros(len(owner), bool)
+        last = ownership[ownership.t <= t].groupby("world", observed=True).tail(1)
+        i = last.world.astype(str).map(index).to_numpy(int)
+        owner[i], razed[i] = last.owner.astype(str).to_numpy(), last.destroyed.to_numpy()
+        for s in sides:
+            m = (owner == s) & ~razed
+            ax.scatter(worlds.x[m], worlds.y[m], s=1.5, color=color[s],
+                       label=f"{s} ({int(m.sum()):,})")
+        ax.scatter(worlds.x[razed], worlds.y[razed], s=6, marker="x", color="black",
+                   label=f"laid waste ({int(razed.sum()):,})")
+        ax.set(title=f"{unit} {t:,.0f}", xticks=[], yticks=[], aspect="equal")
+        ax.legend(fontsize=6, markerscale=4, loc="upper right")
+    return _png(fig)
+
+
+def fleets_figure(fleets: pd.DataFrame, unit: str) -> bytes:
+    """Left: each side's fleets over time; right: its fleets lost, summed over its members."""
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.4))
+    for k, (side, part) in enumerate(fleets.groupby("side", sort=True, observed=True)):
+        per_t = part.groupby("t")[["fleets", "fleets_lost"]].sum()
+        c = COLORS[k % len(COLORS)]
+        a.plot(per_t.index, per_t.fleets, color=c, label=str(side))
+        b.plot(per_t.index, per_t.fleets_lost, color=c, label=str(side))
+    a.set(xlabel=f"time ({unit}s)", ylabel="fleets", title="Fleets in the field")
+    b.set(xlabel=f"time ({unit}s)", ylabel="fleets lost", title="Fleets lost (cumulative)")
+    for ax in (a, b):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    return _png(fig)

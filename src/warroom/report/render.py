@@ -14,9 +14,11 @@ from ..limits import check_out, over
 from .figures import (
     command_figure,
     exchange_figure,
+    fleets_figure,
     ledger_figure,
     morale_figure,
     strength_figure,
+    theater_figure,
 )
 from .narrative import narrative
 from .page import write_pages
@@ -147,6 +149,15 @@ def write_reports(run: Path) -> None:
         b, msg = table(run / "belief.parquet"), table(run / "messages.parquet")
         figs["command.png"] = command_figure(b, msg, unit)
         sections.append(("Command: belief and messages", "image", "command.png"))
+    if all((run / f"{n}.parquet").exists() for n in ("worlds", "ownership", "fleets")):
+        # a campaign: the theater at its start, at each milestone and at its end
+        times = [0.0, *sorted(v for k, v in summary.items() if k.startswith("t@")),
+                 float(summary["end_time"])]
+        figs["theater.png"] = theater_figure(table(run / "worlds.parquet"),
+                                             table(run / "ownership.parquet"), times, unit)
+        figs["fleets.png"] = fleets_figure(table(run / "fleets.parquet"), unit)
+        sections += [("The theater by owner", "image", "theater.png"),
+                     ("Fleets and fleets lost", "image", "fleets.png")]
     sections += [("Events", "table", events), ("Run", "table", facts)]
     write_pages(run, f"After-action report: {summary['scenario']}", sections, figs)
 
