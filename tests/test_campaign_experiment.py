@@ -9,6 +9,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+import numpy as np
 import pyarrow.parquet as pq
 from ruamel.yaml import YAML
 
@@ -66,3 +67,23 @@ def test_a_killed_campaign_experiment_resumes_to_the_same_tables(tmp_path):
     assert r.returncode == 0, r.stderr
     for name in ("replications.parquet", "series.parquet"):
         assert pq.read_table(cut / name).equals(pq.read_table(full / name))
+
+
+def test_a_campaign_runs_report_draws_the_theater_at_each_milestone(tmp_path):
+    from PIL import Image
+
+    from helpers import invoke
+
+    d = _war()
+    d["milestones"] = [{"id": "day20", "at": 20}]
+    path = tmp_path / "war.yaml"
+    with path.open("w") as f:
+        YAML().dump(d, f)
+    r = invoke("run", path, "--out", tmp_path / "run")
+    assert r.exit_code == 0, r.output
+    run = tmp_path / "run"
+    html = (run / "report.html").read_text()
+    assert "The theater by owner" in html and "Fleets and fleets lost" in html
+    img = np.asarray(Image.open(run / "theater.png").convert("L"), float)
+    # three panels (start, day 20, end) of coloured worlds: wide, and not blank
+    assert img.shape[1] > 2 * img.shape[0] and img.std() > 5

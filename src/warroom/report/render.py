@@ -30,7 +30,10 @@ COLUMNS = {"timeseries.parquet": ({"t", "strength", "lost", "withdrawn"}, {"side
            "morale.parquet": ({"t", "members"}, {"force", "state"}),
            "cascade.parquet": ({"t", "members"}, {"force", "transition"}),
            "belief.parquet": ({"t", "staleness", "position_error", "strength_error"}, {"side"}),
-           "messages.parquet": ({"sent", "done", "delay", "weight"}, {"side", "kind", "status"})}
+           "messages.parquet": ({"sent", "done", "delay", "weight"}, {"side", "kind", "status"}),
+           "worlds.parquet": ({"x", "y", "destroyed"}, {"world", "owner_at_start"}),
+           "ownership.parquet": ({"t", "destroyed"}, {"world", "owner"}),
+           "fleets.parquet": ({"t", "fleets", "fleets_lost"}, {"side", "member"})}
 NUMBERS = ("initial", "arrived", "withdrawn", "lost", "final")
 
 

@@ -1,0 +1,94 @@
+"""The bundled campaign's speed: seconds per replication of `scenarios/crumbled_dreams.yaml`
+(5,000 worlds, about 2,500 fleets at its peak, five years at daily steps) on one core, after
+one replication that compiles the kernels and the battles' shapes, and the wall time of
+`warroom mc` of it on two workers (the acceptance: under 2 s a replication; `mc -n 1000` under
+20 minutes on this 2-core machine). Where the time goes, per phase of a step, with --phases.
+
+Usage: python bench/campaign.py [--reps 3] [--mc 24] [--phases]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import functools
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WAR = Path(__file__).resolve().parents[1] / "scenarios" / "crumbled_dreams.yaml"
+
+
+def per_replication(reps: int, phases: bool) -> tuple[list[float], dict[str, float]]:
+    from warroom.scenario import load_scenario
+    from warroom.simulate import battle, compile_scenario
+
+    world, engine = compile_scenario(load_scenario(WAR))
+    battle(engine, world, world.seed, 0)  # compiles kernels and battle shapes
+    spent: collections.Counter = collections.Counter()
+    if phases:
+        _time_phases(spent)
+    times = []
+    for rep in range(1, reps + 1):
+        t = time.perf_counter()
+        battle(engine, world, world.seed, rep)
+        times.append(time.perf_counter() - t)
+    return times, {k: v / reps for k, v in spent.items()}
+
+
+def _time_phases(spent: collections.Counter) -> None:
+    import warroom.campaign.engine as engine
+    import warroom.campaign.strategies as strategies
+    import warroom.command.layer as layer
+
+    def wrap(cls, name: str, label: str) -> None:
+        f = getattr(cls, name)
+
+        @functools.wraps(f)
+        def timed(*a, **k):
+            t = time.perf_counter()
+            try:
+                return f(*a, **k)
+            finally:
+                spent[label] += time.perf_counter() - t
+        setattr(cls, name, timed)
+
+    for n in ("_battles", "_ambushes", "_arrivals", "_sieges", "_repair", "_supply", "observe",
+              "apply"):
+        wrap(engine.CampaignEngine, n, f"engine.{n}")
+    for n in ("Raid", "Relieve", "Offensive", "RaidHomes"):
+        wrap(getattr(strategies, n), "rule", f"strategy.{n}")
+    for n in ("step", "observe", "send"):
+        wrap(layer.CommandLayer, n, f"command.{n}")
+
+
+def mc_wall(n: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "warroom", "mc", str(WAR), "-n", str(n),
+                        "--workers", "2", "--out", f"{tmp}/mc"], check=True,
+                       capture_output=True)
+        return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--mc", type=int, default=24)
+    ap.add_argument("--phases", action="store_true")
+    a = ap.parse_args()
+    times, spent = per_replication(a.reps, a.phases)
+    print(f"one replication, one core: best {min(times):.2f} s, mean "
+          f"{sum(times) / len(times):.2f} s over {len(times)} (goal: under 2 s)")
+    for k, v in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {k:28s} {v:6.2f} s")
+    if a.mc:
+        wall = mc_wall(a.mc)
+        print(f"warroom mc -n {a.mc} --workers 2: {wall:.1f} s; at this rate -n 1000 takes "
+              f"{wall / a.mc * 1000 / 60:.1f} min (goal: under 20 min)")
+
+
+if __name__ == "__main__":
+    main()
