@@ -54,6 +54,7 @@ class Raid(Periodic):
         super().__init__(side, every)
         self.fleets, self.group, self.odds, self.reach = fleets, group, odds, reach
         self.dwell, self.ambush, self.fit = dwell, ambush, fit
+        self.news = 4 * every + 10  # how old a report of a fleet on a lane may be to hunt it
         self.paths = _paths(theater)
         self.raids: list[dict] = []  # {fleets, world, base, since}
         self.read = 0
@@ -144,7 +145,7 @@ class Raid(Periodic):
         reported on a lane."""
         pic = obs.picture
         moving = {int(o.force) for _, o in news if o.kind in FLEET_MOVES}
-        moving |= set(pic.force[(pic.x < 0) & (pic.t >= obs.t - 2 * self.every)].tolist())
+        moving |= set(pic.force[(pic.x < 0) & (pic.t >= obs.t - self.news)].tolist())
         moving -= self.hunted
         out: list[Order] = []
         ships = pic.per_force(len(obs.force_side))
