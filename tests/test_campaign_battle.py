@@ -39,7 +39,7 @@ def test_a_battle_needs_two_sides():
         battle_data("b3", MEETING[1:])
 
 
-def test_the_fast_path_fights_each_battle_exactly_as_resolve_does():
+def test_the_fast_path_fights_each_battle_exactly_as_resolve_does(monkeypatch):
     from warroom.campaign.battle import Battles
 
     # sides interleaved, a force that does not fire: the compiled world lists forces side by
@@ -49,6 +49,15 @@ def test_the_fast_path_fights_each_battle_exactly_as_resolve_does():
     for solver in ("ode", "tau_leap", "ctmc"):
         rules = Rules(solver=solver)
         fast = Battles(rules)
-        for seed in (1, 2):
-            lost, _ = resolve("x", p, seed, rules)
-            assert np.array_equal(fast.fight(p, seed)[0], lost)
+        # the same shape again with other strengths and rates (a stochastic shape's compiled
+        # loop is reused): each battle as if it were the first
+        q = [Present(x.id, x.side, x.strength * 0.7 + 5, x.rate * 1.5) for x in p]
+        for seed, present in ((1, p), (2, p), (3, q), (1, p)):
+            lost, r = resolve("x", present, seed, rules)
+            got, broken = fast.fight(present, seed)
+            assert np.array_equal(got, lost)
+            # and which sides broke, as the aggregate engine run from reset to end says
+            slow = Battles(rules)
+            monkeypatch.setattr("warroom.campaign.battle._fast", lambda solver: False)
+            assert np.array_equal(slow.fight(present, seed)[1], broken)
+            monkeypatch.undo()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..rng import stream
 from ..rngfast import Slot, child_words, seed_slot
 from ..world.compile import World
 from .state import ARRIVED, DECIDING, LOST, N_REC, WITHDRAWN, new_state, world_arrays
@@ -55,3 +56,28 @@ def batch_outcomes(world: World, seed: int, start: int, stop: int,
            out["final"], out["lost"], out["withdrawn"], out["end_time"], out["winner"],
            out["reason"], out["deciding"], out["series"])
     return out
+
+
+class Alone:
+    """One stochastic world fought alone from its start to its end, again and again with new
+    strengths, kill rates and seeds (the campaign's battles of one shape): the same numbers as
+    the aggregate engine run from its reset to its end with that seed, without building a
+    world and a state each time."""
+
+    def __init__(self, world: World):
+        w = world_arrays(world)
+        # its own copies of what each fight rewrites (the world's arrays stay as they were)
+        self.w = w._replace(x0=w.x0.copy(), side_x0=w.side_x0.copy(), pair_k=w.pair_k.copy())
+        self.s = new_state(world)
+        self.method = CTMC if world.solver == "ctmc" else TAU_LEAP
+        self.tau = world.step
+
+    def fight(self, x0: np.ndarray, pair_k: np.ndarray, seed: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Each force's losses and which sides broke."""
+        w, s = self.w, self.s
+        w.x0[:] = x0
+        w.side_x0[:] = np.bincount(w.force_side, weights=x0, minlength=len(w.side_x0))
+        w.pair_k[:] = pair_k
+        run_stochastic(w, s, stream(seed, 0, "attrition"), self.method, self.tau)
+        return s.rec_led[int(s.scal[N_REC]) - 1, LOST].copy(), s.side_broken.copy()

@@ -88,22 +88,39 @@ class Battles:
         from ..core.engine import engine_for
 
         self.engine = engine_for("aggregate")
+        self.alone: dict[tuple, object] = {}  # the compiled loop of each shape, if stochastic
 
     def fight(self, present: Sequence[Present], seed: int) -> tuple[np.ndarray, np.ndarray]:
         """Each one's losses (in the order given), and which sides (in order of first
         appearance) broke."""
+        sides = list(dict.fromkeys(p.side for p in present))
+        return self.fight_arrays(np.array([sides.index(p.side) for p in present]),
+                                 np.array([p.strength for p in present], float),
+                                 np.array([p.rate for p in present], float), seed)
+
+    def fight_arrays(self, side: np.ndarray, strength: np.ndarray, rate: np.ndarray,
+                     seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """`fight` of forces given as arrays: each one's side (0, 1, ... in order of first
+        appearance), strength and kill rate."""
         from dataclasses import replace
 
-        sides = list(dict.fromkeys(p.side for p in present))
         # the order given is kept (it is the order of the pairs of fire, hence of the draws)
-        key = tuple((sides.index(p.side), p.rate > 0) for p in present)
+        key = tuple(zip(side.tolist(), (rate > 0).tolist(), strict=True))
         w, order = _shape(self.rules, key)
-        strength = np.array([p.strength for p in present], float)[order]
-        rate = np.array([p.rate for p in present], float)[order]
+        strength, rate = strength[order], rate[order]
+        lost = np.empty(len(side))
+        if _fast(w.solver):
+            alone = self.alone.get(key)
+            if alone is None:
+                from ..aggregate.batch import Alone
+
+                alone = self.alone[key] = Alone(w)
+            lost[order], broken = alone.fight(  # type: ignore[attr-defined]
+                strength, rate[w.pair_shooter], seed)
+            return lost, broken
         w = replace(w, x0=strength, pair_k=rate[w.pair_shooter])
         st = self.engine.reset(w, seed, 0)
         self.engine.advance(w, st, w.t_end)
-        lost = np.empty(len(present))
         lost[order] = st.s.led[LOST]
         return lost, st.s.side_broken.copy()
 
@@ -122,3 +139,11 @@ def _shape(rules: Rules, key: tuple[tuple[int, bool], ...]):
     w = compile_world(sc, 0)
     # the compiled world lists forces side by side: `order[i]`, the one given as its force i
     return w, np.array([int(f[1:]) for f in w.force_ids])
+
+
+def _fast(solver: str) -> bool:
+    """Whether a battle can be fought by the aggregate package's compiled loop (`Alone`)."""
+    from ..aggregate.registry import STOCHASTIC
+    from ..rngfast import fast_streams_available
+
+    return solver in STOCHASTIC and fast_streams_available()

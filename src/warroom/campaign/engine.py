@@ -26,7 +26,7 @@ from ..core.picture import Picture
 from ..rng import stream
 from ..theater import Paths, paths_of
 from . import alliance
-from .battle import Battles, Present
+from .battle import Battles
 from .fleets import ON_LANE, Fleets
 from .movement import interception
 from .supply import supplied
@@ -389,17 +389,21 @@ class CampaignEngine:
         fleets = fleets[np.argsort(world.fleet_side[fleets], kind="stable")]
         side = world.fleet_side[fleets]
         rate = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
-        pres = [Present(world.fleet_ids[f], label[s], float(st.ships[f]), float(r))
-                for f, s, r in zip(fleets, side, rate, strict=True)]
         o = int(st.owner[u])
         guns = u == v and o >= 0 and st.wdef[u] > 0 and world.hostile[o, side].any()
-        if guns:
-            pres.append(Present("defences", label[o], float(st.wdef[u]),
-                                float(world.world_rate[u])))
-        if len({p.side for p in pres}) < 2:
+        # the battle's sides are alliances (its own side where it has none), in order of
+        # first appearance; a world's defences fight last, for its owner
+        by = [label[s] for s in side.tolist()] + ([label[o]] if guns else [])
+        labels = list(dict.fromkeys(by))
+        if len(labels) < 2:
             return
-        lost, broken = st.battles_of.fight(pres, int(st.rng.integers(2**63)))
-        labels = list(dict.fromkeys(p.side for p in pres))
+        strength, fire = st.ships[fleets], rate
+        if guns:
+            strength = np.append(strength, st.wdef[u])
+            fire = np.append(fire, world.world_rate[u])
+        lost, broken = st.battles_of.fight_arrays(
+            np.array([labels.index(b) for b in by]), strength, fire,
+            int(st.rng.integers(2**63)))
         n = len(fleets)
         lf = np.minimum(lost[:n], st.ships[fleets])
         crip = lf * world.fleet_cripple[fleets]
@@ -421,11 +425,10 @@ class CampaignEngine:
             st.battles.append((st.t, u, v, o, 0, float(st.wdef[u] + lost[n]), float(lost[n]),
                                0, bool(broken[labels.index(label[o])])))
         st.ev.append((st.t, int(K.battle), u, float(lost.sum())))
-        for f in fleets:
-            if st.alive[f] and broken[labels.index(label[world.fleet_side[f]])]:
-                back = int(st.came[f])
-                if st.fleets.world[f] >= 0 and back != u:
-                    self._go(world, st, int(f), back, RETREAT)
+        fled = np.array([broken[labels.index(b)] for b in by[:n]], bool)
+        fled &= st.alive[fleets] & (st.fleets.world[fleets] >= 0) & (st.came[fleets] != u)
+        for f in fleets[fled].tolist():
+            self._go(world, st, f, int(st.came[f]), RETREAT)
 
     def _destroyed(self, world: CampaignWorld, st: CampaignState, f: int, u: int) -> None:
         rest = st.ships[f] + st.crippled[f]
