@@ -38,6 +38,8 @@ MODES = ("idle", "move", "raid", "conquer", "destroy", "home", "leaving", "inter
 GOAL_OF = {OrderKind.move: MOVE, OrderKind.raid: RAID, OrderKind.conquer: CONQUER,
            OrderKind.destroy: DESTROY, OrderKind.rally: RALLY}
 OFFENSIVE = (OrderKind.raid, OrderKind.conquer, OrderKind.destroy)
+STANDS = np.isin(np.arange(len(MODES)), (MOVE, HOME, LEAVING, RETREAT, INTERCEPT))  # on arrival
+BESIEGES = np.isin(np.arange(len(MODES)), (CONQUER, DESTROY))
 FIRE = 0
 ARRIVED, WITHDRAWN, LOST = range(3)
 RECORD_EVERY = 7.0  # days between the rows of the per-member series
@@ -329,7 +331,7 @@ class CampaignEngine:
             back = int(st.came[f])
             if back == st.fleets.world[f] or not self._go(world, st, int(f), back, RETREAT):
                 st.mode[f] = IDLE
-        stand = done & np.isin(st.mode, (MOVE, HOME, LEAVING, RETREAT, INTERCEPT))
+        stand = done & STANDS[st.mode]
         stand[[a[1] for a in st.ambushes]] = False  # interceptors wait for their target
         st.mode[stand] = IDLE
 
@@ -413,14 +415,14 @@ class CampaignEngine:
         st.destroyed_ships[fleets] += lf - crip
         if guns:
             st.wdef[u] = max(st.wdef[u] - float(lost[n]), 0.0)
-        dead = fleets[st.ships[fleets] < world.destroyed_below * world.fleet_ships[fleets]]
-        for f in dead:
-            self._destroyed(world, st, int(f), u)
-        for s in np.unique(side):
+        died = st.ships[fleets] < world.destroyed_below * world.fleet_ships[fleets]
+        for f in fleets[died].tolist():
+            self._destroyed(world, st, f, u)
+        for s in np.unique(side).tolist():
             mask = side == s
-            st.battles.append((st.t, u, v, int(s), int(mask.sum()), float(
+            st.battles.append((st.t, u, v, s, int(mask.sum()), float(
                 st.ships[fleets[mask]].sum() + lf[mask].sum()), float(lf[mask].sum()),
-                int(np.isin(fleets[mask], dead).sum()), bool(broken[labels.index(label[s])])))
+                int(died[mask].sum()), bool(broken[labels.index(label[s])])))
         if guns:
             st.battles.append((st.t, u, v, o, 0, float(st.wdef[u] + lost[n]), float(lost[n]),
                                0, bool(broken[labels.index(label[o])])))
@@ -466,7 +468,7 @@ class CampaignEngine:
 
     def _sieges(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
         where = st.fleets.world
-        besiegers = np.flatnonzero(st.alive & np.isin(st.mode, (CONQUER, DESTROY))
+        besiegers = np.flatnonzero(st.alive & BESIEGES[st.mode]
                                    & (where == st.goal) & (where >= 0))
         if not len(besiegers):
             return

@@ -277,8 +277,8 @@ class Offensive(Periodic):
             self.box += 1
             self.assigned.clear()
             targets = self._open(self._targets(obs))
-        free = [int(f) for f in _idle(obs, alive)]
-        free += [int(f) for f in alive if ex["mode"][f] == RALLY and ex["place"][f] == self.rally]
+        waiting = alive[(ex["mode"][alive] == RALLY) & (ex["place"][alive] == self.rally)]
+        free = _idle(obs, alive).tolist() + waiting.tolist()
         out: list[Order] = []
         if self.box > 0 and t - self.tried < 30.0:
             return out  # a wave the council refused is put again a month later

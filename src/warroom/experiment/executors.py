@@ -52,8 +52,9 @@ def _dask(workers: int, cluster: str) -> Iterator[Executor]:
             local.close()
         raise UserError(f"--cluster {cluster}: cannot reach the Dask scheduler ({e})") from None
     # a lost scheduler or worker ends the experiment as interrupted, with a resume hint;
-    # distributed would log each failed reconnection with a traceback besides
-    with _quiet("distributed.client"):
+    # distributed would log each failed reconnection with a traceback besides (and tornado
+    # each of its callbacks that the closed connection broke)
+    with _quiet("distributed.client", "tornado.application"):
         try:
             from .tasks import worker_setup
 
@@ -67,8 +68,8 @@ def _dask(workers: int, cluster: str) -> Iterator[Executor]:
 
 
 @contextmanager
-def _quiet(logger: str) -> Iterator[None]:
-    """Drop the tracebacks the logger would print (its messages stay)."""
+def _quiet(*loggers: str) -> Iterator[None]:
+    """Drop the tracebacks the loggers would print (their messages stay)."""
     import logging
 
     def strip(record: logging.LogRecord) -> bool:
@@ -77,9 +78,11 @@ def _quiet(logger: str) -> Iterator[None]:
             return bool(record.getMessage().strip())
         return True
 
-    log = logging.getLogger(logger)
-    log.addFilter(strip)
+    logs = [logging.getLogger(name) for name in loggers]
+    for log in logs:
+        log.addFilter(strip)
     try:
         yield
     finally:
-        log.removeFilter(strip)
+        for log in logs:
+            log.removeFilter(strip)
