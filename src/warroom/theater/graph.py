@@ -147,12 +147,19 @@ def route(theater: Theater, start: int, goal: int) -> tuple[list[int], float]:
     return path[::-1], float(dist[goal])
 
 
+TREES_BYTES = 256 * 2**20  # what the kept trees of a theater may hold
+
+
 class Paths:
     """Quickest routes to goals, one shortest-path tree per goal (lanes go both ways, so the
-    tree from a goal gives every world's way to it), the `keep` most recent kept."""
+    tree from a goal gives every world's way to it), the `keep` most recent kept (by default
+    as many as `TREES_BYTES` holds: a campaign asks for a few thousand goals, and each tree
+    not kept costs a Dijkstra over the theater again)."""
 
-    def __init__(self, theater: Theater, keep: int = 512):
-        self.theater, self.keep = theater, keep
+    def __init__(self, theater: Theater, keep: int | None = None):
+        per_tree = 12 * max(theater.n, 1)  # distances (float64) and predecessors (int32)
+        self.theater = theater
+        self.keep = keep if keep is not None else max(64, TREES_BYTES // per_tree)
         self.matrix = theater.matrix()
         self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
