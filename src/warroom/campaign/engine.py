@@ -74,6 +74,7 @@ class CampaignState:
     will: np.ndarray  # (M,)
     lost_by_mode: np.ndarray  # (S, modes) fleets destroyed, by what they were doing
     ambushes: list = field(default_factory=list)  # (t, interceptor, target, u, v, length)
+    waits: list = field(default_factory=list)  # (until, interceptor): its target comes to it
     next_order: int = 0
     steps: int = 0  # steps done: the state is that of time t0 + steps x step (or t_end)
     ended: bool = False
@@ -303,8 +304,9 @@ class CampaignEngine:
         dt = t1 - _grid(world, st.steps - 1)
         st.t = t1
         self._enter(world, st)
-        st.fleets.advance(t1)
+        passed = st.fleets.advance(t1)
         self._ambushes(world, st)
+        self._waylaid(world, st, passed)
         self._battles(world, st)
         self._arrivals(world, st)
         self._sieges(world, st, dt)
@@ -332,7 +334,9 @@ class CampaignEngine:
             if back == st.fleets.world[f] or not self._go(world, st, int(f), back, RETREAT):
                 st.mode[f] = IDLE
         stand = done & STANDS[st.mode]
-        stand[[a[1] for a in st.ambushes]] = False  # interceptors wait for their target
+        # interceptors wait for their target (on the lane, then where the lane leads it)
+        st.waits = [w for w in st.waits if w[0] >= st.t]
+        stand[[a[1] for a in st.ambushes] + [w[1] for w in st.waits]] = False
         st.mode[stand] = IDLE
 
     def _ambushes(self, world: CampaignWorld, st: CampaignState) -> None:
@@ -356,6 +360,28 @@ class CampaignEngine:
                 column = np.flatnonzero(st.alive & (fl.world == ON_LANE) & (a == u) & (b == v)
                                         & (world.fleet_side == world.fleet_side[target]))
                 self._fight(world, st, np.array([*column, *hunters], np.int64), u, v)
+                if st.alive[target] and fl.world[target] == ON_LANE:
+                    # it goes on to v, where they stand: they wait for it there
+                    st.waits += [(float(fl.rt[target, k]), h) for h in hunters if st.alive[h]]
+
+    def _waylaid(self, world: CampaignWorld, st: CampaignState, passed) -> None:
+        """Fleets that passed, this step, a world where hostile interceptors wait for them:
+        fought there (those that stopped at it meet them in `_battles`)."""
+        fl = st.fleets
+        pf, pw = passed[0], passed[1]
+        ok = st.alive[pf] & (fl.world[pf] == ON_LANE)
+        pf, pw = pf[ok], pw[ok]
+        waiting = np.flatnonzero(st.alive & (st.mode == INTERCEPT) & (fl.world >= 0))
+        if not len(pf) or not len(waiting):
+            return
+        at = np.zeros((world.theater.n, world.n_sides), bool)
+        at[fl.world[waiting], world.fleet_side[waiting]] = True
+        met = (at[pw] & world.hostile[world.fleet_side[pf]]).any(axis=1)
+        for w in np.unique(pw[met]).tolist():
+            them = np.unique(pf[met & (pw == w)])
+            hunters = waiting[(fl.world[waiting] == w) & world.hostile[
+                world.fleet_side[them[0]], world.fleet_side[waiting]]]
+            self._fight(world, st, np.concatenate([them, hunters]), w, w)
 
     def _battles(self, world: CampaignWorld, st: CampaignState) -> None:
         where = st.fleets.world
