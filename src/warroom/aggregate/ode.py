@@ -140,7 +140,7 @@ def _run(world: World, w: WorldArrays, s: BattleState, st: Stretch, b: float,
                                xtol=ROOT_TOL, rtol=ROOT_TOL), i) for i in active)
         end = roots[0][0] if roots else t
         if end > until:
-            s.led[:] = sol(until).reshape(3, F)
+            s.led[:] = _held(sol(until), world.x0).reshape(3, F)
             s.scal[T] = until
             return until, True
         st.step = None
@@ -148,11 +148,12 @@ def _run(world: World, w: WorldArrays, s: BattleState, st: Stretch, b: float,
         i_new = int(np.searchsorted(st.t_eval, end, side="right"))
         if i_new > st.t_eval_i:
             ts = st.t_eval[st.t_eval_i:i_new]
-            record_path(w.grid, s.scal, s.rec_t, s.rec_led, s.led, ts, sol(ts), b)
+            record_path(w.grid, s.scal, s.rec_t, s.rec_led, s.led, ts,
+                        _held(sol(ts), world.x0), b)
         st.t_eval_i = i_new
         if roots:
             first, which = roots[0]
-            s.led[:] = sol(first).reshape(3, F)
+            s.led[:] = _held(sol(first), world.x0).reshape(3, F)
             kind, idx = st.kinds[which]
             if kind == "force":
                 loss_rate = st.rhs(first, s.led.ravel())[2 * F + idx]
@@ -178,8 +179,21 @@ def settle(world: World, w: WorldArrays, s: BattleState, st: Stretch | None) -> 
     i_new = int(np.searchsorted(st.t_eval, until, side="left"))
     pts = st.t_eval[st.t_eval_i:i_new]
     if len(pts):
-        record_path(w.grid, s.scal, s.rec_t, s.rec_led, s.led, pts, st.step(pts), np.inf)
-        s.led[:] = st.step(until).reshape(3, F)
+        record_path(w.grid, s.scal, s.rec_t, s.rec_led, s.led, pts,
+                    _held(st.step(pts), world.x0), np.inf)
+        s.led[:] = _held(st.step(until), world.x0).reshape(3, F)
+
+
+def _held(y: np.ndarray, x0: np.ndarray) -> np.ndarray:
+    """Integrated ledgers (arrived, withdrawn, lost per force; one column per time if 2-D)
+    with no force below zero: a trickle that dies as it arrives is integrated with a
+    tolerance, and its losses must not overdraw what arrived (the accounting identity)."""
+    F = len(x0)
+    y = np.array(y, float)
+    a, wd, lost = y[:F], y[F:2 * F], y[2 * F:]
+    x = (x0 if y.ndim == 1 else x0[:, None]) + a - wd - lost
+    y[2 * F:] = np.where(x < 0.0, lost + x, lost)
+    return y
 
 
 def _empty(s: BattleState, x0: float, f: int, wd_rate: float, loss_rate: float) -> None:
