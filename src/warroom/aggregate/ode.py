@@ -191,8 +191,11 @@ def _held(y: np.ndarray, x0: np.ndarray) -> np.ndarray:
     F = len(x0)
     y = np.array(y, float)
     a, wd, lost = y[:F], y[F:2 * F], y[2 * F:]
-    x = (x0 if y.ndim == 1 else x0[:, None]) + a - wd - lost
-    y[2 * F:] = np.where(x < 0.0, lost + x, lost)
+    base = x0 if y.ndim == 1 else x0[:, None]
+    x = base + a - wd - lost
+    # beyond round-off only: an emptied force is held a few ulps below zero (`_settle`)
+    over = x < -8 * np.spacing(np.maximum(base + a, 1.0))
+    y[2 * F:] = np.where(over, lost + x, lost)
     return y
 
 
