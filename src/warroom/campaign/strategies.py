@@ -6,7 +6,9 @@ the engine's state. A new strategy is a `Periodic` with a `rule(t, obs)` returni
 
 - `Raid`: groups strike the weakest enemy fleets believed alone at a world within reach and
   go back at the first sign of relief (an enemy order read that sends fleets there), when
-  the target is gone, or after `dwell`; idle groups intercept enemy fleets on the move.
+  the target is gone, or after `dwell`; idle groups intercept enemy fleets on the move;
+  only fleets with `fit` of their ships in action raid (the rest wait to be repaired), and
+  idle fleets too few to raid where they are regroup.
 - `Relieve`: detachments of a reserve answer pleas, then go back to the reserve's world.
 - `Offensive`: when a share of the fleets the side went to war with is lost, concentrate at
   a rally world (those built since join it);
@@ -84,8 +86,8 @@ class Raid(Periodic):
             else:
                 busy |= set(live)
                 taken[r["world"]] = True
-        f_ = self.fleets
-        fit = f_[ex["ships"][f_] >= self.fit * (ex["ships"][f_] + ex["crippled"][f_])]
+        own = self.fleets
+        fit = own[ex["ships"][own] >= self.fit * (ex["ships"][own] + ex["crippled"][own])]
         idle = [int(f) for f in _idle(obs, fit) if int(f) not in busy]
         by_world: dict[int, list[int]] = {}
         for f in idle:
@@ -165,12 +167,12 @@ class Raid(Periodic):
         need = self.odds * np.array(
             [column.get(goes[f], np.inf) if f in goes else ships[f] for f in targets.tolist()])
         need = np.where(np.isnan(need), np.inf, need)  # strength unknown: never enough
-        for target, n_ in zip(targets.tolist(), need.tolist(), strict=True):
+        for target, needed in zip(targets.tolist(), need.tolist(), strict=True):
             for i, (mine, power) in enumerate(pools):
-                if not len(mine) or power[-1] < n_:
+                if not len(mine) or power[-1] < needed:
                     continue
                 # as many of the idle fleets there as it takes (a column needs more)
-                n = max(int(np.searchsorted(power, n_)) + 1, self.group)
+                n = max(int(np.searchsorted(power, needed)) + 1, self.group)
                 if n > len(mine):
                     continue
                 out += [Order(OrderKind.intercept, force=f, target=target) for f in mine[:n]]
