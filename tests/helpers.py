@@ -65,3 +65,34 @@ def refused(tmp_path, d, path: str, needle: str) -> None:
     assert r.exit_code == 2, r.output
     line = next(ln for ln in r.output.splitlines() if needle in ln)
     assert "bad.yaml:" in line and path in line, r.output
+
+
+def wait_for_a_shard(out, proc):
+    """Wait (at most 2 minutes) until the experiment `proc` writing to `out` has a shard."""
+    import time
+
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and not list(
+            (out / "shards").glob("*.rows.parquet")):
+        time.sleep(0.02)
+    assert proc.poll() is None, "the experiment ended before it could be stopped"
+
+
+def kill_and_resume(mc, full, cut):
+    """`mc(out, *extra)` is a command line of an experiment writing to `out`: run it whole
+    into `full`, and into `cut` killed (SIGKILL) after its first shard and then resumed; the
+    resumed run's result (for the caller to compare the folders)."""
+    import os
+    import signal
+    import subprocess
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    subprocess.run(mc(full), check=True, capture_output=True, env=env)
+    proc = subprocess.Popen(mc(cut), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env)
+    wait_for_a_shard(cut, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list((cut / "shards").glob("*.rows.parquet"))
+    assert not (cut / "replications.parquet").exists()  # stopped part-way
+    return subprocess.run(mc(cut, "--resume"), capture_output=True, text=True, env=env)

@@ -2,11 +2,7 @@
 a killed `mc` resumed to the same tables."""
 
 import multiprocessing as mp
-import os
-import signal
-import subprocess
 import sys
-import time
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -14,6 +10,7 @@ import pyarrow.parquet as pq
 from ruamel.yaml import YAML
 
 from campaign_helpers import campaign
+from helpers import kill_and_resume
 from warroom.experiment import experiment
 from warroom.experiment.tasks import worker_setup
 
@@ -51,19 +48,7 @@ def test_a_killed_campaign_experiment_resumes_to_the_same_tables(tmp_path):
     with path.open("w") as f:
         YAML().dump(_war(), f)
     full, cut = tmp_path / "full", tmp_path / "cut"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    n = 600
-    subprocess.run(_mc(path, full, n), check=True, capture_output=True, env=env)
-    proc = subprocess.Popen(_mc(path, cut, n), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
-    deadline = time.time() + 120
-    while time.time() < deadline and not list((cut / "shards").glob("*.rows.parquet")):
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert list((cut / "shards").glob("*.rows.parquet"))
-    assert not (cut / "replications.parquet").exists()  # stopped part-way
-    r = subprocess.run(_mc(path, cut, n, "--resume"), capture_output=True, text=True, env=env)
+    r = kill_and_resume(lambda out, *extra: _mc(path, out, 600, *extra), full, cut)
     assert r.returncode == 0, r.stderr
     for name in ("replications.parquet", "series.parquet"):
         assert pq.read_table(cut / name).equals(pq.read_table(full / name))

@@ -3,7 +3,6 @@ sweeps, SQL over the results, and bad input."""
 
 import json
 import multiprocessing as mp
-import os
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import warroom
-from helpers import invoke
+from helpers import invoke, kill_and_resume
 from warroom.errors import UserError
 from warroom.experiment import experiment
 from warroom.experiment.params import apply, differences, parse_set
@@ -66,18 +65,7 @@ def _mc(out, n, *extra):
 
 def test_a_killed_run_resumes_to_the_same_tables(tmp_path):
     full, cut = tmp_path / "full", tmp_path / "cut"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    subprocess.run(_mc(full, 6000), check=True, capture_output=True, env=env)
-    proc = subprocess.Popen(_mc(cut, 6000), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
-    deadline = time.time() + 120
-    while time.time() < deadline and not list((cut / "shards").glob("*.rows.parquet")):
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    shards = list((cut / "shards").glob("*.rows.parquet"))
-    assert shards and not (cut / "replications.parquet").exists()  # stopped part-way
-    r = subprocess.run(_mc(cut, 6000, "--resume"), capture_output=True, text=True, env=env)
+    r = kill_and_resume(lambda out, *extra: _mc(out, 6000, *extra), full, cut)
     assert r.returncode == 0, r.stderr
     for name in ("replications.parquet", "series.parquet"):
         assert pq.read_table(cut / name).equals(pq.read_table(full / name))

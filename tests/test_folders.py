@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import warroom
-from helpers import invoke
+from helpers import invoke, wait_for_a_shard
 from warroom.errors import UserError
 from warroom.experiment import experiment
 from warroom.experiment.run import Interrupted
@@ -210,14 +210,6 @@ def _mc(out, n, *extra):
             "--out", str(out), *extra]
 
 
-def _wait_for_a_shard(out, proc):
-    deadline = time.time() + 120
-    while time.time() < deadline and proc.poll() is None and not list(
-            (out / "shards").glob("*.rows.parquet")):
-        time.sleep(0.02)
-    assert proc.poll() is None, "the experiment ended before it could be stopped"
-
-
 CLUSTER = """
 import time
 from distributed import LocalCluster
@@ -237,7 +229,7 @@ def test_a_lost_dask_cluster_ends_as_interrupted(tmp_path):
         address = cluster.stdout.readline().strip()
         proc = subprocess.Popen(_mc(out, 6000, "--workers", "1", "--cluster", address),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        _wait_for_a_shard(out, proc)
+        wait_for_a_shard(out, proc)
         os.killpg(cluster.pid, signal.SIGKILL)  # scheduler, nanny and worker
         _, err = proc.communicate(timeout=120)
     finally:
@@ -282,7 +274,7 @@ def test_kill_9_leaves_no_process_behind_and_the_folder_resumes(sc, tmp_path):
     out = tmp_path / "e"
     proc = subprocess.Popen(_mc(out, 4000, "--workers", "2"), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    _wait_for_a_shard(out, proc)
+    wait_for_a_shard(out, proc)
     tree = _descendants(proc.pid)
     assert len(tree) >= 3  # two workers and multiprocessing's resource tracker
     os.kill(proc.pid, signal.SIGKILL)
