@@ -56,8 +56,10 @@ def test_the_war_has_the_chapters_shape_within_the_intervals_its_file_states(run
         assert lo <= rows[fact].mean() <= hi, (fact, rows[fact].mean(), (lo, hi))
     # raids pay: in three years, Zarion loses to them several times what Hedrik loses
     assert (rows["fleets_lost_idle:zarion@year3"] >= 3 * rows["fleets_lost:hedrik@year3"]).all()
-    # the main army falls to roughly two thirds of its 600
-    assert 0.6 <= rows["fleets:main@year3"].mean() / 600 <= 0.85
+    # the main army falls to roughly two thirds of its 600 (the chapter: 380)
+    assert 0.5 <= rows["fleets:main@year3"].mean() / 600 <= 0.85
+    # allies who turned home were ambushed on the way
+    assert rows["fleets_lost_leaving:zarion"].sum() > 0
 
 
 def test_without_hedriks_leak_the_raids_stop_paying(runs):

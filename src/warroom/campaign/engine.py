@@ -86,10 +86,7 @@ class CampaignState:
     at_milestone: dict = field(default_factory=dict)
     paths: Paths = field(default=None)  # type: ignore[assignment]
     battles_of: Battles = field(default=None)  # type: ignore[assignment]
-
-    @property
-    def alive(self) -> np.ndarray:
-        return self.entered & ~self.gone
+    alive: np.ndarray = field(default=None)  # type: ignore[arg-type]  # entered, not gone
 
 
 @register("campaign")
@@ -108,6 +105,7 @@ class CampaignEngine:
             np.ones(F), np.where(np.isfinite(world.supply[:, 0]), world.t0, np.inf),
             np.zeros(M), np.zeros(M), np.zeros(M, bool), np.ones(M),
             np.zeros((S, len(MODES))), next_record=world.t0)
+        st.alive = np.zeros(F, bool)
         st.paths = paths_of(world.theater)
         st.battles_of = Battles(world.rules)
         self._enter(world, st)
@@ -145,7 +143,7 @@ class CampaignEngine:
     def forces(self, world: CampaignWorld, state: CampaignState) -> Forces:
         x0 = np.where(world.fleet_arrive <= world.t0, world.fleet_ships, 0.0)  # later: arrived
         place = np.where(state.alive, state.fleets.world, -1).astype(float)
-        return Forces(x0, state.ledger, state.modifiers, read_only(state.alive),
+        return Forces(x0, state.ledger, state.modifiers, read_only(state.alive.copy()),
                       world.fleet_side, place=place)
 
     def settles(self, world: CampaignWorld, state: CampaignState, t: float) -> float:
@@ -292,6 +290,7 @@ class CampaignEngine:
             due &= ~state.gone
         idx = np.flatnonzero(due)
         state.entered[idx] = True
+        state.alive[idx] = True
         state.ships[idx] = world.fleet_ships[idx]
         late = idx[world.fleet_arrive[idx] > world.t0]
         state.ledger[ARRIVED, late] += world.fleet_ships[late]
@@ -412,30 +411,37 @@ class CampaignEngine:
     def _fight(self, world: CampaignWorld, st: CampaignState, fleets: np.ndarray, u: int,
                v: int) -> None:
         """One battle of these fleets at world u (u == v) or on the lane u - v."""
-        label = world.side_label
         # side by side: battles of the same numbers on each side share one compiled shape
-        fleets = fleets[np.argsort(world.fleet_side[fleets], kind="stable")]
         side = world.fleet_side[fleets]
-        rate = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
+        if len(side) > 1 and (side[1:] < side[:-1]).any():
+            by_side = np.argsort(side, kind="stable")
+            fleets, side = fleets[by_side], side[by_side]
+        first = np.ones(len(side), bool)
+        first[1:] = side[1:] != side[:-1]
+        sides = side[first].tolist()  # each once, in order
         o = int(st.owner[u])
-        guns = u == v and o >= 0 and st.wdef[u] > 0 and world.hostile[o, side].any()
+        guns = u == v and o >= 0 and st.wdef[u] > 0 and bool(world.hostile[o, side].any())
         # the battle's sides are alliances (its own side where it has none), in order of
         # first appearance; a world's defences fight last, for its owner
-        by = [label[s] for s in side.tolist()] + ([label[o]] if guns else [])
-        labels = list(dict.fromkeys(by))
+        label = world.side_label
+        labels = list(dict.fromkeys([label[s] for s in sides] + ([label[o]] if guns else [])))
         if len(labels) < 2:
             return
-        strength, fire = st.ships[fleets], rate
+        of_side = {s: labels.index(label[s]) for s in sides + ([o] if guns else [])}
+        n = len(fleets)
+        strength = st.ships[fleets]
+        fire = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
+        code = np.array([of_side[s] for s in sides])[np.searchsorted(sides, side)]
         if guns:
             strength = np.append(strength, st.wdef[u])
             fire = np.append(fire, world.world_rate[u])
-        lost, broken = st.battles_of.fight_arrays(
-            np.array([labels.index(b) for b in by]), strength, fire,
-            int(st.rng.integers(2**63)))
-        n = len(fleets)
-        lf = np.minimum(lost[:n], st.ships[fleets])
+            code = np.append(code, of_side[o])
+        lost, broken = st.battles_of.fight_arrays(code, strength, fire,
+                                                  int(st.rng.integers(2**63)))
+        had = st.ships[fleets]
+        lf = np.minimum(lost[:n], had)
         crip = lf * world.fleet_cripple[fleets]
-        st.ships[fleets] -= lf
+        st.ships[fleets] = had - lf
         st.crippled[fleets] += crip
         st.ledger[LOST, fleets] += lf
         st.destroyed_ships[fleets] += lf - crip
@@ -444,19 +450,22 @@ class CampaignEngine:
         died = st.ships[fleets] < world.destroyed_below * world.fleet_ships[fleets]
         for f in fleets[died].tolist():
             self._destroyed(world, st, f, u)
-        for s in np.unique(side).tolist():
-            mask = side == s
-            st.battles.append((st.t, u, v, s, int(mask.sum()), float(
-                st.ships[fleets[mask]].sum() + lf[mask].sum()), float(lf[mask].sum()),
-                int(died[mask].sum()), bool(broken[labels.index(label[s])])))
+        starts = np.searchsorted(side, sides)
+        count = np.diff(np.append(starts, n))
+        brought, lost_by, dead = (np.add.reduceat(a, starts).tolist()
+                                  for a in (had, lf, died.astype(np.int64)))
+        for k, s in enumerate(sides):
+            st.battles.append((st.t, u, v, s, int(count[k]), float(brought[k]),
+                               float(lost_by[k]), int(dead[k]), bool(broken[of_side[s]])))
         if guns:
             st.battles.append((st.t, u, v, o, 0, float(st.wdef[u] + lost[n]), float(lost[n]),
-                               0, bool(broken[labels.index(label[o])])))
+                               0, bool(broken[of_side[o]])))
         st.ev.append((st.t, int(K.battle), u, float(lost.sum())))
-        fled = np.array([broken[labels.index(b)] for b in by[:n]], bool)
-        fled &= st.alive[fleets] & (st.fleets.world[fleets] >= 0) & (st.came[fleets] != u)
-        for f in fleets[fled].tolist():
-            self._go(world, st, f, int(st.came[f]), RETREAT)
+        fled = broken[code[:n]] & ~died
+        if fled.any():
+            fled &= (st.fleets.world[fleets] >= 0) & (st.came[fleets] != u)
+            for f in fleets[fled].tolist():
+                self._go(world, st, f, int(st.came[f]), RETREAT)
 
     def _destroyed(self, world: CampaignWorld, st: CampaignState, f: int, u: int) -> None:
         rest = st.ships[f] + st.crippled[f]
@@ -464,6 +473,7 @@ class CampaignEngine:
         st.destroyed_ships[f] += rest
         st.ships[f] = st.crippled[f] = 0.0
         st.gone[f] = True
+        st.alive[f] = False
         st.fleets.stop(f)
         s, m = int(world.fleet_side[f]), int(world.fleet_member[f])
         st.lost_by_mode[s, st.mode[f]] += 1

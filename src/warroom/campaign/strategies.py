@@ -6,15 +6,19 @@ the engine's state. A new strategy is a `Periodic` with a `rule(t, obs)` returni
 
 - `Raid`: groups strike the weakest enemy fleets believed alone at a world within reach and
   go back at the first sign of relief (an enemy order read that sends fleets there), when
-  the target is gone, or after `dwell`; idle groups intercept enemy fleets on the move;
-  only fleets with `fit` of their ships in action raid (the rest wait to be repaired), and
-  idle fleets too few to raid where they are regroup.
+  the target is gone, or after `dwell`; idle groups intercept enemy fleets on the move,
+  as many as the column they travel in needs; only fleets with `fit` of their ships in
+  action raid (the rest wait to be repaired, or with `docks` go to the nearest dock), and
+  idle fleets too few to raid where they are regroup; hunters (`strike` false) only
+  intercept.
 - `Relieve`: detachments of a reserve answer pleas, then go back to the reserve's world.
 - `Offensive`: when a share of the fleets the side went to war with is lost, concentrate at
   a rally world (those built since join it);
   when gathered, send task forces to conquer (or destroy) the enemy's worlds in a box, the
-  nearest first; then order the wave on into the next box (a council may refuse it).
-- `RaidHomes`: task forces against the home worlds of an enemy side's members.
+  nearest first; then put the wave's next box to the council with one task force (and,
+  refused, again a month later).
+- `RaidHomes`: task forces against the home worlds of an enemy side's members, the
+  nearest first.
 """
 
 from __future__ import annotations
@@ -52,15 +56,19 @@ def _believed(obs: Observation, horizon: float) -> tuple[np.ndarray, np.ndarray,
 class Raid(Periodic):
     def __init__(self, side: int, fleets: np.ndarray, theater: Theater, group: int,
                  odds: float, reach: float, dwell: float, ambush: bool, every: float,
-                 fit: float = 0.0):
+                 fit: float = 0.0, strike: bool = True, docks: np.ndarray | None = None):
+        """`docks`: where the side's crippled fleets go to be repaired (None: they wait
+        where they are)."""
         super().__init__(side, every)
         self.fleets, self.group, self.odds, self.reach = fleets, group, odds, reach
-        self.dwell, self.ambush, self.fit = dwell, ambush, fit
+        self.dwell, self.ambush, self.fit, self.strike = dwell, ambush, fit, strike
+        self.docks = None if docks is None else np.asarray(docks) > 0
         self.news = 4 * every + 10  # how old a report of a fleet on a lane may be to hunt it
         self.paths = _paths(theater)
         self.raids: list[dict] = []  # {fleets, world, base, since}
         self.read = 0
-        self.hunted: set[int] = set()
+        self.hunted = np.zeros(0, bool)  # enemy fleets intercepted once (not again)
+        self.seen_at: np.ndarray | None = None  # the last world each enemy fleet was seen at
 
     def rule(self, t: float, obs: Observation) -> list[Order]:
         ex = obs.extra
@@ -87,12 +95,15 @@ class Raid(Periodic):
                 busy |= set(live)
                 taken[r["world"]] = True
         own = self.fleets
-        fit = own[ex["ships"][own] >= self.fit * (ex["ships"][own] + ex["crippled"][own])]
+        whole = ex["ships"][own] >= self.fit * (ex["ships"][own] + ex["crippled"][own])
+        fit = own[whole]
         idle = [int(f) for f in _idle(obs, fit) if int(f) not in busy]
+        if self.docks is not None:
+            out += self._to_docks(obs, own[~whole])
         by_world: dict[int, list[int]] = {}
         for f in idle:
             by_world.setdefault(int(ex["place"][f]), []).append(f)
-        targets = np.flatnonzero(strength > 0)
+        targets = np.flatnonzero(strength > 0) if self.strike else np.zeros(0, np.int64)
         for w, mine in by_world.items():
             while len(mine) >= self.group and len(targets):
                 grp, mine = mine[:self.group], mine[self.group:]
@@ -112,6 +123,25 @@ class Raid(Periodic):
         if self.ambush:
             out += self._ambush(obs, news, by_world)
         return out + self._regroup(by_world)
+
+    def _to_docks(self, obs: Observation, unfit: np.ndarray) -> list[Order]:
+        """Idle fleets below their fit share, away from the side's docks, go to the
+        nearest one to be repaired."""
+        ex = obs.extra
+        assert self.docks is not None
+        docks = np.flatnonzero(self.docks & (ex["owner"] == self.side))
+        unfit = _idle(obs, unfit)
+        unfit = unfit[~np.isin(ex["place"][unfit], docks)]
+        if not len(docks) or not len(unfit):
+            return []
+        out: list[Order] = []
+        for w in np.unique(ex["place"][unfit]).tolist():
+            dist = self.paths.tree(w)[0][docks]
+            if np.isfinite(dist.min()):
+                goal = int(docks[int(np.argmin(dist))])
+                out += [Order(OrderKind.move, force=int(f), place=goal)
+                        for f in unfit[ex["place"][unfit] == w]]
+        return out
 
     def _regroup(self, by_world: dict[int, list[int]]) -> list[Order]:
         """Idle fleets too few to raid where they are join the nearest world where enough
@@ -146,28 +176,37 @@ class Raid(Periodic):
         """Idle groups intercept enemy fleets whose orders were read or that were last
         reported on a lane."""
         pic = obs.picture
-        moving = {int(o.force) for _, o in news if o.kind in FLEET_MOVES}
-        moving |= set(pic.force[(pic.x < 0) & (pic.t >= obs.t - self.news)].tolist())
-        moving -= self.hunted
-        out: list[Order] = []
-        ships = pic.per_force(len(obs.force_side))
-        # fleets sent from one world to one place travel together: the column is what is met
-        last = np.full(len(obs.force_side), -1, np.int64)
-        last[pic.force] = np.where(np.isfinite(pic.x), pic.x, -1)
-        column: dict[tuple[int, int], float] = {}
-        goes = {int(o.force): (int(last[o.force]), o.place) for _, o in news
-                if o.kind in FLEET_MOVES}
-        for f, way in goes.items():
-            column[way] = column.get(way, 0.0) + (ships[f] if np.isfinite(ships[f]) else np.inf)
-        have = obs.extra["ships"]
-        # per world of idle fleets, the power of its first k fleets (k = 1, 2, ...)
-        pools = [(mine, np.cumsum(have[mine])) for mine in by_world.values()
+        F = len(obs.force_side)
+        if self.seen_at is None:
+            self.seen_at = np.full(F, -1, np.int64)
+            self.hunted = np.zeros(F, bool)
+        at = pic.x >= 0
+        self.seen_at[pic.force[at]] = pic.x[at].astype(np.int64)
+        # where each fleet on the move is going: the place of its order read (the last),
+        # -1 where it was only reported on a lane; -2: not on the move
+        goal = np.full(F, -2, np.int64)
+        goal[pic.force[(pic.x < 0) & (pic.t >= obs.t - self.news)]] = -1
+        read = {int(o.force): int(o.place) for _, o in news if o.kind in FLEET_MOVES}
+        if read:
+            goal[list(read)] = list(read.values())
+        moving = np.flatnonzero(goal > -2)
+        targets = moving[~self.hunted[moving]]
+        pools = [(mine, np.cumsum(obs.extra["ships"][mine])) for mine in by_world.values()
                  if len(mine) >= self.group]
-        targets = np.array(sorted(moving), np.int64)
-        need = self.odds * np.array(
-            [column.get(goes[f], np.inf) if f in goes else ships[f] for f in targets.tolist()])
-        need = np.where(np.isnan(need), np.inf, need)  # strength unknown: never enough
-        for target, needed in zip(targets.tolist(), need.tolist(), strict=True):
+        if not len(targets) or not pools:
+            return []
+        # fleets that set out from one world together travel together, and the column is
+        # what is met: those sent from it to one place (orders read), or all reported on
+        # lanes since they were last seen there
+        ships = pic.per_force(F)[moving]
+        key = self.seen_at[moving] * (len(obs.extra["owner"]) + 2) + goal[moving] + 2
+        _, col = np.unique(key, return_inverse=True)
+        column = np.bincount(col, weights=np.where(np.isnan(ships), np.inf, ships))
+        need = self.odds * column[col[~self.hunted[moving]]]  # strength unknown: never enough
+        out: list[Order] = []
+        have = obs.extra["ships"]
+        ok = need <= max(p[-1] for _, p in pools)
+        for target, needed in zip(targets[ok].tolist(), need[ok].tolist(), strict=True):
             for i, (mine, power) in enumerate(pools):
                 if not len(mine) or power[-1] < needed:
                     continue
@@ -178,7 +217,7 @@ class Raid(Periodic):
                 out += [Order(OrderKind.intercept, force=f, target=target) for f in mine[:n]]
                 del mine[:n]
                 pools[i] = (mine, np.cumsum(have[mine]))
-                self.hunted.add(target)
+                self.hunted[target] = True
                 break
         return out
 
@@ -282,14 +321,17 @@ class Offensive(Periodic):
         waiting = alive[(ex["mode"][alive] == RALLY) & (ex["place"][alive] == self.rally)]
         free = _idle(obs, alive).tolist() + waiting.tolist()
         out: list[Order] = []
-        if self.box > 0 and t - self.tried < 30.0:
-            return out  # a wave the council refused is put again a month later
-        self.tried = t if self.box > 0 else self.tried
         # a world a task force is on its way to (or besieging) waits for the outcome
         going = ex["going"][alive]
         pending = np.zeros(len(ex["owner"]), bool)
         pending[going[going >= 0]] = True
-        for w in targets[~pending[targets]]:
+        # a new wave is put to the council with its first task force (and, refused, put
+        # again a month later); under way, it goes on
+        probe = self.box > 0 and not pending[targets].any()
+        if probe and t - self.tried < 30.0:
+            return out
+        self.tried = t if probe else self.tried
+        for w in targets[~pending[targets]][:1 if probe else None]:
             # each task force sent against a world is twice the one before
             size = self.task_force * 2 ** self.assigned.get(int(w), 0)
             if len(free) < size:
@@ -319,15 +361,18 @@ class RaidHomes(Periodic):
 
     def rule(self, t: float, obs: Observation) -> list[Order]:
         free = [int(f) for f in _idle(obs, self.fleets)]
+        if len(free) < self.task_force:
+            return []
         out: list[Order] = []
         own = obs.extra["owner"]
-        for h in self.homes:
+        here = int(obs.extra["place"][free[0]])
+        # the nearest homes first: a power that cannot win strikes where it can reach
+        dist = self.paths.tree(here)[0][self.homes]
+        for h in self.homes[np.argsort(dist, kind="stable")]:
             if len(free) < self.task_force:
                 break
-            if int(h) in self.sent or own[h] == self.side:
-                continue
-            here = int(obs.extra["place"][free[0]])
-            if not np.isfinite(self.paths.tree(int(h))[0][here]):
+            if int(h) in self.sent or own[h] == self.side or \
+                    not np.isfinite(self.paths.tree(here)[0][h]):
                 continue
             self.sent.add(int(h))
             grp, free = free[:self.task_force], free[self.task_force:]
@@ -360,7 +405,8 @@ def compile_strategies(sc, world, fleets_of, at) -> tuple[StrategySpec, ...]:
                 np.isin(world.fleet_member, [world.member_ids.index(m) for m in d.members]))
             args = dict(fleets=fl, theater=world.theater, group=d.group, odds=d.odds,
                         reach=d.reach, dwell=d.dwell, ambush=d.ambush, every=d.every,
-                        fit=d.fit)
+                        fit=d.fit, strike=d.strike,
+                        docks=world.world_dock if d.docks else None)
         elif st.kind == "relieve":
             args = dict(reserve=fleets_of(d.reserve), detachment=d.detachment, every=d.every)
         elif st.kind == "offensive":

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..core.engine import Forces, Observation
-from ..core.orders import Order
+from ..core.orders import Order, issued_at
 from ..core.picture import Picture
 from ..results.result import dict_column
 from .belief import Beliefs
@@ -158,7 +158,7 @@ class CommandLayer:
         now: list[Order] = []
         sent = []
         for o in orders:
-            o = replace(o, issued=t) if o.issued is None else o
+            o = issued_at(o, t)
             f = o.force
             node = self.net.force_node[f] if 0 <= f < len(self.order_t) else -1
             if not self.has[side] or node < 0 or node == self.net.hq[side]:

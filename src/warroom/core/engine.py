@@ -20,7 +20,7 @@ import numpy as np
 
 from .codes import ARRIVED, WITHDRAWN
 from .events import EventKind
-from .orders import Order
+from .orders import Order, issued_at
 from .picture import Picture
 
 W = TypeVar("W")
@@ -290,7 +290,7 @@ class Direct:
         return []
 
     def send(self, t: float, side: int, orders: Sequence[Order]) -> list[Order]:
-        out = [replace(o, issued=t) if o.issued is None else o for o in orders]
+        out = [issued_at(o, t) for o in orders]
         for o in out:
             if 0 <= o.force < len(self.order_t):
                 self.order_t[o.force] = o.issued
@@ -332,11 +332,17 @@ def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence
             horizon = min([until, *wakes, sched.next_time()])
             for order in cmd.step(t, seen, engine.forces(world, state), horizon):
                 engine.apply(world, state, order)
+        # controllers of one side due at once share its observation while no order
+        # given in between was carried out (what they see is the same)
+        seen_by: dict[int, Observation] = {}
         for k, c in enumerate(controllers):
             if wakes[k] <= t:
-                obs = cmd.observe(engine.observe(world, state, c.side))
+                obs = seen_by.get(c.side)
+                if obs is None:
+                    obs = seen_by[c.side] = cmd.observe(engine.observe(world, state, c.side))
                 for order in cmd.send(t, c.side, c.decide(t, obs)):
                     engine.apply(world, state, order)
+                    seen_by.clear()
                 wakes[k] = c.wake(math.nextafter(t, math.inf))
         if t >= until:
             return

@@ -56,5 +56,16 @@ class Order:
             object.__setattr__(self, "kind", OrderKind(self.kind))
 
 
+def issued_at(order: Order, t: float) -> Order:
+    """The order as given at t (unchanged if it says when it was given). A copy of its
+    fields, not `dataclasses.replace`: a campaign sends tens of thousands."""
+    if order.issued is not None:
+        return order
+    out = object.__new__(Order)
+    out.__dict__.update(order.__dict__)
+    out.__dict__["issued"] = t
+    return out
+
+
 class OrderError(ValueError):
     """An order the engine cannot carry out (unknown force, wrong scale, missing route)."""

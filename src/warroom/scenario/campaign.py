@@ -186,7 +186,12 @@ class RaidStrategy(Strict):
     dwell: float = Field(5.0, gt=0, description="Longest stay at a target.")
     fit: float = Field(0.0, ge=0, le=1, description="Least share of its ships in action (the "
                        "rest crippled) a fleet raids with; below it, it stays to be repaired.")
-    ambush: bool = Field(True, description="Intercept enemy fleets whose orders it reads.")
+    ambush: bool = Field(True, description="Intercept enemy fleets whose orders it reads "
+                         "or that were reported on a lane.")
+    strike: bool = Field(True, description="Raid worlds; false: hunters, which only "
+                         "intercept fleets on the move (with `ambush`).")
+    docks: bool = Field(False, description="Fleets below `fit` go to the nearest of the "
+                        "side's docks to be repaired (false: they wait where they are).")
     every: float = Field(1.0, gt=0)
 
 

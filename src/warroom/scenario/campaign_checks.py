@@ -152,6 +152,9 @@ def _check(sc: CampaignScenario, base: Path) -> Iterator[tuple[Loc, str]]:
             for k, m in enumerate(spec.members or []):
                 if members.get(m) != spec.side:
                     yield (*loc, "members", k), f"'{m}' is not a member of {spec.side}"
+            if not spec.strike and not spec.ambush:
+                yield (*loc, "strike"), ("a raid that neither strikes nor ambushes does "
+                                         "nothing: set `strike` or `ambush` true")
         elif st.kind == "relieve" and spec.reserve not in groups:
             yield (*loc, "reserve"), (f"unknown fleet group '{spec.reserve}'"
                                       f"{did_you_mean(spec.reserve, list(groups))}")
