@@ -55,13 +55,15 @@ def _time_phases(spent: collections.Counter) -> None:
                 spent[label] += time.perf_counter() - t
         setattr(cls, name, timed)
 
-    for n in ("_battles", "_ambushes", "_arrivals", "_sieges", "_repair", "_supply", "observe",
-              "apply"):
+    for n in ("_battles", "_ambushes", "_waylaid", "_arrivals", "_sieges", "_repair", "_supply",
+              "_record", "_enter", "_scripted", "observe", "sightings", "apply", "forces"):
         wrap(engine.CampaignEngine, n, f"engine.{n}")
     for n in ("Raid", "Relieve", "Offensive", "RaidHomes"):
         wrap(getattr(strategies, n), "rule", f"strategy.{n}")
     for n in ("step", "observe", "send"):
         wrap(layer.CommandLayer, n, f"command.{n}")
+    wrap(engine.Fleets, "advance", "engine.fleets.advance")
+    wrap(engine.alliance, "will", "engine.alliance.will")
 
 
 def mc_wall(n: int) -> float:
