@@ -262,4 +262,4 @@ def main() -> None:
     app()
 
 
-from . import cli_experiment, cli_validate  # noqa: E402,F401  (register their commands)
+from . import cli_experiment, cli_room, cli_validate  # noqa: E402,F401  (register their commands)

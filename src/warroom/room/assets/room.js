@@ -1,0 +1,344 @@
+'use strict';
+// The war room's page: reads the folder's Parquet files (fetched when served, embedded when
+// exported) and replays them. `window.warroom` is the page's state, for users' scripts and
+// the tests: ready, error, ticks (times), tick (the index shown), seek(i), play(), pause(),
+// counts() (entities per side and type at the tick shown).
+(function () {
+  const config = JSON.parse(document.getElementById('room-config').textContent);
+  const $ = (id) => document.getElementById(id);
+  const room = (window.warroom = { ready: false, error: null, ticks: [], tick: 0, frames: 0 });
+  const COLORS = ['#1f5fbf', '#c0392b', '#2e8b57', '#8e44ad', '#d35400', '#16a085', '#7f8c8d'];
+  // a type's glyph on the map: which cells of a 5 x 5 stamp it fills
+  const GLYPHS = [
+    [[-1, -1], [0, -1], [1, -1], [-1, 0], [0, 0], [1, 0], [-1, 1], [0, 1], [1, 1]], // square
+    [[0, -2], [0, -1], [-2, 0], [-1, 0], [0, 0], [1, 0], [2, 0], [0, 1], [0, 2]], // plus
+    [[-2, -2], [-1, -1], [2, -2], [1, -1], [0, 0], [-1, 1], [-2, 2], [1, 1], [2, 2]], // cross
+    [[0, -2], [-1, -1], [1, -1], [-2, 0], [2, 0], [-1, 1], [1, 1], [0, 2], [0, 0]], // diamond
+    [[-1, -1], [1, -1], [0, 0], [-1, 1], [1, 1], [0, -1], [0, 1]], // hourglass
+  ];
+  document.getElementById('title').textContent = config.title;
+  const status = $('status');
+
+  function bytesOf(name) {
+    if (config.embedded) {
+      const el = document.querySelector(`script[data-file="${CSS.escape(name)}"]`);
+      const bin = atob(el.textContent.trim());
+      const out = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+      return Promise.resolve(out.buffer);
+    }
+    return fetch('files/' + encodeURIComponent(name)).then((r) => {
+      if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
+      return r.arrayBuffer();
+    });
+  }
+
+  async function rows(name, columns) {
+    const file = await bytesOf(name);
+    return hyparquet.parquetReadObjects({ file, columns, compressors: hyparquet.compressors });
+  }
+
+  function codes(values) {
+    // strings to small integers, in order of first appearance
+    const names = [];
+    const index = new Map();
+    const out = new Uint16Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      let k = index.get(values[i]);
+      if (k === undefined) { k = names.length; names.push(values[i]); index.set(values[i], k); }
+      out[i] = k;
+    }
+    return { names, out };
+  }
+
+  // the replay: entities at each tick, columns of typed arrays
+  function replay(snap, sideNames) {
+    const n = snap.length;
+    const x = new Float32Array(n), y = new Float32Array(n), st = new Uint8Array(n);
+    const t = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = snap[i];
+      x[i] = r.x; y[i] = r.y; st[i] = r.status; t[i] = r.t;
+    }
+    const side = codes(snap.map((r) => r.side));
+    const type = codes(snap.map((r) => r.type));
+    const starts = [];
+    for (let i = 0; i < n; i++) if (i === 0 || t[i] !== t[i - 1]) starts.push(i);
+    starts.push(n);
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (x[i] < x0) x0 = x[i]; if (x[i] > x1) x1 = x[i];
+      if (y[i] < y0) y0 = y[i]; if (y[i] > y1) y1 = y[i];
+    }
+    const colour = side.names.map((s) => {
+      const k = sideNames.indexOf(s);
+      return COLORS[(k < 0 ? side.names.indexOf(s) : k) % COLORS.length];
+    });
+    return { x, y, st, side, type, starts, times: starts.slice(0, -1).map((i) => t[i]),
+             box: [x0, x1, y0, y1], colour };
+  }
+
+  function rgba(hex, dim) {
+    const v = parseInt(hex.slice(1), 16);
+    const f = dim ? 0.45 : 1;
+    const r = Math.round(((v >> 16) & 255) * f + (dim ? 140 : 0));
+    const g = Math.round(((v >> 8) & 255) * f + (dim ? 140 : 0));
+    const b = Math.round((v & 255) * f + (dim ? 140 : 0));
+    return (255 << 24) | (b << 16) | (g << 8) | r; // little-endian ABGR
+  }
+
+  function mapView(rp) {
+    const canvas = $('map');
+    const ctx = canvas.getContext('2d');
+    const W = canvas.width, H = canvas.height;
+    const img = ctx.createImageData(W, H);
+    const px = new Uint32Array(img.data.buffer);
+    const bg = rgba('#f4f1e8', false);
+    const [x0, x1, y0, y1] = rp.box;
+    const pad = 6;
+    const scale = Math.min((W - 2 * pad) / Math.max(x1 - x0, 1e-9),
+                           (H - 2 * pad) / Math.max(y1 - y0, 1e-9));
+    // centred in the canvas
+    const ox = (W - 2 * pad - (x1 - x0) * scale) / 2, oy = (H - 2 * pad - (y1 - y0) * scale) / 2;
+    const full = rp.colour.map((c) => rgba(c, false));
+    const dim = rp.colour.map((c) => rgba(c, true));
+    return function draw(k) {
+      px.fill(bg);
+      const a = rp.starts[k], b = rp.starts[k + 1];
+      for (let i = a; i < b; i++) {
+        const cx = Math.round(pad + ox + (rp.x[i] - x0) * scale);
+        const cy = Math.round(H - pad - oy - (rp.y[i] - y0) * scale);
+        // immobilised (status 2 or 4) drawn pale: it can no longer move
+        const c = (rp.st[i] === 2 || rp.st[i] === 4 ? dim : full)[rp.side.out[i]];
+        const g = GLYPHS[rp.type.out[i] % GLYPHS.length];
+        for (let j = 0; j < g.length; j++) {
+          const qx = cx + g[j][0], qy = cy + g[j][1];
+          if (qx >= 0 && qx < W && qy >= 0 && qy < H) px[qy * W + qx] = c;
+        }
+      }
+      ctx.putImageData(img, 0, 0);
+    };
+  }
+
+  function countsAt(rp, k) {
+    const out = {};
+    for (let i = rp.starts[k]; i < rp.starts[k + 1]; i++) {
+      const key = rp.side.names[rp.side.out[i]] + '|' + rp.type.names[rp.type.out[i]];
+      out[key] = (out[key] || 0) + 1;
+    }
+    return out;
+  }
+
+  function showCounts(counts) {
+    const body = $('counts').tBodies[0];
+    body.textContent = '';
+    for (const key of Object.keys(counts).sort()) {
+      const [side, type] = key.split('|');
+      const tr = body.insertRow();
+      tr.dataset.side = side; tr.dataset.type = type;
+      for (const v of [side, type, counts[key]]) tr.insertCell().textContent = String(v);
+    }
+  }
+
+  function svg(tag, attrs, parent) {
+    const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    if (parent) parent.appendChild(el);
+    return el;
+  }
+
+  // lines (or bands) of strength over time, by side, with a cursor at the tick shown
+  function chart(series, sideNames) {
+    const el = $('strength');
+    const W = +el.getAttribute('width'), H = +el.getAttribute('height'), m = 36;
+    let t1 = 0, s1 = 0;
+    for (const s of series) for (const p of s.points) {
+      t1 = Math.max(t1, p[0]); s1 = Math.max(s1, p[p.length - 1]);
+    }
+    const X = (t) => m + (t / (t1 || 1)) * (W - 2 * m);
+    const Y = (v) => H - m + 10 - (v / (s1 || 1)) * (H - 2 * m);
+    svg('line', { x1: m, y1: Y(0), x2: W - m, y2: Y(0), stroke: '#999' }, el);
+    svg('text', { x: m, y: H - 6, 'font-size': 11 }, el).textContent = 't = 0';
+    svg('text', { x: W - m - 60, y: H - 6, 'font-size': 11 }, el).textContent = `t = ${t1.toPrecision(4)}`;
+    svg('text', { x: 2, y: Y(s1) + 4, 'font-size': 11 }, el).textContent = s1.toPrecision(3);
+    for (const s of series) {
+      const c = COLORS[Math.max(sideNames.indexOf(s.side), 0) % COLORS.length];
+      if (s.points[0].length === 4) { // a band: 5%, median, 95%
+        const up = s.points.map((p) => `${X(p[0])},${Y(p[3])}`);
+        const down = s.points.slice().reverse().map((p) => `${X(p[0])},${Y(p[1])}`);
+        svg('polygon', { points: up.concat(down).join(' '), fill: c, 'fill-opacity': 0.2 }, el);
+        svg('polyline', { points: s.points.map((p) => `${X(p[0])},${Y(p[2])}`).join(' '),
+                          fill: 'none', stroke: c, 'stroke-width': 1.5 }, el);
+      } else {
+        svg('polyline', { points: s.points.map((p) => `${X(p[0])},${Y(p[1])}`).join(' '),
+                          fill: 'none', stroke: c, 'stroke-width': 1.5 }, el);
+      }
+      svg('text', { x: W - m + 2, y: Y(s.points[s.points.length - 1][s.points[0].length === 4 ? 2 : 1]),
+                    'font-size': 11, fill: c }, el).textContent = s.side;
+    }
+    const cursor = svg('line', { x1: m, y1: m - 10, x2: m, y2: Y(0), stroke: '#555',
+                                 'stroke-dasharray': '3 3' }, el);
+    return (t) => { cursor.setAttribute('x1', X(t)); cursor.setAttribute('x2', X(t)); };
+  }
+
+  function bySide(rowsOf, value) {
+    // (t, side) -> summed value, as sorted points per side
+    const acc = new Map();
+    for (const r of rowsOf) {
+      if (!acc.has(r.side)) acc.set(r.side, new Map());
+      const m = acc.get(r.side);
+      m.set(r.t, (m.get(r.t) || 0) + Number(r[value]));
+    }
+    return [...acc].map(([side, m]) => ({
+      side, points: [...m].sort((a, b) => a[0] - b[0]) }));
+  }
+
+  function quantile(sorted, q) {
+    const h = (sorted.length - 1) * q, lo = Math.floor(h);
+    return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (h - lo);
+  }
+
+  function fan(rowsOf) {
+    // the first point's replications: per side and time, 5%, median and 95% of strength
+    const acc = new Map();
+    for (const r of rowsOf) {
+      if (Number(r.point) !== 0) continue;
+      if (!acc.has(r.side)) acc.set(r.side, new Map());
+      const m = acc.get(r.side);
+      if (!m.has(r.t)) m.set(r.t, []);
+      m.get(r.t).push(Number(r.strength));
+    }
+    return [...acc].map(([side, m]) => ({
+      side, points: [...m].sort((a, b) => a[0] - b[0]).map(([t, v]) => {
+        v.sort((a, b) => a - b);
+        return [t, quantile(v, 0.05), quantile(v, 0.5), quantile(v, 0.95)];
+      }) }));
+  }
+
+  function ticker(events) {
+    const ol = $('ticker');
+    const items = events.map((e) => {
+      const li = document.createElement('li');
+      li.textContent = `t = ${Number(e.t).toPrecision(4)}: ${e.message}`;
+      ol.appendChild(li);
+      return [Number(e.t), li];
+    });
+    return (t) => { for (const [te, li] of items) li.classList.toggle('past', te <= t); };
+  }
+
+  function outcomes(reps) {
+    const box = $('experiment');
+    const tally = new Map();
+    for (const r of reps) tally.set(r.winner ?? 'none', (tally.get(r.winner ?? 'none') || 0) + 1);
+    const h = document.createElement('h2');
+    h.textContent = `Outcomes of ${reps.length} replications`;
+    box.appendChild(h);
+    const el = svg('svg', { id: 'outcomes', width: 360, height: 30 * tally.size + 10 }, box);
+    let k = 0;
+    for (const [who, n] of [...tally].sort()) {
+      const w = (300 * n) / reps.length;
+      svg('rect', { x: 80, y: 8 + 30 * k, width: w, height: 20, fill: COLORS[k % COLORS.length] }, el);
+      svg('text', { x: 2, y: 23 + 30 * k, 'font-size': 12 }, el).textContent = String(who);
+      svg('text', { x: 84 + w, y: 23 + 30 * k, 'font-size': 12 }, el).textContent = String(n);
+      k += 1;
+    }
+  }
+
+  async function main() {
+    const has = (name) => config.files.includes(name);
+    let sideNames = [];
+    let onTime = [];
+    if (has('timeseries.parquet')) {
+      const ts = await rows('timeseries.parquet', ['t', 'side', 'strength']);
+      const series = bySide(ts, 'strength');
+      sideNames = series.map((s) => s.side);
+      onTime.push(chart(series, sideNames));
+    } else if (has('series.parquet')) {
+      const series = fan(await rows('series.parquet', ['point', 'side', 't', 'strength']));
+      sideNames = series.map((s) => s.side);
+      onTime.push(chart(series, sideNames));
+    }
+    if (has('replications.parquet')) outcomes(await rows('replications.parquet', ['winner']));
+    if (has('events.parquet')) onTime.push(ticker(await rows('events.parquet', ['t', 'message'])));
+    let rp = null;
+    if (has('snapshots.parquet')) {
+      const snap = await rows('snapshots.parquet', ['t', 'x', 'y', 'status', 'side', 'type']);
+      if (snap.length) rp = replay(snap, sideNames);
+    }
+    const noMap = $('no-map');
+    if (!rp) {
+      $('map').hidden = true; $('timeline').hidden = true; $('counts').hidden = true;
+      noMap.hidden = false;
+      noMap.textContent = config.kind === 'run'
+        ? 'No map: this run kept no snapshots of its entities (only tactical runs do).'
+        : 'No map: an experiment keeps its replications\u2019 tables, not their snapshots.';
+      room.ready = true;
+      status.textContent = `${config.kind}: ${config.files.length} files read`;
+      return;
+    }
+    const legend = $('legend');
+    rp.side.names.forEach((s, k) => {
+      const span = document.createElement('span');
+      span.style.color = rp.colour[k];
+      span.textContent = `\u25A0 ${s}`;
+      legend.appendChild(span);
+    });
+    rp.type.names.forEach((ty, k) => {
+      const span = document.createElement('span');
+      span.textContent = `${['\u25A0', '+', '\u00D7', '\u25C6', '\u29D7'][k % GLYPHS.length]} ${ty}`;
+      legend.appendChild(span);
+    });
+    const draw = mapView(rp);
+    const scrub = $('scrub'), clock = $('clock'), play = $('play'), speed = $('speed');
+    room.ticks = rp.times;
+    scrub.max = String(rp.times.length - 1);
+    room.seek = function (k) {
+      const t0 = performance.now();
+      k = Math.max(0, Math.min(rp.times.length - 1, Math.round(k)));
+      room.tick = k;
+      draw(k);
+      const c = countsAt(rp, k);
+      room.shown = c;
+      showCounts(c);
+      scrub.value = String(k);
+      clock.textContent = `t = ${rp.times[k].toPrecision(5)}`;
+      for (const f of onTime) f(rp.times[k]);
+      room.frames += 1;
+      return performance.now() - t0;
+    };
+    room.counts = () => countsAt(rp, room.tick);
+    room.drawOnly = (k) => { const t0 = performance.now(); draw(k); return performance.now() - t0; };
+    let playing = false, last = 0, carry = 0;
+    const TICKS_PER_SECOND = 8;
+    function frame(now) {
+      if (!playing) return;
+      carry += ((now - last) / 1000) * TICKS_PER_SECOND * Number(speed.value);
+      last = now;
+      if (carry >= 1) {
+        const step = Math.floor(carry);
+        carry -= step;
+        if (room.tick + step >= rp.times.length - 1) { room.seek(rp.times.length - 1); room.pause(); return; }
+        room.seek(room.tick + step);
+      }
+      requestAnimationFrame(frame);
+    }
+    room.play = () => {
+      if (playing) return;
+      if (room.tick >= rp.times.length - 1) room.seek(0);
+      playing = true; play.textContent = 'pause'; last = performance.now(); carry = 0;
+      requestAnimationFrame(frame);
+    };
+    room.pause = () => { playing = false; play.textContent = 'play'; };
+    play.addEventListener('click', () => (playing ? room.pause() : room.play()));
+    scrub.addEventListener('input', () => { room.pause(); room.seek(Number(scrub.value)); });
+    room.seek(0);
+    room.ready = true;
+    status.textContent = `${config.kind}: ${rp.times.length} ticks of ${rp.starts[rp.starts.length - 1]} entity rows`;
+  }
+
+  main().catch((e) => {
+    room.error = String(e && e.stack ? e.stack : e);
+    status.textContent = `could not read this folder: ${e}`;
+    console.error(e);
+  });
+})();

@@ -1,0 +1,274 @@
+"""The war room: `warroom serve` and `warroom export` of run and experiment folders, the
+server's refusals of paths outside its folder, and the page driven in a real browser
+(Debian's chromium through Playwright), against the server and against the exported file."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from helpers import invoke
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+browser_only = pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (.ci/run installs "
+                                  "Debian's)")
+
+
+@pytest.fixture(scope="module")
+def ridge(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("room") / "ridge"
+    r = invoke("run", "scenarios/ridge_road.yaml", "--out", out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def aggregate(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("room") / "hill"
+    r = invoke("run", "scenarios/hill_defence.yaml", "--out", out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def experiment_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("room") / "mc"
+    r = invoke("mc", "scenarios/hill_defence.yaml", "-n", "20", "--workers", "1", "--out", out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+class Served:
+    """`warroom serve FOLDER` in its own process, on a free loopback port."""
+
+    def __init__(self, folder: Path, *extra: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "warroom", "serve", str(folder), "--no-browser", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"http://([\d.]+):(\d+)/", line)
+        assert m, line + self.proc.stderr.read()
+        self.host, self.port, self.url = m.group(1), int(m.group(2)), m.group(0)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """A GET of `path` exactly as written (no client normalises it)."""
+        c = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        c.putrequest("GET", path, skip_accept_encoding=True)
+        c.endheaders()
+        r = c.getresponse()
+        return r.status, r.read()
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+@pytest.fixture
+def served(ridge):
+    s = Served(ridge)
+    yield s
+    s.close()
+
+
+def test_the_server_serves_only_the_files_of_its_folder(ridge, served):
+    secret = ridge.parent / "secret.parquet"
+    secret.write_text("not for the page")
+    link = ridge / "link.parquet"
+    link.symlink_to(secret)
+    try:
+        status, body = served.get("/files/summary.json")
+        assert status == 200 and body == (ridge / "summary.json").read_bytes()
+        assert served.get("/")[0] == 200
+        for path in ("/files/../secret.parquet", "/files/..%2fsecret.parquet",
+                     "/files/%2e%2e/secret.parquet", "/files/%2E%2E%2Fsecret.parquet",
+                     "/files/%252e%252e/secret.parquet", "/../secret.parquet",
+                     "/files//etc/passwd", "/files/%2fetc%2fpasswd", "/files/link.parquet",
+                     f"/files/{secret}", "/files/./summary.json", "/files/summary.json/",
+                     "/files/report.html", "/files/nothing.parquet", "/etc/passwd"):
+            status, body = served.get(path)
+            assert status == 404, (path, status)
+            assert b"not for the page" not in body
+    finally:
+        link.unlink()
+        secret.unlink()
+
+
+def test_serve_binds_to_loopback_and_warns_when_told_otherwise(ridge):
+    s = Served(ridge)
+    try:
+        assert s.host == "127.0.0.1"
+    finally:
+        s.close()
+    s = Served(ridge, "--host", "0.0.0.0")
+    try:
+        s.close()
+        assert "reachable from other machines" in s.proc.stderr.read()
+    finally:
+        if s.proc.poll() is None:
+            s.close()
+
+
+def test_bad_folders_and_a_port_in_use_are_refused(tmp_path, ridge):
+    (tmp_path / "empty").mkdir()
+    for cmd in ("serve", "export"):
+        r = invoke(cmd, tmp_path / "empty", "--no-browser" if cmd == "serve" else "-o",
+                   *([] if cmd == "serve" else [tmp_path / "x.html"]))
+        assert r.exit_code == 2 and "no manifest.json" in r.output, r.output
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "manifest.json").write_text("{not json")
+    r = invoke("export", tmp_path / "bad")
+    assert r.exit_code == 2 and "damaged" in r.output
+    r = invoke("export", tmp_path / "missing")
+    assert r.exit_code == 2 and "no such folder" in r.output
+    assert not (tmp_path / "x.html").exists()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = invoke("serve", ridge, "--no-browser", "--port", str(port))
+        assert r.exit_code == 2 and "in use" in r.output, r.output
+
+
+def test_the_export_of_ridge_road_is_one_file_under_5_mb(ridge, tmp_path):
+    r = invoke("export", ridge, "-o", tmp_path / "ridge.html")
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "ridge.html").read_text()
+    assert len(html.encode()) < 5e6
+    # works offline: nothing it loads comes from elsewhere
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert 'data-file="snapshots.parquet"' in html
+
+
+# in the browser
+
+
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"])
+    return pw, b
+
+
+def _open(b, url: str):
+    page = b.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function("window.warroom && (window.warroom.ready || window.warroom.error)",
+                           timeout=30_000)
+    assert page.evaluate("window.warroom.error") is None
+    return page, errors
+
+
+def _counts_at(snapshots: Path, k: int) -> dict[str, int]:
+    t = pq.read_table(snapshots).to_pandas()
+    ticks = np.unique(t["t"].to_numpy())
+    at = t[t["t"] == ticks[k]]
+    return {f"{s}|{ty}": int(n) for (s, ty), n in
+            at.groupby(["side", "type"], observed=True).size().items() if n}
+
+
+def _table(page) -> dict[str, int]:
+    rows = page.eval_on_selector_all(
+        "#counts tbody tr", "rs => rs.map(r => [r.dataset.side, r.dataset.type, "
+        "Number(r.cells[2].textContent)])")
+    return {f"{s}|{ty}": n for s, ty, n in rows}
+
+
+def _not_blank(page, path: Path) -> None:
+    from PIL import Image
+
+    page.locator("#map").screenshot(path=str(path))
+    px = np.asarray(Image.open(path).convert("L"), float)
+    # the background is one shade; the entities drawn on it are others
+    assert px.std() > 3 and (np.abs(px - np.median(px)) > 40).mean() > 0.002
+
+
+@browser_only
+@pytest.mark.parametrize("where", ["served", "exported"])
+def test_the_page_replays_the_run_as_its_snapshots_hold(ridge, tmp_path, where):
+    server = Served(ridge) if where == "served" else None
+    if server is None:
+        invoke("export", ridge, "-o", tmp_path / "room.html")
+    url = server.url if server else (tmp_path / "room.html").as_uri()
+    pw, b = _browser()
+    try:
+        page, errors = _open(b, url)
+        ticks = page.evaluate("window.warroom.ticks")
+        assert ticks == sorted(set(pq.read_table(ridge / "snapshots.parquet")["t"].to_pylist()))
+        # play advances the clock
+        page.click("#play")
+        page.wait_for_function("window.warroom.tick >= 3", timeout=10_000)
+        page.click("#play")  # pause
+        # scrubbing to a tick shows exactly what snapshots.parquet holds there
+        for k in (0, len(ticks) // 2, len(ticks) - 1):
+            page.locator("#scrub").fill(str(k))
+            page.wait_for_function(f"window.warroom.tick === {k}")
+            want = _counts_at(ridge / "snapshots.parquet", k)
+            assert _table(page) == want
+            assert page.evaluate("window.warroom.counts()") == want
+        shots = ridge / "screenshots"
+        shots.mkdir(exist_ok=True)
+        _not_blank(page, shots / f"map-{where}.png")
+        assert not errors
+    finally:
+        b.close()
+        pw.stop()
+        if server:
+            server.close()
+
+
+@browser_only
+def test_a_run_without_snapshots_shows_its_charts_and_says_why_there_is_no_map(aggregate,
+                                                                               tmp_path):
+    invoke("export", aggregate, "-o", tmp_path / "room.html")
+    pw, b = _browser()
+    try:
+        page, errors = _open(b, (tmp_path / "room.html").as_uri())
+        assert "no snapshots" in page.inner_text("#no-map")
+        assert page.locator("#strength polyline").count() >= 2  # a line per side
+        assert not errors
+    finally:
+        b.close()
+        pw.stop()
+
+
+@browser_only
+def test_an_experiment_shows_its_fan_and_its_outcomes(experiment_dir, tmp_path):
+    invoke("export", experiment_dir, "-o", tmp_path / "room.html")
+    pw, b = _browser()
+    try:
+        page, errors = _open(b, (tmp_path / "room.html").as_uri())
+        assert page.locator("#strength polygon").count() >= 2  # a 5-95% band per side
+        bars = page.locator("#outcomes rect").count()
+        winners = pq.read_table(experiment_dir / "replications.parquet")["winner"].to_pylist()
+        assert bars == len(set(winners))
+        assert not errors
+    finally:
+        b.close()
+        pw.stop()
+
+
+def test_the_vendored_scripts_are_pinned_and_licensed():
+    vendor = Path("src/warroom/room/vendor")
+    readme = (vendor / "README.md").read_text()
+    licences = (vendor / "LICENSES.txt").read_text()
+    for name, version in (("hyparquet", "1.33.0"), ("hyparquet-compressors", "1.1.2"),
+                          ("fzstd", "0.1.1"), ("hysnappy", "1.1.1")):
+        assert f"| {name} | {version}" in readme
+        assert f"=== {name} {version}" in licences
+    assert os.path.getsize(vendor / "hyparquet.min.js") < 400_000
