@@ -24,28 +24,28 @@ browser_only = pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (.c
                                   "Debian's)")
 
 
-@pytest.fixture(scope="module")
-def ridge(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("room") / "ridge"
-    r = invoke("run", "scenarios/ridge_road.yaml", "--out", out)
+def _folder(factory, *command) -> Path:
+    """The folder a `warroom` command writes (its --out)."""
+    out = factory.mktemp("room") / command[0]
+    r = invoke(*command, "--out", out)
     assert r.exit_code == 0, r.output
     return out
+
+
+@pytest.fixture(scope="module")
+def ridge(tmp_path_factory) -> Path:
+    return _folder(tmp_path_factory, "run", "scenarios/ridge_road.yaml")
 
 
 @pytest.fixture(scope="module")
 def aggregate(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("room") / "hill"
-    r = invoke("run", "scenarios/hill_defence.yaml", "--out", out)
-    assert r.exit_code == 0, r.output
-    return out
+    return _folder(tmp_path_factory, "run", "scenarios/hill_defence.yaml")
 
 
 @pytest.fixture(scope="module")
 def experiment_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("room") / "mc"
-    r = invoke("mc", "scenarios/hill_defence.yaml", "-n", "20", "--workers", "1", "--out", out)
-    assert r.exit_code == 0, r.output
-    return out
+    return _folder(tmp_path_factory, "mc", "scenarios/hill_defence.yaml", "-n", "20",
+                   "--workers", "1")
 
 
 class Served:
@@ -152,14 +152,16 @@ def test_the_export_of_ridge_road_is_one_file_under_5_mb(ridge, tmp_path):
 # in the browser
 
 
-def _browser():
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"])
-    return pw, b
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
 
 
 def _open(b, url: str):
@@ -200,14 +202,13 @@ def _not_blank(page, path: Path) -> None:
 
 @browser_only
 @pytest.mark.parametrize("where", ["served", "exported"])
-def test_the_page_replays_the_run_as_its_snapshots_hold(ridge, tmp_path, where):
+def test_the_page_replays_the_run_as_its_snapshots_hold(ridge, tmp_path, browser, where):
     server = Served(ridge) if where == "served" else None
     if server is None:
         invoke("export", ridge, "-o", tmp_path / "room.html")
     url = server.url if server else (tmp_path / "room.html").as_uri()
-    pw, b = _browser()
     try:
-        page, errors = _open(b, url)
+        page, errors = _open(browser, url)
         ticks = page.evaluate("window.warroom.ticks")
         assert ticks == sorted(set(pq.read_table(ridge / "snapshots.parquet")["t"].to_pylist()))
         # play advances the clock
@@ -226,41 +227,31 @@ def test_the_page_replays_the_run_as_its_snapshots_hold(ridge, tmp_path, where):
         _not_blank(page, shots / f"map-{where}.png")
         assert not errors
     finally:
-        b.close()
-        pw.stop()
         if server:
             server.close()
 
 
-@browser_only
-def test_a_run_without_snapshots_shows_its_charts_and_says_why_there_is_no_map(aggregate,
-                                                                               tmp_path):
-    invoke("export", aggregate, "-o", tmp_path / "room.html")
-    pw, b = _browser()
-    try:
-        page, errors = _open(b, (tmp_path / "room.html").as_uri())
-        assert "no snapshots" in page.inner_text("#no-map")
-        assert page.locator("#strength polyline").count() >= 2  # a line per side
-        assert not errors
-    finally:
-        b.close()
-        pw.stop()
+def _exported(browser, folder: Path, tmp_path: Path):
+    invoke("export", folder, "-o", tmp_path / "room.html")
+    return _open(browser, (tmp_path / "room.html").as_uri())
 
 
 @browser_only
-def test_an_experiment_shows_its_fan_and_its_outcomes(experiment_dir, tmp_path):
-    invoke("export", experiment_dir, "-o", tmp_path / "room.html")
-    pw, b = _browser()
-    try:
-        page, errors = _open(b, (tmp_path / "room.html").as_uri())
-        assert page.locator("#strength polygon").count() >= 2  # a 5-95% band per side
-        bars = page.locator("#outcomes rect").count()
-        winners = pq.read_table(experiment_dir / "replications.parquet")["winner"].to_pylist()
-        assert bars == len(set(winners))
-        assert not errors
-    finally:
-        b.close()
-        pw.stop()
+def test_a_run_without_snapshots_shows_its_charts_and_says_why_there_is_no_map(
+        aggregate, tmp_path, browser):
+    page, errors = _exported(browser, aggregate, tmp_path)
+    assert "no snapshots" in page.inner_text("#no-map")
+    assert page.locator("#strength polyline").count() >= 2  # a line per side
+    assert not errors
+
+
+@browser_only
+def test_an_experiment_shows_its_fan_and_its_outcomes(experiment_dir, tmp_path, browser):
+    page, errors = _exported(browser, experiment_dir, tmp_path)
+    assert page.locator("#strength polygon").count() >= 2  # a 5-95% band per side
+    winners = pq.read_table(experiment_dir / "replications.parquet")["winner"].to_pylist()
+    assert page.locator("#outcomes rect").count() == len(set(winners))
+    assert not errors
 
 
 def test_the_vendored_scripts_are_pinned_and_licensed():
