@@ -284,8 +284,14 @@
       legend.appendChild(span);
     });
     rp.type.names.forEach((ty, k) => {
+      // the type's glyph as the map draws it, twice the size
       const span = document.createElement('span');
-      span.textContent = `${['\u25A0', '+', '\u00D7', '\u25C6', '\u29D7'][k % GLYPHS.length]} ${ty}`;
+      const c = document.createElement('canvas');
+      c.width = c.height = 10;
+      const g = c.getContext('2d');
+      for (const [dx, dy] of GLYPHS[k % GLYPHS.length]) g.fillRect(4 + 2 * dx, 4 + 2 * dy, 2, 2);
+      c.style.verticalAlign = 'middle';
+      span.append(c, ` ${ty}`);
       legend.appendChild(span);
     });
     const draw = mapView(rp);
