@@ -254,6 +254,55 @@ def test_an_experiment_shows_its_fan_and_its_outcomes(experiment_dir, tmp_path, 
     assert not errors
 
 
+@pytest.fixture(scope="module")
+def believing(tmp_path_factory) -> Path:
+    """Blue's riflemen report through a network to headquarters, whose picture holds three
+    holograms it takes for soldiers (tests/test_command_belief.py's decoys)."""
+    from test_command_belief import decoy_scenario
+    from warroom.results.rundir import write_run
+    from warroom.scenario import validate
+    from warroom.simulate import simulate
+
+    d = decoy_scenario().model_dump(mode="json", by_alias=True, exclude_none=True)
+    d["command"] = [{"side": "blue", "headquarters": "hq",
+                     "nodes": [{"id": "hq", "kind": "headquarters"}],
+                     "links": [{"between": ["riflemen", "hq"], "latency": 1.0}],
+                     "reports": {"every": 2}}]
+    d["output"] = {"snapshot_every": 2}
+    return write_run(simulate(validate(d, "<decoys>")), tmp_path_factory.mktemp("room") / "b",
+                     scenario_path=None, command=[], wall_time_s=0.0)
+
+
+def test_a_run_keeps_each_sides_picture_and_which_entities_are_decoys(believing):
+    pics = pq.read_table(believing / "pictures.parquet").to_pandas()
+    snaps = pq.read_table(believing / "snapshots.parquet").to_pandas()
+    decoys = set(snaps.loc[snaps["decoy"], "entity"])
+    assert len(decoys) == 3 and set(snaps.loc[snaps["decoy"], "type"]) == {"hologram"}
+    assert set(pics["side"]) == {"blue"}
+    # blue's headquarters believes in the holograms before its riflemen see through them
+    early = pics[pics["t"] <= 10]
+    assert decoys <= set(early["entity"]) and (early["seen"] <= early["t"]).all()
+
+
+@browser_only
+def test_the_belief_toggle_draws_what_the_side_believed(believing, tmp_path, browser):
+    page, errors = _exported(browser, believing, tmp_path)
+    page.evaluate("window.warroom.seek(3)")
+    truth = page.evaluate("window.warroom.drawn")
+    page.locator("#map").screenshot(path=str(tmp_path / "truth.png"))
+    page.select_option("#view", "blue")
+    assert page.evaluate("window.warroom.view") == "blue"
+    believed = page.evaluate("window.warroom.drawn")
+    page.locator("#map").screenshot(path=str(tmp_path / "belief.png"))
+    from PIL import Image
+
+    a, b = (np.asarray(Image.open(tmp_path / f"{v}.png"), float) for v in ("truth", "belief"))
+    assert believed != truth and np.abs(a - b).sum() > 0
+    page.select_option("#view", "truth")
+    assert page.evaluate("window.warroom.drawn") == truth
+    assert not errors
+
+
 def test_the_vendored_scripts_are_pinned_and_licensed():
     vendor = Path("src/warroom/room/vendor")
     readme = (vendor / "README.md").read_text()

@@ -41,6 +41,7 @@ from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
 # what is random about each message, per position on its route (see `transit.process`)
 DRAWS = ("lat", "lose", "serve", "tap_node", "tap_link")
 ERROR_SAMPLE = 10_000  # believed items the belief's error is measured on, at most about
+PICTURE_ROWS = 2_000_000  # rows of the tactical pictures kept for the war room, at most
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ class CommandLayer:
         self.lost_seen = np.zeros(F)
         self.record = Record(S, sample)
         self.errors: list[tuple[float, int, int, float, float, float]] = []
+        # each side's picture at each of its reports (tactical): what the war room shows
+        self.pictures: list[tuple[float, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] \
+            = []
+        self.picture_rows = 0
         self.next_id = 0
         self._next: float | None = None
         self.contended = bool(np.isfinite(net.node_rate).any() or np.isfinite(net.link_cap).any())
@@ -212,7 +217,9 @@ class CommandLayer:
     def tables(self, force_ids: tuple[str, ...], side_ids: tuple[str, ...]
                ) -> dict[str, pa.Table]:
         """messages: the finished messages kept (`weight`: how many each row stands for,
-        above the sample size); belief: each side's error and staleness at each report."""
+        above the sample size); belief: each side's error and staleness at each report;
+        pictures (tactical): at each report, the entities the side believed in, where, and
+        when each was seen (the first PICTURE_ROWS rows)."""
         c = self.record.columns()
         n = len(c["id"])
         sides = tuple(side_ids)
@@ -238,7 +245,23 @@ class CommandLayer:
                 "position_error": pa.array(err[:, 3], pa.float64()),
                 "strength_error": pa.array(err[:, 4], pa.float64()),
                 "staleness": pa.array(err[:, 5], pa.float64())}),
+            **({"pictures": self._pictures(sides)} if self.tactical else {}),
         }
+
+    def _pictures(self, sides: tuple[str, ...]) -> pa.Table:
+        p = self.pictures
+
+        def col(k: int, dtype) -> np.ndarray:
+            return np.concatenate([r[k] for r in p]).astype(dtype) if p else np.zeros(0, dtype)
+
+        n = [len(r[2]) for r in p]
+        return pa.table({
+            "t": pa.array(np.repeat([r[0] for r in p], n).astype(float), pa.float64()),
+            "side": dict_column(np.repeat([r[1] for r in p], n).astype(np.int64), sides),
+            "entity": pa.array(col(2, np.int64), pa.int64()),
+            "x": pa.array(col(3, np.float32), pa.float32()),
+            "y": pa.array(col(4, np.float32), pa.float32()),
+            "seen": pa.array(col(5, float), pa.float64())})
 
     def facts(self, side_ids: tuple[str, ...]) -> dict[str, float]:
         """Per side with a network: messages sent and the share lost or dropped, the mean
@@ -562,6 +585,10 @@ class CommandLayer:
         b = self.beliefs[s]
         keep = (t - b.t <= b.forget) & ((b.strength > 0) if self.tactical else True)
         rows = np.flatnonzero(keep)
+        if self.tactical and self.picture_rows + len(rows) <= PICTURE_ROWS:
+            self.picture_rows += len(rows)
+            self.pictures.append((t, s, rows, b.x[rows].astype(np.float32),
+                                  b.y[rows].astype(np.float32), b.t[rows].copy()))
         rows = rows[::max(len(rows) // ERROR_SAMPLE, 1)]  # a systematic sample is enough
         if not len(rows):
             self.errors.append((t, s, 0, math.nan, math.nan, math.nan))

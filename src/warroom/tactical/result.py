@@ -68,7 +68,7 @@ def kills(w: TacticalWorld, st: TacticalState) -> pa.Table:
 
 def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
     """Every k ticks: each living entity's position, hit points and status (1 fighting,
-    2 immobilised, +2 suppressed)."""
+    2 immobilised, +2 suppressed), and whether it is a decoy."""
     snaps = st.rec.snapshots
     if not snaps:
         ids = np.zeros(0, np.int64)
@@ -86,7 +86,8 @@ def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
         force = np.concatenate([s[6] for s in snaps])  # as it stood then (defection)
     return pa.table({**cols, "side": dict_column(w.force_side[force], w.side_ids),
                      "force": dict_column(force, w.force_ids),
-                     "type": dict_column(w.ent_type[ids], w.type_ids)})
+                     "type": dict_column(w.ent_type[ids], w.type_ids),
+                     "decoy": pa.array(w.type_decoy[w.ent_type[ids]], pa.bool_())})
 
 
 WORDS = Words("is wiped out", "fewer than {:.0%} of its entities left", "no one left standing")

@@ -2,6 +2,7 @@
 // The war room's page: reads the folder's Parquet files (fetched when served, embedded when
 // exported) and replays them. `window.warroom` is the page's state, for users' scripts and
 // the tests: ready, error, ticks (times), tick (the index shown), seek(i), play(), pause(),
+// view (truth, or the side whose belief is drawn), show(view), drawn (glyphs last drawn),
 // counts() (entities per side and type at the tick shown).
 (function () {
   const config = JSON.parse(document.getElementById('room-config').textContent);
@@ -35,7 +36,10 @@
 
   async function rows(name, columns) {
     const file = await bytesOf(name);
-    return hyparquet.parquetReadObjects({ file, columns, compressors: hyparquet.compressors });
+    // the columns asked for that the file has (an older run's may lack some)
+    const have = new Set(hyparquet.parquetMetadata(file).schema.map((c) => c.name));
+    return hyparquet.parquetReadObjects({ file, columns: columns.filter((c) => have.has(c)),
+                                          compressors: hyparquet.compressors });
   }
 
   function codes(values) {
@@ -55,13 +59,22 @@
   function replay(snap, sideNames) {
     const n = snap.length;
     const x = new Float32Array(n), y = new Float32Array(n), st = new Uint8Array(n);
-    const t = new Float64Array(n);
+    const t = new Float64Array(n), decoy = new Uint8Array(n);
+    let top = 0;
     for (let i = 0; i < n; i++) {
       const r = snap[i];
-      x[i] = r.x; y[i] = r.y; st[i] = r.status; t[i] = r.t;
+      x[i] = r.x; y[i] = r.y; st[i] = r.status; t[i] = r.t; decoy[i] = r.decoy ? 1 : 0;
+      if (r.entity !== undefined) top = Math.max(top, Number(r.entity));
     }
     const side = codes(snap.map((r) => r.side));
     const type = codes(snap.map((r) => r.type));
+    // each entity's side, type and whether it is a decoy (for a side's picture of it)
+    const entSide = new Uint16Array(top + 1), entType = new Uint16Array(top + 1);
+    const entDecoy = new Uint8Array(top + 1);
+    for (let i = 0; i < n; i++) {
+      const e = Number(snap[i].entity ?? 0);
+      entSide[e] = side.out[i]; entType[e] = type.out[i]; entDecoy[e] = decoy[i];
+    }
     const starts = [];
     for (let i = 0; i < n; i++) if (i === 0 || t[i] !== t[i - 1]) starts.push(i);
     starts.push(n);
@@ -75,7 +88,7 @@
       return COLORS[(k < 0 ? side.names.indexOf(s) : k) % COLORS.length];
     });
     return { x, y, st, side, type, starts, times: starts.slice(0, -1).map((i) => t[i]),
-             box: [x0, x1, y0, y1], colour };
+             box: [x0, x1, y0, y1], colour, decoy, entSide, entType, entDecoy };
   }
 
   function rgba(hex, dim) {
@@ -87,13 +100,14 @@
     return (255 << 24) | (b << 16) | (g << 8) | r; // little-endian ABGR
   }
 
-  function mapView(rp) {
+  function mapView(rp, pics) {
     const canvas = $('map');
     const ctx = canvas.getContext('2d');
     const W = canvas.width, H = canvas.height;
     const img = ctx.createImageData(W, H);
     const px = new Uint32Array(img.data.buffer);
     const bg = rgba('#f4f1e8', false);
+    const ring = rgba('#000000', false);
     const [x0, x1, y0, y1] = rp.box;
     const pad = 6;
     const scale = Math.min((W - 2 * pad) / Math.max(x1 - x0, 1e-9),
@@ -102,21 +116,74 @@
     const ox = (W - 2 * pad - (x1 - x0) * scale) / 2, oy = (H - 2 * pad - (y1 - y0) * scale) / 2;
     const full = rp.colour.map((c) => rgba(c, false));
     const dim = rp.colour.map((c) => rgba(c, true));
-    return function draw(k) {
-      px.fill(bg);
-      const a = rp.starts[k], b = rp.starts[k + 1];
-      for (let i = a; i < b; i++) {
-        const cx = Math.round(pad + ox + (rp.x[i] - x0) * scale);
-        const cy = Math.round(H - pad - oy - (rp.y[i] - y0) * scale);
-        // immobilised (status 2 or 4) drawn pale: it can no longer move
-        const c = (rp.st[i] === 2 || rp.st[i] === 4 ? dim : full)[rp.side.out[i]];
-        const g = GLYPHS[rp.type.out[i] % GLYPHS.length];
-        for (let j = 0; j < g.length; j++) {
-          const qx = cx + g[j][0], qy = cy + g[j][1];
-          if (qx >= 0 && qx < W && qy >= 0 && qy < H) px[qy * W + qx] = c;
-        }
+    const RING = [[-3, -3], [-3, 3], [3, -3], [3, 3], [0, -3], [0, 3], [-3, 0], [3, 0]];
+    let drawn = 0;
+    function stamp(x, y, c, g) {
+      const cx = Math.round(pad + ox + (x - x0) * scale);
+      const cy = Math.round(H - pad - oy - (y - y0) * scale);
+      for (let j = 0; j < g.length; j++) {
+        const qx = cx + g[j][0], qy = cy + g[j][1];
+        if (qx >= 0 && qx < W && qy >= 0 && qy < H) px[qy * W + qx] = c;
       }
+      drawn += 1;
+    }
+    function truth(k, only, pale) {
+      for (let i = rp.starts[k]; i < rp.starts[k + 1]; i++) {
+        const s = rp.side.out[i];
+        if (only >= 0 && (s === only) !== (pale === false)) continue;
+        // immobilised (status 2 or 4) drawn pale: it can no longer move
+        const faded = pale || rp.st[i] === 2 || rp.st[i] === 4;
+        stamp(rp.x[i], rp.y[i], (faded ? dim : full)[s], GLYPHS[rp.type.out[i] % GLYPHS.length]);
+        if (rp.decoy[i] && !pale) stamp(rp.x[i], rp.y[i], ring, RING);
+      }
+    }
+    // side `s`'s belief at tick k: its own entities as they were, the enemy as they were
+    // (pale) and as it believed (its newest picture at or before the tick; a believed
+    // decoy is ringed: the side did not know)
+    function belief(k, s) {
+      const own = rp.side.names.indexOf(s);
+      truth(k, own, false);
+      truth(k, own, true);
+      const p = pics.latest(s, rp.times[k]);
+      if (!p) return;
+      for (let i = p[0]; i < p[1]; i++) {
+        const e = pics.entity[i];
+        const es = rp.entSide[e], et = rp.entType[e];
+        stamp(pics.x[i], pics.y[i], full[es], GLYPHS[et % GLYPHS.length]);
+        if (rp.entDecoy[e]) stamp(pics.x[i], pics.y[i], ring, RING);
+      }
+    }
+    return function draw(k, view) {
+      px.fill(bg);
+      drawn = 0;
+      if (view && view !== 'truth') belief(k, view); else truth(k, -1, false);
       ctx.putImageData(img, 0, 0);
+      return drawn;
+    };
+  }
+
+  // each side's pictures (pictures.parquet): per side, its report times and row ranges
+  function pictures(rowsOf) {
+    const n = rowsOf.length;
+    const entity = new Int32Array(n), x = new Float32Array(n), y = new Float32Array(n);
+    const groups = new Map();
+    for (let i = 0; i < n; i++) {
+      const r = rowsOf[i];
+      entity[i] = Number(r.entity); x[i] = r.x; y[i] = r.y;
+      if (!groups.has(r.side)) groups.set(r.side, []);
+      const g = groups.get(r.side);
+      const last = g[g.length - 1];
+      if (last && last[0] === r.t && last[2] === i) last[2] = i + 1;
+      else g.push([r.t, i, i + 1]);
+    }
+    return {
+      entity, x, y, sides: [...groups.keys()],
+      latest(side, t) {
+        const g = groups.get(side) || [];
+        let best = null;
+        for (const [tg, a, b] of g) if (tg <= t) best = [a, b];
+        return best;
+      },
     };
   }
 
@@ -262,7 +329,8 @@
     if (has('events.parquet')) onTime.push(ticker(await rows('events.parquet', ['t', 'message'])));
     let rp = null;
     if (has('snapshots.parquet')) {
-      const snap = await rows('snapshots.parquet', ['t', 'x', 'y', 'status', 'side', 'type']);
+      const snap = await rows('snapshots.parquet',
+                              ['t', 'entity', 'x', 'y', 'status', 'side', 'type', 'decoy']);
       if (snap.length) rp = replay(snap, sideNames);
     }
     const noMap = $('no-map');
@@ -294,7 +362,22 @@
       span.append(c, ` ${ty}`);
       legend.appendChild(span);
     });
-    const draw = mapView(rp);
+    const pics = has('pictures.parquet')
+      ? pictures(await rows('pictures.parquet', ['t', 'side', 'entity', 'x', 'y'])) : null;
+    const drawMap = mapView(rp, pics);
+    const view = $('view');
+    if (pics && pics.sides.length) {
+      for (const s of pics.sides) {
+        const o = document.createElement('option');
+        o.value = s; o.textContent = `what ${s} believed`;
+        view.appendChild(o);
+      }
+      view.hidden = false;
+    }
+    room.view = 'truth';
+    const draw = (k) => { room.drawn = drawMap(k, room.view); };
+    room.show = (v) => { room.view = v; view.value = v; room.seek(room.tick); };
+    view.addEventListener('change', () => room.show(view.value));
     const scrub = $('scrub'), clock = $('clock'), play = $('play'), speed = $('speed');
     room.ticks = rp.times;
     scrub.max = String(rp.times.length - 1);
@@ -313,7 +396,6 @@
       return performance.now() - t0;
     };
     room.counts = () => countsAt(rp, room.tick);
-    room.drawOnly = (k) => { const t0 = performance.now(); draw(k); return performance.now() - t0; };
     let playing = false, last = 0, carry = 0;
     const TICKS_PER_SECOND = 8;
     function frame(now) {
