@@ -222,6 +222,15 @@ def test_the_page_replays_the_run_as_its_snapshots_hold(ridge, tmp_path, browser
             want = _counts_at(ridge / "snapshots.parquet", k)
             assert _table(page) == want
             assert page.evaluate("window.warroom.counts()") == want
+        # the front line between the two sides is drawn, and goes with its box
+        assert page.evaluate("window.warroom.front") > 0
+        page.uncheck("#front")
+        assert page.evaluate("window.warroom.front") == 0
+        page.check("#front")
+        # a chart of entities alive per side and type, a line each
+        by_type = pq.read_table(ridge / "by_type.parquet").to_pandas()
+        pairs = by_type[["side", "type"]].drop_duplicates()
+        assert page.locator("#by-type polyline").count() == len(pairs)
         shots = ridge / "screenshots"
         shots.mkdir(exist_ok=True)
         _not_blank(page, shots / f"map-{where}.png")
@@ -271,6 +280,43 @@ def believing(tmp_path_factory) -> Path:
     d["output"] = {"snapshot_every": 2}
     return write_run(simulate(validate(d, "<decoys>")), tmp_path_factory.mktemp("room") / "b",
                      scenario_path=None, command=[], wall_time_s=0.0)
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(tmp_path_factory) -> Path:
+    return _folder(tmp_path_factory, "sweep", "scenarios/hill_defence.yaml", "--set",
+                   "forces.battalion.strength=300:900:4", "-n", "10", "--workers", "1")
+
+
+@pytest.fixture(scope="module")
+def ablate_dir(tmp_path_factory) -> Path:
+    return _folder(tmp_path_factory, "ablate", "scenarios/hill_defence.yaml", "-n", "10",
+                   "--workers", "1")
+
+
+@browser_only
+def test_a_sweep_shows_each_sides_win_probability_with_its_intervals(sweep_dir, tmp_path,
+                                                                     browser):
+    import json
+
+    page, errors = _exported(browser, sweep_dir, tmp_path)
+    summary = json.loads((sweep_dir / "summary.json").read_text())
+    sides = [s for s in summary["points"][0]["wins"] if s != "none"]
+    assert page.locator("#sweep polyline.curve").count() == len(sides)
+    assert page.locator("#sweep line.interval").count() == len(sides) * len(summary["points"])
+    assert not errors
+
+
+@browser_only
+def test_an_ablation_shows_each_elements_effect_and_shapley_value(ablate_dir, tmp_path,
+                                                                  browser):
+    import json
+
+    page, errors = _exported(browser, ablate_dir, tmp_path)
+    elements = json.loads((ablate_dir / "ablation.json").read_text())["elements"]
+    assert page.locator("#ablation rect.removal").count() == len(elements)
+    assert page.locator("#ablation rect.shapley").count() == len(elements)
+    assert not errors
 
 
 def test_a_run_keeps_each_sides_picture_and_which_entities_are_decoys(believing):

@@ -3,6 +3,7 @@
 // exported) and replays them. `window.warroom` is the page's state, for users' scripts and
 // the tests: ready, error, ticks (times), tick (the index shown), seek(i), play(), pause(),
 // view (truth, or the side whose belief is drawn), show(view), drawn (glyphs last drawn),
+// front (edges of the front line drawn),
 // counts() (entities per side and type at the tick shown).
 (function () {
   const config = JSON.parse(document.getElementById('room-config').textContent);
@@ -153,9 +154,76 @@
         if (rp.entDecoy[e]) stamp(pics.x[i], pics.y[i], ring, RING);
       }
     }
-    return function draw(k, view) {
+    // the front line: the boundary between the areas each side controls, a cell of CELL
+    // pixels belonging to the side nearest to it (the side with most entities in the cells
+    // holding any, spread outwards breadth first, then smoothed by a 3 x 3 majority)
+    const CELL = 8, GW = Math.ceil(W / CELL), GH = Math.ceil(H / CELL), NC = GW * GH;
+    const S = rp.side.names.length;
+    const count = new Int32Array(NC * S), owner = new Int16Array(NC), next = new Int16Array(NC);
+    const queue = new Int32Array(NC);
+    const line = rgba('#333333', false);
+    function front(k) {
+      if (S < 2) return 0;
+      count.fill(0);
+      owner.fill(-1);
+      for (let i = rp.starts[k]; i < rp.starts[k + 1]; i++) {
+        if (rp.decoy[i]) continue;
+        const gx = Math.floor((pad + ox + (rp.x[i] - x0) * scale) / CELL);
+        const gy = Math.floor((H - pad - oy - (rp.y[i] - y0) * scale) / CELL);
+        if (gx >= 0 && gx < GW && gy >= 0 && gy < GH) count[(gy * GW + gx) * S + rp.side.out[i]] += 1;
+      }
+      let head = 0, tail = 0;
+      const present = new Set();
+      for (let c = 0; c < NC; c++) {
+        let best = -1, v = 0;
+        for (let s = 0; s < S; s++) if (count[c * S + s] > v) { v = count[c * S + s]; best = s; }
+        if (best >= 0) { owner[c] = best; queue[tail++] = c; present.add(best); }
+      }
+      if (present.size < 2) return 0;
+      while (head < tail) {
+        const c = queue[head++], x = c % GW, y = (c - x) / GW;
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+          const qx = x + dx, qy = y + dy;
+          if (qx < 0 || qx >= GW || qy < 0 || qy >= GH) continue;
+          const q = qy * GW + qx;
+          if (owner[q] < 0) { owner[q] = owner[c]; queue[tail++] = q; }
+        }
+      }
+      const votes = new Int32Array(S);
+      for (let y = 0; y < GH; y++) for (let x = 0; x < GW; x++) {
+        votes.fill(0);
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+          const qx = x + dx, qy = y + dy;
+          if (qx >= 0 && qx < GW && qy >= 0 && qy < GH) votes[owner[qy * GW + qx]] += 1;
+        }
+        let best = owner[y * GW + x];
+        for (let s = 0; s < S; s++) if (votes[s] > votes[best]) best = s;
+        next[y * GW + x] = best;
+      }
+      let n = 0;
+      for (let y = 0; y < GH; y++) for (let x = 0; x < GW; x++) {
+        const o = next[y * GW + x];
+        if (x + 1 < GW && next[y * GW + x + 1] !== o) {
+          n += 1;
+          for (let j = 0; j < CELL; j++) {
+            const qx = (x + 1) * CELL, qy = y * CELL + j;
+            if (qx < W && qy < H) px[qy * W + qx] = line;
+          }
+        }
+        if (y + 1 < GH && next[(y + 1) * GW + x] !== o) {
+          n += 1;
+          for (let j = 0; j < CELL; j++) {
+            const qx = x * CELL + j, qy = (y + 1) * CELL;
+            if (qx < W && qy < H) px[qy * W + qx] = line;
+          }
+        }
+      }
+      return n;
+    }
+    return function draw(k, view, withFront) {
       px.fill(bg);
       drawn = 0;
+      room.front = withFront ? front(k) : 0;
       if (view && view !== 'truth') belief(k, view); else truth(k, -1, false);
       ctx.putImageData(img, 0, 0);
       return drawn;
@@ -214,38 +282,133 @@
     return el;
   }
 
-  // lines (or bands) of strength over time, by side, with a cursor at the tick shown
-  function chart(series, sideNames) {
-    const el = $('strength');
+  // lines (or bands) over time, one per series, with a cursor at the tick shown
+  function chart(el, series, colourOf) {
     const W = +el.getAttribute('width'), H = +el.getAttribute('height'), m = 36;
     let t1 = 0, s1 = 0;
     for (const s of series) for (const p of s.points) {
       t1 = Math.max(t1, p[0]); s1 = Math.max(s1, p[p.length - 1]);
     }
-    const X = (t) => m + (t / (t1 || 1)) * (W - 2 * m);
+    const X = (t) => m + (t / (t1 || 1)) * (W - 2 * m - 60);
     const Y = (v) => H - m + 10 - (v / (s1 || 1)) * (H - 2 * m);
-    svg('line', { x1: m, y1: Y(0), x2: W - m, y2: Y(0), stroke: '#999' }, el);
+    svg('line', { x1: m, y1: Y(0), x2: W - m - 60, y2: Y(0), stroke: '#999' }, el);
     svg('text', { x: m, y: H - 6, 'font-size': 11 }, el).textContent = 't = 0';
-    svg('text', { x: W - m - 60, y: H - 6, 'font-size': 11 }, el).textContent = `t = ${t1.toPrecision(4)}`;
+    svg('text', { x: W - m - 120, y: H - 6, 'font-size': 11 }, el).textContent =
+      `t = ${t1.toPrecision(4)}`;
     svg('text', { x: 2, y: Y(s1) + 4, 'font-size': 11 }, el).textContent = s1.toPrecision(3);
     for (const s of series) {
-      const c = COLORS[Math.max(sideNames.indexOf(s.side), 0) % COLORS.length];
-      if (s.points[0].length === 4) { // a band: 5%, median, 95%
+      const c = colourOf(s.side);
+      const band = s.points[0].length === 4; // 5%, median, 95%
+      if (band) {
         const up = s.points.map((p) => `${X(p[0])},${Y(p[3])}`);
         const down = s.points.slice().reverse().map((p) => `${X(p[0])},${Y(p[1])}`);
         svg('polygon', { points: up.concat(down).join(' '), fill: c, 'fill-opacity': 0.2 }, el);
-        svg('polyline', { points: s.points.map((p) => `${X(p[0])},${Y(p[2])}`).join(' '),
-                          fill: 'none', stroke: c, 'stroke-width': 1.5 }, el);
-      } else {
-        svg('polyline', { points: s.points.map((p) => `${X(p[0])},${Y(p[1])}`).join(' '),
-                          fill: 'none', stroke: c, 'stroke-width': 1.5 }, el);
       }
-      svg('text', { x: W - m + 2, y: Y(s.points[s.points.length - 1][s.points[0].length === 4 ? 2 : 1]),
-                    'font-size': 11, fill: c }, el).textContent = s.side;
+      const mid = band ? 2 : 1;
+      svg('polyline', { points: s.points.map((p) => `${X(p[0])},${Y(p[mid])}`).join(' '),
+                        fill: 'none', stroke: c, 'stroke-width': 1.5,
+                        'stroke-dasharray': s.dash || '' }, el);
+      const end = s.points[s.points.length - 1];
+      svg('text', { x: X(end[0]) + 3, y: Y(end[mid]) + 4, 'font-size': 10, fill: c }, el)
+        .textContent = s.label;
     }
     const cursor = svg('line', { x1: m, y1: m - 10, x2: m, y2: Y(0), stroke: '#555',
                                  'stroke-dasharray': '3 3' }, el);
     return (t) => { cursor.setAttribute('x1', X(t)); cursor.setAttribute('x2', X(t)); };
+  }
+
+  // a sweep: the win probability of each side against the first parameter swept, with its
+  // 95% interval, a line per value of the others
+  function sweepCurves(summary, colourOf) {
+    const pts = summary.points || [];
+    if (!pts.length) return;
+    const keys = Object.keys(pts[0].parameters || {});
+    if (!keys.length) return;
+    const box = $('experiment');
+    const h = document.createElement('h2');
+    h.textContent = `Win probability against ${keys[0]} (95% intervals)`;
+    box.appendChild(h);
+    const el = svg('svg', { id: 'sweep', width: 720, height: 260 }, box);
+    const W = 720, H = 260, m = 40;
+    const raw = pts.map((p) => p.parameters[keys[0]]);
+    const numeric = raw.every((v) => typeof v === 'number');
+    const xs = numeric ? raw : raw.map((v, i) => i);
+    const lo = Math.min(...xs), hi = Math.max(...xs);
+    const X = (v) => m + ((v - lo) / ((hi - lo) || 1)) * (W - 2 * m - 80);
+    const Y = (p) => H - m - p * (H - 2 * m);
+    svg('line', { x1: m, y1: Y(0), x2: W - m - 80, y2: Y(0), stroke: '#999' }, el);
+    svg('text', { x: 2, y: Y(1) + 4, 'font-size': 11 }, el).textContent = '1';
+    svg('text', { x: 2, y: Y(0) + 4, 'font-size': 11 }, el).textContent = '0';
+    svg('text', { x: m, y: H - 8, 'font-size': 11 }, el).textContent = `${keys[0]} = ${raw[0]}`;
+    svg('text', { x: W - m - 160, y: H - 8, 'font-size': 11 }, el).textContent =
+      `${keys[0]} = ${raw[raw.length - 1]}`;
+    const groups = new Map();
+    pts.forEach((p, i) => {
+      const label = keys.slice(1).map((k) => `${k}=${p.parameters[k]}`).join(', ');
+      if (!groups.has(label)) groups.set(label, []);
+      groups.get(label).push([xs[i], p]);
+    });
+    const sides = Object.keys(pts[0].wins).filter((w) => w !== 'none');
+    let g = 0;
+    for (const [label, members] of groups) {
+      members.sort((a, b) => a[0] - b[0]);
+      for (const side of sides) {
+        const c = colourOf(side);
+        svg('polyline', { points: members.map(([x, p]) => `${X(x)},${Y(p.wins[side].p)}`)
+          .join(' '), fill: 'none', stroke: c, 'stroke-width': 1.5, class: 'curve',
+                          'stroke-dasharray': g ? `${2 + 2 * g} 3` : '' }, el);
+        for (const [x, p] of members) {
+          const w = p.wins[side];
+          svg('line', { x1: X(x), x2: X(x), y1: Y(w.low), y2: Y(w.high), stroke: c,
+                        class: 'interval' }, el);
+        }
+        const [xe, pe] = members[members.length - 1];
+        svg('text', { x: X(xe) + 4, y: Y(pe.wins[side].p) + 4, 'font-size': 10, fill: c }, el)
+          .textContent = label ? `${side} (${label})` : side;
+      }
+      g += 1;
+    }
+  }
+
+  // an ablation: each element's effect on the win probability when it alone is removed, and
+  // its Shapley value, each with its 95% interval
+  function ablationBars(ab) {
+    const els = ab.elements || [];
+    if (!els.length) return;
+    const box = $('experiment');
+    const h = document.createElement('h2');
+    h.textContent = `What each element is worth to ${ab.side} (95% intervals)`;
+    box.appendChild(h);
+    const W = 720, row = 34, m = 160;
+    const el = svg('svg', { id: 'ablation', width: W, height: row * els.length + 40 }, box);
+    let top = 0;
+    for (const e of els) for (const v of [...e.removal_interval, ...e.shapley_interval]) {
+      if (Number.isFinite(v)) top = Math.max(top, Math.abs(v));
+    }
+    const X = (v) => m + (W - m - 40) / 2 + (v / (top || 1)) * ((W - m - 40) / 2);
+    svg('line', { x1: X(0), x2: X(0), y1: 0, y2: row * els.length, stroke: '#999' }, el);
+    els.forEach((e, k) => {
+      const y = k * row + 4;
+      svg('text', { x: 2, y: y + 16, 'font-size': 12 }, el).textContent = `${e.id} (${e.kind})`;
+      for (const [v, iv, c, dy] of [[e.removal_effect, e.removal_interval, '#1f5fbf', 0],
+                                    [e.shapley, e.shapley_interval, '#d35400', 13]]) {
+        const a = Math.min(X(0), X(v)), w = Math.abs(X(v) - X(0));
+        svg('rect', { x: a, y: y + dy, width: Math.max(w, 1), height: 11, fill: c,
+                      class: dy ? 'shapley' : 'removal' }, el);
+        if (iv.every(Number.isFinite)) {
+          svg('line', { x1: X(iv[0]), x2: X(iv[1]), y1: y + dy + 5, y2: y + dy + 5,
+                        stroke: '#222' }, el);
+        }
+      }
+    });
+    svg('text', { x: m, y: row * els.length + 30, 'font-size': 11, fill: '#1f5fbf' }, el)
+      .textContent = 'removed alone';
+    svg('text', { x: m + 120, y: row * els.length + 30, 'font-size': 11, fill: '#d35400' }, el)
+      .textContent = 'Shapley value';
+  }
+
+  async function json(name) {
+    return JSON.parse(new TextDecoder().decode(await bytesOf(name)));
   }
 
   function bySide(rowsOf, value) {
@@ -257,7 +420,24 @@
       m.set(r.t, (m.get(r.t) || 0) + Number(r[value]));
     }
     return [...acc].map(([side, m]) => ({
-      side, points: [...m].sort((a, b) => a[0] - b[0]) }));
+      side, label: side, points: [...m].sort((a, b) => a[0] - b[0]) }));
+  }
+
+  function byType(rowsOf) {
+    // (t, side, type) -> entities alive, as sorted points per side and type
+    const acc = new Map();
+    for (const r of rowsOf) {
+      const key = `${r.side}\u0000${r.type}`;
+      if (!acc.has(key)) acc.set(key, []);
+      acc.get(key).push([Number(r.t), Number(r.alive)]);
+    }
+    const types = [...new Set(rowsOf.map((r) => r.type))];
+    return [...acc].map(([key, pts]) => {
+      const [side, type] = key.split('\u0000');
+      const k = types.indexOf(type);
+      return { side, label: `${side} ${type}`, dash: k ? `${1 + k} ${2}` : '',
+               points: pts.sort((a, b) => a[0] - b[0]) };
+    });
   }
 
   function quantile(sorted, q) {
@@ -276,7 +456,7 @@
       m.get(r.t).push(Number(r.strength));
     }
     return [...acc].map(([side, m]) => ({
-      side, points: [...m].sort((a, b) => a[0] - b[0]).map(([t, v]) => {
+      side, label: side, points: [...m].sort((a, b) => a[0] - b[0]).map(([t, v]) => {
         v.sort((a, b) => a - b);
         return [t, quantile(v, 0.05), quantile(v, 0.5), quantile(v, 0.95)];
       }) }));
@@ -296,9 +476,11 @@
   function outcomes(reps) {
     const box = $('experiment');
     const tally = new Map();
+    reps = reps.filter((r) => Number(r.point ?? 0) === 0);
     for (const r of reps) tally.set(r.winner ?? 'none', (tally.get(r.winner ?? 'none') || 0) + 1);
     const h = document.createElement('h2');
-    h.textContent = `Outcomes of ${reps.length} replications`;
+    h.textContent = `Outcomes of ${reps.length} replications` +
+      (config.kind === 'mc' ? '' : ' (the first point)');
     box.appendChild(h);
     const el = svg('svg', { id: 'outcomes', width: 360, height: 30 * tally.size + 10 }, box);
     let k = 0;
@@ -315,17 +497,30 @@
     const has = (name) => config.files.includes(name);
     let sideNames = [];
     let onTime = [];
+    const colourOf = (side) => COLORS[Math.max(sideNames.indexOf(side), 0) % COLORS.length];
     if (has('timeseries.parquet')) {
-      const ts = await rows('timeseries.parquet', ['t', 'side', 'strength']);
-      const series = bySide(ts, 'strength');
+      const series = bySide(await rows('timeseries.parquet', ['t', 'side', 'strength']),
+                            'strength');
       sideNames = series.map((s) => s.side);
-      onTime.push(chart(series, sideNames));
+      onTime.push(chart($('strength'), series, colourOf));
     } else if (has('series.parquet')) {
       const series = fan(await rows('series.parquet', ['point', 'side', 't', 'strength']));
       sideNames = series.map((s) => s.side);
-      onTime.push(chart(series, sideNames));
+      $('strength-title').textContent = 'Strength: median and 5-95% of the replications' +
+        (config.kind === 'mc' ? '' : ' of the first point');
+      onTime.push(chart($('strength'), series, colourOf));
     }
-    if (has('replications.parquet')) outcomes(await rows('replications.parquet', ['winner']));
+    if (has('by_type.parquet')) {
+      $('by-type-box').hidden = false;
+      onTime.push(chart($('by-type'), byType(await rows('by_type.parquet',
+                                                        ['t', 'side', 'type', 'alive'])),
+                        colourOf));
+    }
+    if (has('replications.parquet')) {
+      outcomes(await rows('replications.parquet', ['point', 'winner']));
+    }
+    if (config.kind === 'sweep' && has('summary.json')) sweepCurves(await json('summary.json'), colourOf);
+    if (has('ablation.json')) ablationBars(await json('ablation.json'));
     if (has('events.parquet')) onTime.push(ticker(await rows('events.parquet', ['t', 'message'])));
     let rp = null;
     if (has('snapshots.parquet')) {
@@ -375,7 +570,9 @@
       view.hidden = false;
     }
     room.view = 'truth';
-    const draw = (k) => { room.drawn = drawMap(k, room.view); };
+    const frontBox = $('front');
+    const draw = (k) => { room.drawn = drawMap(k, room.view, frontBox.checked); };
+    frontBox.addEventListener('change', () => room.seek(room.tick));
     room.show = (v) => { room.view = v; view.value = v; room.seek(room.tick); };
     view.addEventListener('change', () => room.show(view.value));
     const scrub = $('scrub'), clock = $('clock'), play = $('play'), speed = $('speed');
