@@ -227,6 +227,11 @@ def test_the_page_replays_the_run_as_its_snapshots_hold(ridge, tmp_path, browser
         page.uncheck("#front")
         assert page.evaluate("window.warroom.front") == 0
         page.check("#front")
+        # the terrain under the map, each of its classes in the legend
+        classes = set(pq.read_table(ridge / "terrain.parquet")["terrain"].to_pylist())
+        assert set(page.evaluate("window.warroom.terrain")) == classes
+        legend = page.inner_text("#legend")
+        assert all(c in legend for c in classes)
         # a chart of entities alive per side and type, a line each
         by_type = pq.read_table(ridge / "by_type.parquet").to_pandas()
         pairs = by_type[["side", "type"]].drop_duplicates()

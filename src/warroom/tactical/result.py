@@ -37,7 +37,7 @@ def tactical_result(w: TacticalWorld, st: TacticalState, scenario_hash: str = ""
                    "hp": np.array(rec.hp, np.float64)},
         facts={"ticks": st.tick, "entities": int(w.n)},
         extras=lambda: {"by_type": by_type(w, st, times), "kills": kills(w, st),
-                        "snapshots": snapshots(w, st)})
+                        "snapshots": snapshots(w, st), "terrain": terrain(w)})
 
 
 def by_type(w: TacticalWorld, st: TacticalState, times: np.ndarray) -> pa.Table:
@@ -57,6 +57,27 @@ def by_type(w: TacticalWorld, st: TacticalState, times: np.ndarray) -> pa.Table:
                      "side": dict_column(side[keep], w.side_ids),
                      "type": dict_column(typ[keep], w.type_ids),
                      "alive": alive[keep].astype(np.int64), "hp": hp[keep]})
+
+
+TERRAIN_CELLS = 400  # the terrain table's cells on the map's long side, at most
+
+
+def terrain(w: TacticalWorld) -> pa.Table:
+    """The map for the war room: every k-th cell's class and elevation (k so that the long
+    side has at most TERRAIN_CELLS), with its row and column in that grid, its centre and
+    its size in metres."""
+    r = w.raster
+    H, W = r.shape
+    k = max(1, -(-max(H, W) // TERRAIN_CELLS))
+    rows, cols = np.meshgrid(np.arange(0, H, k), np.arange(0, W, k), indexing="ij")
+    rows, cols = rows.ravel(), cols.ravel()
+    size = k * r.cell
+    return pa.table({"row": pa.array(rows // k, pa.int32()), "col": pa.array(cols // k, pa.int32()),
+                     "x": pa.array((cols + k / 2) * r.cell, pa.float32()),
+                     "y": pa.array((rows + k / 2) * r.cell, pa.float32()),
+                     "cell": pa.array(np.full(len(rows), size), pa.float32()),
+                     "terrain": dict_column(r.terrain[rows, cols].astype(np.int64), r.class_ids),
+                     "elevation": pa.array(r.elevation[rows, cols], pa.float32())})
 
 
 def kills(w: TacticalWorld, st: TacticalState) -> pa.Table:

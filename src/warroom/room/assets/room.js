@@ -101,15 +101,55 @@
     return (255 << 24) | (b << 16) | (g << 8) | r; // little-endian ABGR
   }
 
-  function mapView(rp, pics) {
+  const GROUND = { open: '#e8e4d0', road: '#b9b3a8', dune: '#eadaa8', canyon: '#c9a27e',
+                   cliff: '#8d8172', ridge: '#c4b28e', urban: '#a99d95', water: '#9ec9e8',
+                   forest: '#9dbf8a', swamp: '#a9baa0' };
+  function groundColour(name) {
+    if (GROUND[name]) return GROUND[name];
+    let h = 0;
+    for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    return `#${(0x808080 + (h & 0x3f3f3f)).toString(16).padStart(6, '0')}`;
+  }
+
+  // the terrain table (every k-th cell of the map): its grid, classes and elevation
+  function terrainOf(rowsOf) {
+    let GW = 0, GH = 0;
+    for (const r of rowsOf) { GW = Math.max(GW, r.col + 1); GH = Math.max(GH, r.row + 1); }
+    const cls = codes(rowsOf.map((r) => r.terrain));
+    const klass = new Uint16Array(GW * GH), elev = new Float32Array(GW * GH);
+    rowsOf.forEach((r, i) => { klass[r.row * GW + r.col] = cls.out[i]; elev[r.row * GW + r.col] = r.elevation; });
+    return { GW, GH, cell: rowsOf.length ? rowsOf[0].cell : 1, names: cls.names, klass, elev };
+  }
+
+  // each cell in its class's colour, lit from the north-west by its slope
+  function paintTerrain(land, out, W, H, X, Y, scale) {
+    const { GW, GH, cell, klass, elev } = land;
+    const base = land.names.map((n) => parseInt(groundColour(n).slice(1), 16));
+    for (let r = 0; r < GH; r++) for (let c = 0; c < GW; c++) {
+      const e = (rr, cc) => elev[Math.min(GH - 1, Math.max(0, rr)) * GW + Math.min(GW - 1, Math.max(0, cc))];
+      const dx = (e(r, c + 1) - e(r, c - 1)) / (2 * cell), dy = (e(r + 1, c) - e(r - 1, c)) / (2 * cell);
+      const light = Math.min(1.2, Math.max(0.7, 1 + 1.5 * (dy - dx)));
+      const v = base[klass[r * GW + c]];
+      const R = Math.min(255, ((v >> 16) & 255) * light), G = Math.min(255, ((v >> 8) & 255) * light);
+      const B = Math.min(255, (v & 255) * light);
+      const colour = (255 << 24) | (Math.round(B) << 16) | (Math.round(G) << 8) | Math.round(R);
+      const xa = Math.floor(X(c * cell)), xb = Math.ceil(X((c + 1) * cell));
+      const ya = Math.floor(Y((r + 1) * cell)), yb = Math.ceil(Y(r * cell));
+      for (let y = Math.max(0, ya); y < Math.min(H, yb); y++) {
+        out.fill(colour, y * W + Math.max(0, xa), y * W + Math.min(W, xb));
+      }
+    }
+  }
+
+  function mapView(rp, pics, land) {
     const canvas = $('map');
     const ctx = canvas.getContext('2d');
     const W = canvas.width, H = canvas.height;
     const img = ctx.createImageData(W, H);
     const px = new Uint32Array(img.data.buffer);
-    const bg = rgba('#f4f1e8', false);
     const ring = rgba('#000000', false);
-    const [x0, x1, y0, y1] = rp.box;
+    // the map's own extent where the run kept its terrain, else the entities'
+    const [x0, x1, y0, y1] = land ? [0, land.GW * land.cell, 0, land.GH * land.cell] : rp.box;
     const pad = 6;
     const scale = Math.min((W - 2 * pad) / Math.max(x1 - x0, 1e-9),
                            (H - 2 * pad) / Math.max(y1 - y0, 1e-9));
@@ -118,6 +158,9 @@
     const full = rp.colour.map((c) => rgba(c, false));
     const dim = rp.colour.map((c) => rgba(c, true));
     const RING = [[-3, -3], [-3, 3], [3, -3], [3, 3], [0, -3], [0, 3], [-3, 0], [3, 0]];
+    const ground = new Uint32Array(W * H).fill(rgba('#f4f1e8', false));
+    if (land) paintTerrain(land, ground, W, H, (x) => pad + ox + (x - x0) * scale,
+                           (y) => H - pad - oy - (y - y0) * scale, scale);
     let drawn = 0;
     function stamp(x, y, c, g) {
       const cx = Math.round(pad + ox + (x - x0) * scale);
@@ -200,6 +243,11 @@
         for (let s = 0; s < S; s++) if (votes[s] > votes[best]) best = s;
         next[y * GW + x] = best;
       }
+      // drawn on the map only, not on its margin
+      const left = Math.floor(pad + ox), right = Math.ceil(pad + ox + (x1 - x0) * scale);
+      const topY = Math.floor(H - pad - oy - (y1 - y0) * scale), bottom = Math.ceil(H - pad - oy);
+      const on = (qx, qy) => qx >= left && qx < Math.min(W, right) && qy >= Math.max(0, topY)
+        && qy < Math.min(H, bottom);
       let n = 0;
       for (let y = 0; y < GH; y++) for (let x = 0; x < GW; x++) {
         const o = next[y * GW + x];
@@ -207,21 +255,21 @@
           n += 1;
           for (let j = 0; j < CELL; j++) {
             const qx = (x + 1) * CELL, qy = y * CELL + j;
-            if (qx < W && qy < H) px[qy * W + qx] = line;
+            if (on(qx, qy)) px[qy * W + qx] = line;
           }
         }
         if (y + 1 < GH && next[(y + 1) * GW + x] !== o) {
           n += 1;
           for (let j = 0; j < CELL; j++) {
             const qx = x * CELL + j, qy = (y + 1) * CELL;
-            if (qx < W && qy < H) px[qy * W + qx] = line;
+            if (on(qx, qy)) px[qy * W + qx] = line;
           }
         }
       }
       return n;
     }
     return function draw(k, view, withFront) {
-      px.fill(bg);
+      px.set(ground);
       drawn = 0;
       room.front = withFront ? front(k) : 0;
       if (view && view !== 'truth') belief(k, view); else truth(k, -1, false);
@@ -559,7 +607,20 @@
     });
     const pics = has('pictures.parquet')
       ? pictures(await rows('pictures.parquet', ['t', 'side', 'entity', 'x', 'y'])) : null;
-    const drawMap = mapView(rp, pics);
+    const land = has('terrain.parquet')
+      ? terrainOf(await rows('terrain.parquet', ['row', 'col', 'cell', 'terrain', 'elevation']))
+      : null;
+    room.terrain = land ? land.names : [];
+    if (land) {
+      for (const n of land.names) {
+        const span = document.createElement('span'), swatch = document.createElement('span');
+        swatch.style.color = groundColour(n);
+        swatch.textContent = '\u2588';
+        span.append(swatch, ` ${n}`);
+        legend.appendChild(span);
+      }
+    }
+    const drawMap = mapView(rp, pics, land);
     const view = $('view');
     if (pics && pics.sides.length) {
       for (const s of pics.sides) {
