@@ -69,8 +69,8 @@ def terrain(w: TacticalWorld) -> pa.Table:
     r = w.raster
     H, W = r.shape
     k = max(1, -(-max(H, W) // TERRAIN_CELLS))
-    rows, cols = np.meshgrid(np.arange(0, H, k), np.arange(0, W, k), indexing="ij")
-    rows, cols = rows.ravel(), cols.ravel()
+    grid_r, grid_c = np.meshgrid(np.arange(0, H, k), np.arange(0, W, k), indexing="ij")
+    rows, cols = grid_r.ravel(), grid_c.ravel()
     size = k * r.cell
     return pa.table({"row": pa.array(rows // k, pa.int32()), "col": pa.array(cols // k, pa.int32()),
                      "x": pa.array((cols + k / 2) * r.cell, pa.float32()),
