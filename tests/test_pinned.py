@@ -20,3 +20,10 @@ def test_bundled_scenarios_give_the_pinned_battles():
     changed = [f"{key}: {field}" for key, was in PINNED.items() for field, value in was.items()
                if now[key][field] != value]
     assert not changed, "changed: " + ", ".join(changed)
+
+
+def test_no_pinned_scenario_has_a_decoy():
+    import warroom
+
+    r = warroom.simulate(warroom.load_scenario("scenarios/ridge_road.yaml"))
+    assert not any(r.extra_tables()["snapshots"]["decoy"].to_pylist())
