@@ -354,6 +354,45 @@ def test_the_belief_toggle_draws_what_the_side_believed(believing, tmp_path, bro
     assert not errors
 
 
+@pytest.fixture(scope="module")
+def campaign_dir(tmp_path_factory) -> Path:
+    """Blue's fleet at a goes to take c (tests/campaign_helpers.py's line of worlds)."""
+    from campaign_helpers import campaign
+    from warroom.results.rundir import write_run
+    from warroom.scenario import validate
+    from warroom.simulate import simulate
+
+    d = campaign(clock={"end": 60, "step": 1},
+                 orders=[{"at": 0, "fleets": "g", "do": "conquer", "world": "c"}])
+    return write_run(simulate(validate(d, "<line>")), tmp_path_factory.mktemp("room") / "c",
+                     scenario_path=None, command=[], wall_time_s=0.0)
+
+
+@browser_only
+def test_a_campaign_shows_its_fleets_each_week_and_who_holds_each_world(campaign_dir,
+                                                                        tmp_path, browser):
+    page, errors = _exported(browser, campaign_dir, tmp_path)
+    pos = pq.read_table(campaign_dir / "positions.parquet").to_pandas()
+    ticks = sorted(set(pos["t"]))
+    assert page.evaluate("window.warroom.ticks") == ticks
+    worlds = pq.read_table(campaign_dir / "worlds.parquet").to_pandas()
+    changes = pq.read_table(campaign_dir / "ownership.parquet").to_pandas()
+    assert len(changes)  # blue took c
+    for k in (0, len(ticks) - 1):
+        page.evaluate(f"window.warroom.seek({k})")
+        at = pos[pos["t"] == ticks[k]]
+        assert page.evaluate("window.warroom.counts()") == {
+            f"{s}|fleet": int(n) for s, n in at.groupby("side", observed=True).size().items()}
+        owner = dict(zip(worlds["world"], worlds["owner_at_start"], strict=True))
+        for row in changes[changes["t"] <= ticks[k]].itertuples():
+            owner[row.world] = row.owner
+        held = {}
+        for o in owner.values():
+            held[o] = held.get(o, 0) + 1
+        assert page.evaluate("window.warroom.held") == held
+    assert not errors
+
+
 def test_the_vendored_scripts_are_pinned_and_licensed():
     vendor = Path("src/warroom/room/vendor")
     readme = (vendor / "README.md").read_text()

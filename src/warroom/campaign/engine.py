@@ -82,6 +82,7 @@ class CampaignState:
     battles: list = field(default_factory=list)
     owner_log: list = field(default_factory=list)  # (t, world, was, is, razed, by)
     series: list = field(default_factory=list)  # (t, fleets, ships, lost, ledger) per member
+    positions: list = field(default_factory=list)  # (t, fleets alive, x, y) at each record
     next_record: float = 0.0
     at_milestone: dict = field(default_factory=dict)
     paths: Paths = field(default=None)  # type: ignore[assignment]
@@ -585,6 +586,13 @@ class CampaignEngine:
         st.series.append((st.t, np.bincount(m[alive], minlength=M),
                           np.bincount(m, weights=np.where(alive, st.ships, 0.0), minlength=M),
                           st.member_lost.copy(), _per_member(world, st.ledger)))
+        # where each fleet is (on a lane: as far along it as it has come), for the war room
+        f = np.flatnonzero(alive)
+        a, b, frac = st.fleets.lanes(st.t)
+        th = world.theater
+        x = th.x[a[f]] + frac[f] * (th.x[b[f]] - th.x[a[f]])
+        y = th.y[a[f]] + frac[f] * (th.y[b[f]] - th.y[a[f]])
+        st.positions.append((st.t, f, x.astype(np.float32), y.astype(np.float32)))
         for name, t in world.milestones:
             if name not in st.at_milestone and st.t >= t:
                 st.at_milestone[name] = {**_tally(world, st), "t": st.t}

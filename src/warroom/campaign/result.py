@@ -1,8 +1,9 @@
 """The campaign at its end as the core's one `Result`: the forces of the result are the
 members (their ships, weekly), the facts count fleets, worlds and losses (at each milestone
 too: `fleets_lost:zarion@year3`), and the extra tables are the battles (`battles`), every
-change of a world's hands (`ownership`), fleets per member over time (`fleets`) and the
-worlds at the start and the end (`worlds`)."""
+change of a world's hands (`ownership`), fleets per member over time (`fleets`), the
+worlds at the start and the end (`worlds`), the lanes (`lanes`) and where each fleet was at
+each weekly record (`positions`)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def campaign_result(world: CampaignWorld, st: CampaignState, digest: str) -> Res
 
     def extras() -> dict[str, pa.Table]:
         return {"battles": _battles(world, st), "ownership": _ownership(world, st),
-                "fleets": _fleets(world, st), "worlds": _worlds(world, st)}
+                "fleets": _fleets(world, st), "worlds": _worlds(world, st),
+                "lanes": _lanes(world), "positions": _positions(world, st)}
 
     return Result(names, world.seed, digest, times, x0, ledger, events, winner, END_TIME,
                   DECIDED_BY_NONE, facts=facts, extras=extras)
@@ -122,6 +124,29 @@ def _fleets(world: CampaignWorld, st: CampaignState) -> pa.Table:
         "ships": np.concatenate([r[2] for r in st.series]) if n else [],
         "fleets_lost": np.concatenate([r[3] for r in st.series]) if n else [],
     })
+
+
+def _lanes(world: CampaignWorld) -> pa.Table:
+    """Each lane once: its two worlds and its travel time."""
+    th = world.theater
+    src = np.repeat(np.arange(th.n), np.diff(th.ptr))
+    once = src < th.dst
+    return pa.table({"a": dict_column(src[once], th.ids), "b": dict_column(th.dst[once], th.ids),
+                     "time": pa.array(th.time[once], pa.float64())})
+
+
+def _positions(world: CampaignWorld, st: CampaignState) -> pa.Table:
+    """Each fleet in the field at each record (weekly): where it is, a lane's fleets as far
+    along it as they have come."""
+    p = st.positions
+    n = [len(r[1]) for r in p]
+    f = np.concatenate([r[1] for r in p]) if p else np.zeros(0, np.int64)
+    return pa.table({
+        "t": pa.array(np.repeat([r[0] for r in p], n).astype(float), pa.float64()),
+        "fleet": dict_column(f, world.fleet_ids),
+        "side": dict_column(world.fleet_side[f], world.side_ids),
+        "x": pa.array(np.concatenate([r[2] for r in p]) if p else np.zeros(0, np.float32)),
+        "y": pa.array(np.concatenate([r[3] for r in p]) if p else np.zeros(0, np.float32))})
 
 
 def _worlds(world: CampaignWorld, st: CampaignState) -> pa.Table:

@@ -3,7 +3,7 @@
 // exported) and replays them. `window.warroom` is the page's state, for users' scripts and
 // the tests: ready, error, ticks (times), tick (the index shown), seek(i), play(), pause(),
 // view (truth, or the side whose belief is drawn), show(view), drawn (glyphs last drawn),
-// front (edges of the front line drawn),
+// front (edges of the front line drawn), held (a campaign's worlds per holder at the tick),
 // counts() (entities per side and type at the tick shown).
 (function () {
   const config = JSON.parse(document.getElementById('room-config').textContent);
@@ -141,7 +141,33 @@
     }
   }
 
-  function mapView(rp, pics, land) {
+  // a campaign's theater: its worlds, lanes, and who held each world when
+  function theaterOf(worlds, lanes, changes) {
+    const index = new Map(worlds.map((w, i) => [w.world, i]));
+    const wx = Float32Array.from(worlds, (w) => w.x), wy = Float32Array.from(worlds, (w) => w.y);
+    const start = worlds.map((w) => w.owner_at_start);
+    const ch = changes.map((c) => [Number(c.t), index.get(c.world), c.owner, c.destroyed])
+      .sort((a, b) => a[0] - b[0]);
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let i = 0; i < wx.length; i++) {
+      x0 = Math.min(x0, wx[i]); x1 = Math.max(x1, wx[i]);
+      y0 = Math.min(y0, wy[i]); y1 = Math.max(y1, wy[i]);
+    }
+    return {
+      wx, wy, box: [x0, x1, y0, y1],
+      lanes: lanes.map((l) => [index.get(l.a), index.get(l.b)]),
+      at(t) { // each world's owner (a side's name, or 'nobody') and whether laid waste, at t
+        const owner = start.slice(), razed = new Uint8Array(wx.length);
+        for (const [tc, w, o, d] of ch) {
+          if (tc > t) break;
+          owner[w] = o; razed[w] = d ? 1 : 0;
+        }
+        return { owner, razed };
+      },
+    };
+  }
+
+  function mapView(rp, pics, land, theater) {
     const canvas = $('map');
     const ctx = canvas.getContext('2d');
     const W = canvas.width, H = canvas.height;
@@ -161,6 +187,35 @@
     const ground = new Uint32Array(W * H).fill(rgba('#f4f1e8', false));
     if (land) paintTerrain(land, ground, W, H, (x) => pad + ox + (x - x0) * scale,
                            (y) => H - pad - oy - (y - y0) * scale, scale);
+    const PX = (x) => Math.round(pad + ox + (x - x0) * scale);
+    const PY = (y) => Math.round(H - pad - oy - (y - y0) * scale);
+    if (theater) { // the lanes, faint, under everything
+      const lane = rgba('#d8d2c2', false);
+      for (const [a, b] of theater.lanes) {
+        const ax = PX(theater.wx[a]), ay = PY(theater.wy[a]);
+        const bx = PX(theater.wx[b]), by = PY(theater.wy[b]);
+        const n = Math.max(Math.abs(bx - ax), Math.abs(by - ay), 1);
+        for (let j = 0; j <= n; j++) {
+          const qx = Math.round(ax + ((bx - ax) * j) / n), qy = Math.round(ay + ((by - ay) * j) / n);
+          if (qx >= 0 && qx < W && qy >= 0 && qy < H) ground[qy * W + qx] = lane;
+        }
+      }
+    }
+    const held = rp.colour.map((c) => rgba(c, true));
+    function worlds(t) { // each world a dot in its holder's colour, laid waste dark
+      const { owner, razed } = theater.at(t);
+      room.held = {};
+      owner.forEach((o, w) => { const key = razed[w] ? 'laid waste' : o; room.held[key] = (room.held[key] || 0) + 1; });
+      const waste = rgba('#333333', false), nobody = rgba('#b0aa9c', false);
+      for (let w = 0; w < theater.wx.length; w++) {
+        const k = rp.side.names.indexOf(owner[w]);
+        const c = razed[w] ? waste : k >= 0 ? held[k] : nobody;
+        const qx = PX(theater.wx[w]), qy = PY(theater.wy[w]);
+        for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+          if (qx + dx < W && qy + dy < H) px[(qy + dy) * W + qx + dx] = c;
+        }
+      }
+    }
     let drawn = 0;
     function stamp(x, y, c, g) {
       const cx = Math.round(pad + ox + (x - x0) * scale);
@@ -271,7 +326,8 @@
     return function draw(k, view, withFront) {
       px.set(ground);
       drawn = 0;
-      room.front = withFront ? front(k) : 0;
+      if (theater) worlds(rp.times[k]);
+      room.front = withFront && !theater ? front(k) : 0;
       if (view && view !== 'truth') belief(k, view); else truth(k, -1, false);
       ctx.putImageData(img, 0, 0);
       return drawn;
@@ -510,15 +566,34 @@
       }) }));
   }
 
-  function ticker(events) {
+  // the events around the time shown: the last BEFORE at or before it (those past greyed)
+  // and the next AFTER; orders, which a campaign gives by the ten thousand, are left out
+  function ticker(all) {
     const ol = $('ticker');
-    const items = events.map((e) => {
-      const li = document.createElement('li');
-      li.textContent = `t = ${Number(e.t).toPrecision(4)}: ${e.message}`;
-      ol.appendChild(li);
-      return [Number(e.t), li];
-    });
-    return (t) => { for (const [te, li] of items) li.classList.toggle('past', te <= t); };
+    const BEFORE = 150, AFTER = 30;
+    const events = all.filter((e) => e.kind !== 'order_given' && e.kind !== 'order_refused')
+      .map((e) => [Number(e.t), `t = ${Number(e.t).toPrecision(4)}: ${e.message}`]);
+    let shown = null;
+    function show(t) {
+      let i = 0;
+      while (i < events.length && events[i][0] <= t) i++;
+      const a = Math.max(0, i - BEFORE), b = Math.min(events.length, i + AFTER);
+      if (shown && shown[0] === a && shown[1] === b) return;
+      shown = [a, b];
+      ol.textContent = '';
+      ol.start = a + 1;
+      let now = null;
+      for (let k = a; k < b; k++) {
+        const li = document.createElement('li');
+        li.textContent = events[k][1];
+        if (events[k][0] <= t) { li.classList.add('past'); now = li; }
+        ol.appendChild(li);
+      }
+      // the newest event at or before the time shown, in the middle of the list's view
+      if (now) ol.scrollTop = now.offsetTop - ol.offsetTop - ol.clientHeight / 2;
+    }
+    show(events.length ? events[events.length - 1][0] : 0);
+    return show;
   }
 
   function outcomes(reps) {
@@ -569,12 +644,33 @@
     }
     if (config.kind === 'sweep' && has('summary.json')) sweepCurves(await json('summary.json'), colourOf);
     if (has('ablation.json')) ablationBars(await json('ablation.json'));
-    if (has('events.parquet')) onTime.push(ticker(await rows('events.parquet', ['t', 'message'])));
-    let rp = null;
+    if (has('events.parquet')) {
+      onTime.push(ticker(await rows('events.parquet', ['t', 'kind', 'message'])));
+    }
+    let rp = null, theater = null;
     if (has('snapshots.parquet')) {
       const snap = await rows('snapshots.parquet',
                               ['t', 'entity', 'x', 'y', 'status', 'side', 'type', 'decoy']);
       if (snap.length) rp = replay(snap, sideNames);
+    } else if (has('positions.parquet') && has('worlds.parquet')) {
+      // a campaign: its fleets each week, on the graph of worlds
+      const pos = await rows('positions.parquet', ['t', 'side', 'x', 'y']);
+      if (pos.length) {
+        rp = replay(pos.map((r) => ({ ...r, type: 'fleet', status: 1 })), sideNames);
+        theater = theaterOf(await rows('worlds.parquet', ['world', 'x', 'y', 'owner_at_start']),
+                            has('lanes.parquet') ? await rows('lanes.parquet', ['a', 'b']) : [],
+                            has('ownership.parquet')
+                              ? await rows('ownership.parquet', ['t', 'world', 'owner', 'destroyed'])
+                              : []);
+        rp.box = theater.box;
+      }
+    }
+    if (has('fleets.parquet')) {
+      $('by-type-box').hidden = false;
+      $('by-type-title').textContent = 'Fleets lost, by side';
+      onTime.push(chart($('by-type'), bySide(await rows('fleets.parquet',
+                                                        ['t', 'side', 'fleets_lost']),
+                                             'fleets_lost'), colourOf));
     }
     const noMap = $('no-map');
     if (!rp) {
@@ -620,7 +716,8 @@
         legend.appendChild(span);
       }
     }
-    const drawMap = mapView(rp, pics, land);
+    const drawMap = mapView(rp, pics, land, theater);
+    if (theater) $('front').parentElement.hidden = true; // sides hold worlds, not ground
     const view = $('view');
     if (pics && pics.sides.length) {
       for (const s of pics.sides) {
