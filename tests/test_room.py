@@ -393,6 +393,15 @@ def test_a_campaign_shows_its_fleets_each_week_and_who_holds_each_world(campaign
     assert not errors
 
 
+@browser_only
+def test_a_run_with_morale_shows_its_members_by_state(tmp_path, tmp_path_factory, browser):
+    folder = _folder(tmp_path_factory, "run", "scenarios/new_handover.yaml")
+    page, errors = _exported(browser, folder, tmp_path)
+    states = set(pq.read_table(folder / "morale.parquet")["state"].to_pylist())
+    assert page.locator("#morale polyline").count() == len(states)
+    assert not errors
+
+
 def test_the_vendored_scripts_are_pinned_and_licensed():
     vendor = Path("src/warroom/room/vendor")
     readme = (vendor / "README.md").read_text()

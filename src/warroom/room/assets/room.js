@@ -639,6 +639,16 @@
                                                         ['t', 'side', 'type', 'alive'])),
                         colourOf));
     }
+    if (has('morale.parquet')) {
+      // members per morale state (all forces with morale together) over time
+      const MORALE = { steady: '#2e8b57', shaken: '#d4a017', refusing: '#8e44ad',
+                       routing: '#c0392b', surrendered: '#7f8c8d', defected: '#222222' };
+      const m = await rows('morale.parquet', ['t', 'state', 'members']);
+      const series = bySide(m.map((r) => ({ t: r.t, side: r.state, members: r.members })),
+                            'members');
+      $('morale-box').hidden = false;
+      onTime.push(chart($('morale'), series, (state) => MORALE[state] || '#555'));
+    }
     if (has('replications.parquet')) {
       outcomes(await rows('replications.parquet', ['point', 'winner']));
     }
