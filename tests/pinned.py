@@ -20,7 +20,7 @@ SCENARIOS = [ROOT / "scenarios" / f"{name}.yaml" for name in
 RUNS = [(None, 0), (1, 0), (2, 3)]  # (seed, replication)
 # columns and ledger entries added since, not in the pinned digests (no bundled scenario before
 # morale has a defector: the test checks they are all zero; nor a decoy)
-NEW_COLUMNS = {"timeseries": ["hp", "defected"], "snapshots": ["decoy"]}
+NEW_COLUMNS = {"timeseries": ["hp", "defected"], "snapshots": ["decoy", "morale"]}
 NEW_LEDGER = ("defected",)
 
 

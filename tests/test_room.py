@@ -402,6 +402,20 @@ def test_a_run_with_morale_shows_its_members_by_state(tmp_path, tmp_path_factory
     assert not errors
 
 
+@browser_only
+def test_refusing_routing_and_surrendered_entities_are_drawn_apart(tmp_path, tmp_path_factory,
+                                                                   browser):
+    folder = _folder(tmp_path_factory, "run", "docs/examples/tactical_mutiny.yaml")
+    moods = set(pq.read_table(folder / "snapshots.parquet")["morale"].to_pylist())
+    apart = moods & {"refusing", "routing", "surrendered"}
+    assert apart  # the mutiny's members refuse
+    page, errors = _exported(browser, folder, tmp_path)
+    assert set(page.evaluate("window.warroom.moods")) == apart
+    legend = page.inner_text("#legend")
+    assert all(m in legend for m in apart)
+    assert not errors
+
+
 def test_the_vendored_scripts_are_pinned_and_licensed():
     vendor = Path("src/warroom/room/vendor")
     readme = (vendor / "README.md").read_text()

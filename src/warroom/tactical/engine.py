@@ -398,7 +398,7 @@ def record(w: TacticalWorld, sw: Static, st: TacticalState, snapshot: bool) -> N
         status = np.where(st.immobile[ids], 2, 1) + 2 * st.suppressed[ids]
         rec.snapshots.append((st.t, ids, st.x[ids].astype(np.float32),
                               st.y[ids].astype(np.float32), st.hp[ids].astype(np.float32),
-                              status.astype(np.int8), st.ent_force[ids]))
+                              status.astype(np.int8), st.ent_force[ids], st.morale[ids].copy()))
 
 
 @register("tactical")

@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..core.events import EventKind
+from ..morale.rule import STATES
 from ..results.events import Words, decode
 from ..results.result import Names, Result, dict_column
 from .state import TacticalState
@@ -89,7 +90,8 @@ def kills(w: TacticalWorld, st: TacticalState) -> pa.Table:
 
 def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
     """Every k ticks: each living entity's position, hit points and status (1 fighting,
-    2 immobilised, +2 suppressed), and whether it is a decoy."""
+    2 immobilised, +2 suppressed), whether it is a decoy, and its morale (steady where the
+    battle has none)."""
     snaps = st.rec.snapshots
     if not snaps:
         ids = np.zeros(0, np.int64)
@@ -97,6 +99,7 @@ def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
         cols = {"t": np.zeros(0), "entity": ids, "x": np.zeros(0, np.float32),
                 "y": np.zeros(0, np.float32), "hp": np.zeros(0, np.float32),
                 "status": np.zeros(0, np.int8)}
+        morale = np.zeros(0, np.int64)
     else:
         ids = np.concatenate([s[1] for s in snaps])
         cols = {"t": np.concatenate([np.full(len(s[1]), s[0]) for s in snaps]),
@@ -105,10 +108,12 @@ def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
                 "hp": np.concatenate([s[4] for s in snaps]),
                 "status": np.concatenate([s[5] for s in snaps])}
         force = np.concatenate([s[6] for s in snaps])  # as it stood then (defection)
+        morale = np.concatenate([s[7] for s in snaps]).astype(np.int64)
     return pa.table({**cols, "side": dict_column(w.force_side[force], w.side_ids),
                      "force": dict_column(force, w.force_ids),
                      "type": dict_column(w.ent_type[ids], w.type_ids),
-                     "decoy": pa.array(w.type_decoy[w.ent_type[ids]], pa.bool_())})
+                     "decoy": pa.array(w.type_decoy[w.ent_type[ids]], pa.bool_()),
+                     "morale": dict_column(morale, STATES)})
 
 
 WORDS = Words("is wiped out", "fewer than {:.0%} of its entities left", "no one left standing")

@@ -32,7 +32,7 @@ class Recording:
     type_hp: list[np.ndarray] = field(default_factory=list)  # (S, T)
     # (t, entities, x, y, hp, status, force)
     snapshots: list[tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                          np.ndarray]] = field(default_factory=list)
+                          np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 // exported) and replays them. `window.warroom` is the page's state, for users' scripts and
 // the tests: ready, error, ticks (times), tick (the index shown), seek(i), play(), pause(),
 // view (truth, or the side whose belief is drawn), show(view), drawn (glyphs last drawn),
-// front (edges of the front line drawn), held (a campaign's worlds per holder at the tick),
+// front (edges of the front line drawn), moods (morale states drawn apart), held (a campaign's worlds per holder at the tick),
 // counts() (entities per side and type at the tick shown).
 (function () {
   const config = JSON.parse(document.getElementById('room-config').textContent);
@@ -57,14 +57,20 @@
   }
 
   // the replay: entities at each tick, columns of typed arrays
+  // morale states drawn in their own colour, not their side's (a defector is drawn in the
+  // colour of the side it joined)
+  const MOODS = ['refusing', 'routing', 'surrendered'];
+  const MOOD_COLOURS = ['#8e44ad', '#e67e22', '#7f8c8d'];
+
   function replay(snap, sideNames) {
     const n = snap.length;
     const x = new Float32Array(n), y = new Float32Array(n), st = new Uint8Array(n);
-    const t = new Float64Array(n), decoy = new Uint8Array(n);
+    const t = new Float64Array(n), decoy = new Uint8Array(n), mood = new Uint8Array(n);
     let top = 0;
     for (let i = 0; i < n; i++) {
       const r = snap[i];
       x[i] = r.x; y[i] = r.y; st[i] = r.status; t[i] = r.t; decoy[i] = r.decoy ? 1 : 0;
+      mood[i] = MOODS.indexOf(r.morale) + 1; // 0: fighting as its side
       if (r.entity !== undefined) top = Math.max(top, Number(r.entity));
     }
     const side = codes(snap.map((r) => r.side));
@@ -89,7 +95,7 @@
       return COLORS[(k < 0 ? side.names.indexOf(s) : k) % COLORS.length];
     });
     return { x, y, st, side, type, starts, times: starts.slice(0, -1).map((i) => t[i]),
-             box: [x0, x1, y0, y1], colour, decoy, entSide, entType, entDecoy };
+             box: [x0, x1, y0, y1], colour, decoy, entSide, entType, entDecoy, mood };
   }
 
   function rgba(hex, dim) {
@@ -183,6 +189,7 @@
     const ox = (W - 2 * pad - (x1 - x0) * scale) / 2, oy = (H - 2 * pad - (y1 - y0) * scale) / 2;
     const full = rp.colour.map((c) => rgba(c, false));
     const dim = rp.colour.map((c) => rgba(c, true));
+    const moodColour = MOOD_COLOURS.map((c) => rgba(c, false));
     const RING = [[-3, -3], [-3, 3], [3, -3], [3, 3], [0, -3], [0, 3], [-3, 0], [3, 0]];
     const ground = new Uint32Array(W * H).fill(rgba('#f4f1e8', false));
     if (land) paintTerrain(land, ground, W, H, (x) => pad + ox + (x - x0) * scale,
@@ -232,7 +239,8 @@
         if (only >= 0 && (s === only) !== (pale === false)) continue;
         // immobilised (status 2 or 4) drawn pale: it can no longer move
         const faded = pale || rp.st[i] === 2 || rp.st[i] === 4;
-        stamp(rp.x[i], rp.y[i], (faded ? dim : full)[s], GLYPHS[rp.type.out[i] % GLYPHS.length]);
+        const c = rp.mood[i] && !pale ? moodColour[rp.mood[i] - 1] : (faded ? dim : full)[s];
+        stamp(rp.x[i], rp.y[i], c, GLYPHS[rp.type.out[i] % GLYPHS.length]);
         if (rp.decoy[i] && !pale) stamp(rp.x[i], rp.y[i], ring, RING);
       }
     }
@@ -659,8 +667,8 @@
     }
     let rp = null, theater = null;
     if (has('snapshots.parquet')) {
-      const snap = await rows('snapshots.parquet',
-                              ['t', 'entity', 'x', 'y', 'status', 'side', 'type', 'decoy']);
+      const snap = await rows('snapshots.parquet', ['t', 'entity', 'x', 'y', 'status', 'side',
+                                                    'type', 'decoy', 'morale']);
       if (snap.length) rp = replay(snap, sideNames);
     } else if (has('positions.parquet') && has('worlds.parquet')) {
       // a campaign: its fleets each week, on the graph of worlds
@@ -713,6 +721,14 @@
     });
     const pics = has('pictures.parquet')
       ? pictures(await rows('pictures.parquet', ['t', 'side', 'entity', 'x', 'y'])) : null;
+    const moods = new Set(Array.from(rp.mood).filter((m) => m > 0));
+    room.moods = [...moods].map((m) => MOODS[m - 1]);
+    for (const m of moods) {
+      const span = document.createElement('span');
+      span.style.color = MOOD_COLOURS[m - 1];
+      span.textContent = `\u25A0 ${MOODS[m - 1]}`;
+      legend.appendChild(span);
+    }
     const land = has('terrain.parquet')
       ? terrainOf(await rows('terrain.parquet', ['row', 'col', 'cell', 'terrain', 'elevation']))
       : null;
