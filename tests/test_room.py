@@ -227,6 +227,14 @@ def test_the_page_replays_the_run_as_its_snapshots_hold(ridge, tmp_path, browser
         page.uncheck("#front")
         assert page.evaluate("window.warroom.front") == 0
         page.check("#front")
+        # an event of a force is marked on the map at the first tick after it: the battery's
+        # end (at its last place, none of it being left)
+        wiped = [e for e in pq.read_table(ridge / "events.parquet").to_pylist()
+                 if e["kind"] == "force_annihilated"]
+        assert wiped
+        k = next(i for i, t in enumerate(ticks) if t >= wiped[0]["t"])
+        page.evaluate(f"window.warroom.seek({k})")
+        assert page.evaluate("window.warroom.markers") >= 1
         # the terrain under the map, each of its classes in the legend
         classes = set(pq.read_table(ridge / "terrain.parquet")["terrain"].to_pylist())
         assert set(page.evaluate("window.warroom.terrain")) == classes
@@ -356,14 +364,15 @@ def test_the_belief_toggle_draws_what_the_side_believed(believing, tmp_path, bro
 
 @pytest.fixture(scope="module")
 def campaign_dir(tmp_path_factory) -> Path:
-    """Blue's fleet at a goes to take c (tests/campaign_helpers.py's line of worlds)."""
+    """Blue's fleet at a goes to take e, where red's fleet is (tests/campaign_helpers.py's
+    line of worlds)."""
     from campaign_helpers import campaign
     from warroom.results.rundir import write_run
     from warroom.scenario import validate
     from warroom.simulate import simulate
 
     d = campaign(clock={"end": 60, "step": 1},
-                 orders=[{"at": 0, "fleets": "g", "do": "conquer", "world": "c"}])
+                 orders=[{"at": 0, "fleets": "g", "do": "conquer", "world": "e"}])
     return write_run(simulate(validate(d, "<line>")), tmp_path_factory.mktemp("room") / "c",
                      scenario_path=None, command=[], wall_time_s=0.0)
 
@@ -377,7 +386,7 @@ def test_a_campaign_shows_its_fleets_each_week_and_who_holds_each_world(campaign
     assert page.evaluate("window.warroom.ticks") == ticks
     worlds = pq.read_table(campaign_dir / "worlds.parquet").to_pandas()
     changes = pq.read_table(campaign_dir / "ownership.parquet").to_pandas()
-    assert len(changes)  # blue took c
+    assert len(changes)  # blue took e
     for k in (0, len(ticks) - 1):
         page.evaluate(f"window.warroom.seek({k})")
         at = pos[pos["t"] == ticks[k]]
@@ -390,6 +399,11 @@ def test_a_campaign_shows_its_fleets_each_week_and_who_holds_each_world(campaign
         for o in owner.values():
             held[o] = held.get(o, 0) + 1
         assert page.evaluate("window.warroom.held") == held
+    # a battle is marked at its world, at the week it was fought in
+    first = pq.read_table(campaign_dir / "battles.parquet")["t"].to_pylist()[0]
+    k = next(i for i, t in enumerate(ticks) if t >= first)
+    page.evaluate(f"window.warroom.seek({k})")
+    assert page.evaluate("window.warroom.markers") >= 1
     assert not errors
 
 

@@ -3,7 +3,8 @@
 // exported) and replays them. `window.warroom` is the page's state, for users' scripts and
 // the tests: ready, error, ticks (times), tick (the index shown), seek(i), play(), pause(),
 // view (truth, or the side whose belief is drawn), show(view), drawn (glyphs last drawn),
-// front (edges of the front line drawn), moods (morale states drawn apart), held (a campaign's worlds per holder at the tick),
+// front (edges of the front line drawn), moods (morale states drawn apart), markers (events
+// marked on the map at the tick shown), held (a campaign's worlds per holder at the tick),
 // counts() (entities per side and type at the tick shown).
 (function () {
   const config = JSON.parse(document.getElementById('room-config').textContent);
@@ -75,6 +76,7 @@
     }
     const side = codes(snap.map((r) => r.side));
     const type = codes(snap.map((r) => r.type));
+    const force = codes(snap.map((r) => r.force ?? ''));
     // each entity's side, type and whether it is a decoy (for a side's picture of it)
     const entSide = new Uint16Array(top + 1), entType = new Uint16Array(top + 1);
     const entDecoy = new Uint8Array(top + 1);
@@ -95,7 +97,7 @@
       return COLORS[(k < 0 ? side.names.indexOf(s) : k) % COLORS.length];
     });
     return { x, y, st, side, type, starts, times: starts.slice(0, -1).map((i) => t[i]),
-             box: [x0, x1, y0, y1], colour, decoy, entSide, entType, entDecoy, mood };
+             box: [x0, x1, y0, y1], colour, decoy, entSide, entType, entDecoy, mood, force };
   }
 
   function rgba(hex, dim) {
@@ -160,7 +162,7 @@
       y0 = Math.min(y0, wy[i]); y1 = Math.max(y1, wy[i]);
     }
     return {
-      wx, wy, box: [x0, x1, y0, y1],
+      wx, wy, index, box: [x0, x1, y0, y1],
       lanes: lanes.map((l) => [index.get(l.a), index.get(l.b)]),
       at(t) { // each world's owner (a side's name, or 'nobody') and whether laid waste, at t
         const owner = start.slice(), razed = new Uint8Array(wx.length);
@@ -173,7 +175,36 @@
     };
   }
 
-  function mapView(rp, pics, land, theater) {
+  // where the events since the tick before happened: a force's events at its entities'
+  // centre (at this tick, or the one before if none is left), a campaign's battles at their
+  // worlds
+  function eventPlaces(rp, events, theater, battles) {
+    const subjects = events.map((e) => [Number(e.t), rp.force.names.indexOf(e.subject)])
+      .filter(([, f]) => f >= 0);
+    function centre(k, f) {
+      let sx = 0, sy = 0, n = 0;
+      for (let i = rp.starts[k]; i < rp.starts[k + 1]; i++) {
+        if (rp.force.out[i] === f) { sx += rp.x[i]; sy += rp.y[i]; n += 1; }
+      }
+      return n ? [sx / n, sy / n] : null;
+    }
+    return function places(k) {
+      const lo = k > 0 ? rp.times[k - 1] : -Infinity, hi = rp.times[k];
+      const out = [];
+      for (const [t, f] of subjects) {
+        if (t > lo && t <= hi) {
+          const c = centre(k, f) || (k > 0 ? centre(k - 1, f) : null);
+          if (c) out.push(c);
+        }
+      }
+      if (theater) {
+        for (const [t, w] of battles) if (t > lo && t <= hi) out.push([theater.wx[w], theater.wy[w]]);
+      }
+      return out;
+    };
+  }
+
+  function mapView(rp, pics, land, theater, places) {
     const canvas = $('map');
     const ctx = canvas.getContext('2d');
     const W = canvas.width, H = canvas.height;
@@ -190,6 +221,11 @@
     const full = rp.colour.map((c) => rgba(c, false));
     const dim = rp.colour.map((c) => rgba(c, true));
     const moodColour = MOOD_COLOURS.map((c) => rgba(c, false));
+    const mark = rgba('#b00020', false);
+    const MARK = [];
+    for (let a = 0; a < 24; a++) {
+      MARK.push([Math.round(6 * Math.cos((a * Math.PI) / 12)), Math.round(6 * Math.sin((a * Math.PI) / 12))]);
+    }
     const RING = [[-3, -3], [-3, 3], [3, -3], [3, 3], [0, -3], [0, 3], [-3, 0], [3, 0]];
     const ground = new Uint32Array(W * H).fill(rgba('#f4f1e8', false));
     if (land) paintTerrain(land, ground, W, H, (x) => pad + ox + (x - x0) * scale,
@@ -337,6 +373,9 @@
       if (theater) worlds(rp.times[k]);
       room.front = withFront && !theater ? front(k) : 0;
       if (view && view !== 'truth') belief(k, view); else truth(k, -1, false);
+      const marks = places ? places(k) : [];
+      for (const [x, y] of marks) stamp(x, y, mark, MARK);
+      room.markers = marks.length;
       ctx.putImageData(img, 0, 0);
       return drawn;
     };
@@ -662,13 +701,15 @@
     }
     if (config.kind === 'sweep' && has('summary.json')) sweepCurves(await json('summary.json'), colourOf);
     if (has('ablation.json')) ablationBars(await json('ablation.json'));
+    let events = [];
     if (has('events.parquet')) {
-      onTime.push(ticker(await rows('events.parquet', ['t', 'kind', 'message'])));
+      events = await rows('events.parquet', ['t', 'kind', 'subject', 'message']);
+      onTime.push(ticker(events));
     }
     let rp = null, theater = null;
     if (has('snapshots.parquet')) {
       const snap = await rows('snapshots.parquet', ['t', 'entity', 'x', 'y', 'status', 'side',
-                                                    'type', 'decoy', 'morale']);
+                                                    'type', 'decoy', 'morale', 'force']);
       if (snap.length) rp = replay(snap, sideNames);
     } else if (has('positions.parquet') && has('worlds.parquet')) {
       // a campaign: its fleets each week, on the graph of worlds
@@ -742,7 +783,10 @@
         legend.appendChild(span);
       }
     }
-    const drawMap = mapView(rp, pics, land, theater);
+    const battles = theater && has('battles.parquet')
+      ? (await rows('battles.parquet', ['t', 'world'])).map((b) => [Number(b.t), theater.index.get(b.world)])
+      : [];
+    const drawMap = mapView(rp, pics, land, theater, eventPlaces(rp, events, theater, battles));
     if (theater) $('front').parentElement.hidden = true; // sides hold worlds, not ground
     const view = $('view');
     if (pics && pics.sides.length) {
