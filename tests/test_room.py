@@ -235,6 +235,13 @@ def test_the_page_replays_the_run_as_its_snapshots_hold(ridge, tmp_path, browser
         k = next(i for i, t in enumerate(ticks) if t >= wiped[0]["t"])
         page.evaluate(f"window.warroom.seek({k})")
         assert page.evaluate("window.warroom.markers") >= 1
+        # the fallen by each tick, where they fell: as many as the snapshots lost
+        snaps = pq.read_table(ridge / "snapshots.parquet").to_pandas()
+        deaths = pq.read_table(ridge / "deaths.parquet").to_pandas()
+        for k in (0, len(ticks) - 1):
+            page.evaluate(f"window.warroom.seek({k})")
+            assert page.evaluate("window.warroom.dead") == int((deaths["t"] <= ticks[k]).sum())
+        assert len(deaths) == (snaps["t"] == ticks[0]).sum() - (snaps["t"] == ticks[-1]).sum()
         # the terrain under the map, each of its classes in the legend
         classes = set(pq.read_table(ridge / "terrain.parquet")["terrain"].to_pylist())
         assert set(page.evaluate("window.warroom.terrain")) == classes

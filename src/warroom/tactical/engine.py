@@ -399,6 +399,13 @@ def record(w: TacticalWorld, sw: Static, st: TacticalState, snapshot: bool) -> N
         rec.snapshots.append((st.t, ids, st.x[ids].astype(np.float32),
                               st.y[ids].astype(np.float32), st.hp[ids].astype(np.float32),
                               status.astype(np.int8), st.ent_force[ids], st.morale[ids].copy()))
+        dead = ~st.alive & ~st.gone & ~st.pending
+        if rec.dead_seen is None:
+            rec.dead_seen = np.zeros(len(dead), bool)
+        new = np.flatnonzero(dead & ~rec.dead_seen)
+        rec.dead_seen[new] = True
+        rec.deaths.append((st.t, new, st.x[new].astype(np.float32), st.y[new].astype(np.float32),
+                           st.ent_force[new]))
 
 
 @register("tactical")

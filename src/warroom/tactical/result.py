@@ -38,7 +38,8 @@ def tactical_result(w: TacticalWorld, st: TacticalState, scenario_hash: str = ""
                    "hp": np.array(rec.hp, np.float64)},
         facts={"ticks": st.tick, "entities": int(w.n)},
         extras=lambda: {"by_type": by_type(w, st, times), "kills": kills(w, st),
-                        "snapshots": snapshots(w, st), "terrain": terrain(w)})
+                        "snapshots": snapshots(w, st), "deaths": deaths(w, st),
+                        "terrain": terrain(w)})
 
 
 def by_type(w: TacticalWorld, st: TacticalState, times: np.ndarray) -> pa.Table:
@@ -58,6 +59,20 @@ def by_type(w: TacticalWorld, st: TacticalState, times: np.ndarray) -> pa.Table:
                      "side": dict_column(side[keep], w.side_ids),
                      "type": dict_column(typ[keep], w.type_ids),
                      "alive": alive[keep].astype(np.int64), "hp": hp[keep]})
+
+
+def deaths(w: TacticalWorld, st: TacticalState) -> pa.Table:
+    """At each snapshot, the entities killed since the one before, where they fell."""
+    d = st.rec.deaths
+    ids = np.concatenate([r[1] for r in d]) if d else np.zeros(0, np.int64)
+    return pa.table({
+        "t": pa.array(np.repeat([r[0] for r in d], [len(r[1]) for r in d]).astype(float)),
+        "entity": pa.array(ids, pa.int64()),
+        "x": pa.array(np.concatenate([r[2] for r in d]) if d else np.zeros(0, np.float32)),
+        "y": pa.array(np.concatenate([r[3] for r in d]) if d else np.zeros(0, np.float32)),
+        "side": dict_column(w.force_side[np.concatenate([r[4] for r in d])].astype(np.int64)
+                            if d else np.zeros(0, np.int64), w.side_ids),
+        "type": dict_column(w.ent_type[ids].astype(np.int64), w.type_ids)})
 
 
 TERRAIN_CELLS = 400  # the terrain table's cells on the map's long side, at most

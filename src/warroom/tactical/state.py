@@ -30,9 +30,13 @@ class Recording:
     hp: list[np.ndarray] = field(default_factory=list)  # (F,) hit points of the living
     type_alive: list[np.ndarray] = field(default_factory=list)  # (S, T)
     type_hp: list[np.ndarray] = field(default_factory=list)  # (S, T)
-    # (t, entities, x, y, hp, status, force)
+    # (t, entities, x, y, hp, status, force, morale)
     snapshots: list[tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                           np.ndarray, np.ndarray]] = field(default_factory=list)
+    # (t, entities) killed since the snapshot before (not those who withdrew off the field)
+    deaths: list[tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=list)  # (t, entities, x, y, force as it stood)
+    dead_seen: np.ndarray | None = None
 
 
 @dataclass

@@ -4,7 +4,7 @@
 // the tests: ready, error, ticks (times), tick (the index shown), seek(i), play(), pause(),
 // view (truth, or the side whose belief is drawn), show(view), drawn (glyphs last drawn),
 // front (edges of the front line drawn), moods (morale states drawn apart), markers (events
-// marked on the map at the tick shown), held (a campaign's worlds per holder at the tick),
+// marked on the map at the tick shown), dead (the fallen drawn at the tick shown), held (a campaign's worlds per holder at the tick),
 // counts() (entities per side and type at the tick shown).
 (function () {
   const config = JSON.parse(document.getElementById('room-config').textContent);
@@ -204,7 +204,7 @@
     };
   }
 
-  function mapView(rp, pics, land, theater, places) {
+  function mapView(rp, pics, land, theater, places, deaths) {
     const canvas = $('map');
     const ctx = canvas.getContext('2d');
     const W = canvas.width, H = canvas.height;
@@ -367,9 +367,23 @@
       }
       return n;
     }
+    const fallen = rgba('#8a8a8a', false);
+    const CROSS = [[-1, -1], [1, 1], [0, 0], [-1, 1], [1, -1]];
+    function dead(k) { // the fallen by the tick shown, where they fell
+      if (!deaths) return 0;
+      const t = rp.times[k];
+      let n = 0;
+      for (let i = 0; i < deaths.t.length && deaths.t[i] <= t; i++) {
+        stamp(deaths.x[i], deaths.y[i], fallen, CROSS);
+        n += 1;
+      }
+      drawn -= n;
+      return n;
+    }
     return function draw(k, view, withFront) {
       px.set(ground);
       drawn = 0;
+      room.dead = dead(k);
       if (theater) worlds(rp.times[k]);
       room.front = withFront && !theater ? front(k) : 0;
       if (view && view !== 'truth') belief(k, view); else truth(k, -1, false);
@@ -786,7 +800,20 @@
     const battles = theater && has('battles.parquet')
       ? (await rows('battles.parquet', ['t', 'world'])).map((b) => [Number(b.t), theater.index.get(b.world)])
       : [];
-    const drawMap = mapView(rp, pics, land, theater, eventPlaces(rp, events, theater, battles));
+    let deaths = null;
+    if (has('deaths.parquet')) {
+      const d = await rows('deaths.parquet', ['t', 'x', 'y']);
+      deaths = { t: Float64Array.from(d, (r) => r.t), x: Float32Array.from(d, (r) => r.x),
+                 y: Float32Array.from(d, (r) => r.y) };
+      if (d.length) {
+        const span = document.createElement('span');
+        span.style.color = '#8a8a8a';
+        span.textContent = '\u00D7 fallen';
+        legend.appendChild(span);
+      }
+    }
+    const drawMap = mapView(rp, pics, land, theater, eventPlaces(rp, events, theater, battles),
+                            deaths);
     if (theater) $('front').parentElement.hidden = true; // sides hold worlds, not ground
     const view = $('view');
     if (pics && pics.sides.length) {
