@@ -437,6 +437,52 @@ def test_refusing_routing_and_surrendered_entities_are_drawn_apart(tmp_path, tmp
     assert not errors
 
 
+@pytest.fixture(scope="module")
+def with_replays(tmp_path_factory) -> Path:
+    return _folder(tmp_path_factory, "mc", "scenarios/ridge_road.yaml", "-n", "4",
+                   "--replays", "2", "--workers", "1")
+
+
+def test_an_experiment_keeps_the_replays_it_was_asked_for(with_replays):
+    import json
+
+    kept = sorted(p.name for p in (with_replays / "replays").iterdir())
+    assert kept == ["p0-r0", "p0-r1"]
+    reps = pq.read_table(with_replays / "replications.parquet").to_pandas()
+    for i in (0, 1):
+        run = with_replays / "replays" / f"p0-r{i}"
+        summary = json.loads((run / "summary.json").read_text())
+        row = reps[reps["replication"] == i].iloc[0]
+        # the replay is that replication's battle: the same winner and end
+        assert summary["winner"] == row["winner"]
+        assert summary["end_time"] == pytest.approx(row["duration"])  # its clock starts at 0
+        assert (run / "snapshots.parquet").exists()
+
+
+@browser_only
+def test_a_click_on_a_kept_replication_opens_its_replay(with_replays, browser):
+    server = Served(with_replays)
+    try:
+        assert server.get("/replays/p0-r0/")[0] == 200
+        for path in ("/replays/p0-r9/", "/replays/../manifest.json", "/replays/p0-r0/../",
+                     "/replays/p0-r0/files/../../manifest.json", "/replays/p0-r0/files/"
+                     "%2e%2e%2f%2e%2e%2fmanifest.json", "/replays/%2e%2e/files/manifest.json"):
+            assert server.get(path)[0] == 404, path
+        page, errors = _open(browser, server.url)
+        links = page.locator("#replays a")
+        assert links.count() == 2
+        links.first.click()
+        page.wait_for_url("**/replays/p0-r0/")
+        page.wait_for_function("window.warroom && window.warroom.ready", timeout=30_000)
+        snaps = with_replays / "replays" / "p0-r0" / "snapshots.parquet"
+        ticks = sorted(set(pq.read_table(snaps)["t"].to_pylist()))
+        assert page.evaluate("window.warroom.ticks") == ticks
+        assert page.evaluate("window.warroom.counts()") == _counts_at(snaps, 0)
+        assert not errors
+    finally:
+        server.close()
+
+
 def test_the_vendored_scripts_are_pinned_and_licensed():
     vendor = Path("src/warroom/room/vendor")
     readme = (vendor / "README.md").read_text()

@@ -35,6 +35,9 @@ ResumeOpt = Annotated[bool, typer.Option(help="Continue the experiment in --out.
 ForceOpt = Annotated[bool, typer.Option(help="Replace what --out holds (kept aside until the "
                                         "new experiment is done).")]
 SeedOpt = Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")]
+ReplaysOpt = Annotated[int, typer.Option(
+    help="Keep the run folders of the first K replications of each point (replays/ in the "
+         "folder), for the war room.", min=0, max=100)]
 
 
 def _read(scenario: Path):
@@ -62,7 +65,7 @@ def check_options(workers: int | None, cluster: str | None, seed: int | None,
 
 def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int | None,
          cluster: str | None, out: Path | None, resume: bool, points: list[dict],
-         command: list[str], force: bool = False):
+         command: list[str], force: bool = False, replays: int = 0):
     from .experiment.executors import executor_for
     from .experiment.run import Interrupted, experiment
     from .scenario import validate
@@ -95,7 +98,8 @@ def _run(kind: str, scenario: Path, raw, n: int, seed: int | None, workers: int 
         with executor_for(workers, cluster) as ex:
             result = experiment(data, n, seed=seed, executor=ex, workers=workers,
                                 out=folder, points=points, resume=resume,
-                                base=scenario.parent, kind=kind, progress=progress)
+                                base=scenario.parent, kind=kind, progress=progress,
+                                replays=replays)
     except BaseException as e:
         if bar.live.is_started:
             bar.stop()
@@ -219,11 +223,12 @@ def mc(
     n: Annotated[int, typer.Option("-n", help="Replications.")] = 1000,
     seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
     out: OutOpt = None, resume: ResumeOpt = False, force: ForceOpt = False,
+    replays: ReplaysOpt = 0,
 ) -> None:
     """Monte Carlo: win probabilities with 95% intervals, losses, duration, how battles end."""
     try:
         _finish(*_run("mc", scenario, _read(scenario), n, seed, workers, cluster, out, resume, [{}],
-                      ["warroom", *sys.argv[1:]], force))
+                      ["warroom", *sys.argv[1:]], force, replays))
     except UserError as e:
         fail(e)
 
@@ -236,6 +241,7 @@ def sweep(
     n: Annotated[int, typer.Option("-n", help="Replications per point.")] = 200,
     seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
     out: OutOpt = None, resume: ResumeOpt = False, force: ForceOpt = False,
+    replays: ReplaysOpt = 0,
 ) -> None:
     """A grid over scenario parameters, n replications per point."""
     from .experiment.params import get_value, grid, parse_set
@@ -249,7 +255,7 @@ def sweep(
         for path, _ in sets:
             get_value(data, path)  # a path that does not exist fails before any work
         _finish(*_run("sweep", scenario, raw, n, seed, workers, cluster, out, resume, grid(sets),
-                      ["warroom", *sys.argv[1:]], force))
+                      ["warroom", *sys.argv[1:]], force, replays))
     except UserError as e:
         fail(e)
 
@@ -272,6 +278,7 @@ def ablate(
         "--except", help="Leave these elements (ID,ID,...) in every combination.")] = None,
     seed: SeedOpt = None, workers: WorkersOpt = None, cluster: ClusterOpt = None,
     out: OutOpt = None, resume: ResumeOpt = False, force: ForceOpt = False,
+    replays: ReplaysOpt = 0,
 ) -> None:
     """Switch off each element with an id, alone and in combination: effects and Shapley values."""
     from .experiment.ablate import credit, prepare
@@ -284,7 +291,7 @@ def ablate(
         ab = prepare(plain(raw), side, max_size, exact_max, orders, seed, _ids(only),
                      _ids(exclude))
         result, folder, sc = _run("ablate", scenario, raw, n, seed, workers, cluster, out, resume,
-                                  ab.points, ["warroom", *sys.argv[1:]], force)
+                                  ab.points, ["warroom", *sys.argv[1:]], force, replays)
     except UserError as e:
         fail(e)
     rows = credit(ab, result.replications, folder)

@@ -134,11 +134,13 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
                base: Path | None = None, kind: str = "mc", labels: list[str] | None = None,
                progress: Callable[[int, int], None] | None = None,
                task_size: int | None = None,
-               report: Callable[[str], None] | None = None) -> ExperimentResult:
+               report: Callable[[str], None] | None = None,
+               replays: int = 0) -> ExperimentResult:
     """Run `n` replications at each parameter point (dotted path -> value overrides) on
     `executor` (any concurrent.futures.Executor, a Dask client's included; None runs here).
     With `out`, results stream to Parquet shards there and `resume` continues a stopped run;
-    `report` gets a line for each shard found unusable there (default: stderr)."""
+    `report` gets a line for each shard found unusable there (default: stderr); the first
+    `replays` replications of each point keep their run folders in `out/replays`."""
     if isinstance(scenario, dict):
         data = scenario
         sc = validate(data, "<scenario>", base=base)
@@ -187,8 +189,12 @@ def experiment(scenario: AnyScenario | dict, n: int, *, seed: int | None = None,
         if progress:
             progress(finished, total)
 
+    if replays and out is None:
+        raise UserError("replays are kept in the experiment's folder: give it one (out)")
+    kept = str(out / "replays") if replays and out is not None else ""
+
     def args(k: int, a: int, b: int) -> tuple:
-        return texts[k], base_s, seed, k, a, b, sides, columns[k], forces
+        return texts[k], base_s, seed, k, a, b, sides, columns[k], forces, replays, kept
 
     merged = None
     for _ in range(3):  # a shard found damaged at the merge is recomputed, then merged again

@@ -95,12 +95,15 @@ def _watch_parent(ppid: int) -> None:
 
 def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
              sides: tuple[str, ...], params: dict | None = None,
-             forces: tuple[str, ...] = ()) -> tuple[pa.Table, pa.Table]:
+             forces: tuple[str, ...] = (), replays: int = 0, kept: str = ""
+             ) -> tuple[pa.Table, pa.Table]:
     """Replications start..stop-1 of the scenario `text` (JSON, overrides applied): one row
     each, with the point's parameter values, and each side's strength on a fixed time grid.
     `forces` names the per-force columns of every point (a force an ablation removed has
-    NaN there)."""
+    NaN there). Those below `replays` also keep their run folder in `kept` (p{point}-r{i})."""
     rows, series = _run_task(text, base, seed, point, start, stop, sides, forces)
+    if start < replays:
+        _keep_replays(text, base, seed, point, start, min(stop, replays), Path(kept))
     for path, value in (params or {}).items():
         if path == "__remove__":
             rows = rows.append_column("removed", pa.array([",".join(value)] * rows.num_rows,
@@ -110,6 +113,27 @@ def run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,
         else:
             rows = rows.append_column(path, pa.array([str(value)] * rows.num_rows))
     return rows, series
+
+
+def _keep_replays(text: str, base: str, seed: int, point: int, start: int, stop: int,
+                  kept: Path) -> None:
+    """Run folders of replications start..stop-1 (the same battles as their rows), each
+    written whole or not at all, replacing one a killed task left."""
+    import time
+
+    from ..results.rundir import write_run
+    from ..simulate import battle
+
+    sc = _scenario(text, base)
+    world, engine = _compiled(text, base, seed)
+    digest = scenario_hash(sc)
+    kept.mkdir(parents=True, exist_ok=True)
+    for i in range(start, stop):
+        t = time.perf_counter()
+        r = battle(engine, world, seed, i, digest)
+        write_run(r, kept / f"p{point}-r{i}", scenario_path=None,
+                  command=["replication", str(i), "of point", str(point)],
+                  wall_time_s=time.perf_counter() - t, force=True)
 
 
 def _run_task(text: str, base: str, seed: int, point: int, start: int, stop: int,

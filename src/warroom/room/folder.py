@@ -20,9 +20,16 @@ class Folder:
     kind: str  # one of KINDS
     title: str
     files: tuple[str, ...]  # its data files, by name (regular files at its top, no links)
+    replays: tuple[str, ...] = ()  # an experiment's kept run folders, in replays/ (no links)
 
     def has(self, name: str) -> bool:
         return name in self.files
+
+    def replay(self, name: str) -> Folder:
+        """The run folder of a kept replication, by name."""
+        if name not in self.replays:
+            raise UserError(f"{self.path}: no replay {name!r}")
+        return open_folder(self.path / "replays" / name)
 
 
 def open_folder(path: Path) -> Folder:
@@ -45,4 +52,20 @@ def open_folder(path: Path) -> Folder:
         raise UserError(f"{man}: not a manifest of {WHAT}")
     files = tuple(sorted(p.name for p in path.iterdir()
                          if p.suffix in DATA and p.is_file() and not p.is_symlink()))
-    return Folder(path, str(kind), str(manifest.get("scenario", path.name)), files)
+    kept = path / "replays"
+    replays: tuple[str, ...] = ()
+    if kind != "run" and kept.is_dir() and not kept.is_symlink():
+        replays = tuple(sorted(
+            (p.name for p in kept.iterdir()
+             if p.is_dir() and not p.is_symlink() and (p / "manifest.json").is_file()),
+            key=_replay_order))
+    return Folder(path, str(kind), str(manifest.get("scenario", path.name)), files, replays)
+
+
+def _replay_order(name: str) -> tuple:
+    """p{point}-r{replication} by number, anything else after."""
+    try:
+        point, rep = name[1:].split("-r")
+        return (0, int(point), int(rep))
+    except ValueError:
+        return (1, 0, 0, name)

@@ -25,7 +25,7 @@ def _json(obj) -> str:
 def render(folder: Folder, embed: bool) -> str:
     """The page for `folder`; with `embed`, its data files inside."""
     config = {"title": folder.title, "kind": folder.kind, "files": list(folder.files),
-              "embedded": embed}
+              "embedded": embed, "replays": list(folder.replays)}
     data = ""
     if embed:
         data = "\n".join(

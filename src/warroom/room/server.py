@@ -1,6 +1,7 @@
-"""`warroom serve`: the page and the folder's data files on loopback (Starlette + uvicorn).
-Only the data files the folder lists are served, by name: any other path, an escape with
-`..`, an absolute path, a link or an encoded variant of these is a 404."""
+"""`warroom serve`: the page and the folder's data files on loopback (Starlette + uvicorn),
+and an experiment's kept replays (`replays/NAME/`, their pages and data files). Only the data
+files a folder lists are served, by name: any other path, an escape with `..`, an absolute
+path, a link or an encoded variant of these is a 404."""
 
 from __future__ import annotations
 
@@ -23,26 +24,55 @@ from .page import render
 LOOPBACK = "127.0.0.1"
 
 
+def _missing() -> Response:
+    return PlainTextResponse("not found", status_code=404)
+
+
+def _file(folder: Folder, name: str) -> Response:
+    """A data file of `folder` by name only: one it listed, still a plain file of it."""
+    root = folder.path.resolve()
+    path = root / name
+    if not folder.has(name) or path.is_symlink() or not path.is_file() \
+            or path.resolve().parent != root:
+        return _missing()
+    return FileResponse(path)
+
+
 def app_for(folder: Folder) -> Starlette:
     page = render(folder, embed=False)
-    root = folder.path.resolve()
+    kept: dict[str, tuple[Folder, str]] = {}  # an experiment's replays, opened when asked
+
+    def replay(name: str) -> tuple[Folder, str] | None:
+        if name not in folder.replays:
+            return None
+        if name not in kept:
+            try:
+                sub = folder.replay(name)
+            except UserError:
+                return None
+            kept[name] = (sub, render(sub, embed=False))
+        return kept[name]
 
     async def index(request: Request) -> Response:
         return HTMLResponse(page)
 
     async def data(request: Request) -> Response:
-        name = request.path_params["name"]
-        path = root / name
-        # by name only: a file the folder listed, still a plain file of the folder itself
-        if not folder.has(name) or path.is_symlink() or not path.is_file() \
-                or path.resolve().parent != root:
-            return PlainTextResponse("not found", status_code=404)
-        return FileResponse(path)
+        return _file(folder, request.path_params["name"])
+
+    async def replay_page(request: Request) -> Response:
+        r = replay(request.path_params["replay"])
+        return HTMLResponse(r[1]) if r else _missing()
+
+    async def replay_data(request: Request) -> Response:
+        r = replay(request.path_params["replay"])
+        return _file(r[0], request.path_params["name"]) if r else _missing()
 
     async def missing(request: Request, exc: Exception) -> Response:
-        return PlainTextResponse("not found", status_code=404)
+        return _missing()
 
-    return Starlette(routes=[Route("/", index), Route("/files/{name:path}", data)],
+    return Starlette(routes=[Route("/", index), Route("/files/{name:path}", data),
+                             Route("/replays/{replay}/", replay_page),
+                             Route("/replays/{replay}/files/{name:path}", replay_data)],
                      exception_handlers={404: missing})
 
 

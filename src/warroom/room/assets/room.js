@@ -572,6 +572,31 @@
       .textContent = 'Shapley value';
   }
 
+  // an experiment's kept replications: each a link to its replay (when served)
+  function replayList(names, reps) {
+    const box = $('experiment');
+    const h = document.createElement('h2');
+    h.textContent = 'Replays kept';
+    box.appendChild(h);
+    const ul = document.createElement('ul');
+    ul.id = 'replays';
+    const won = new Map(reps.map((r) => [`p${r.point ?? 0}-r${r.replication}`, r.winner ?? 'none']));
+    for (const name of names) {
+      const li = document.createElement('li');
+      const label = `${name}: ${won.has(name) ? `${won.get(name)} wins` : ''}`;
+      if (config.embedded) {
+        li.textContent = `${label} (warroom serve opens its replay)`;
+      } else {
+        const a = document.createElement('a');
+        a.href = `replays/${encodeURIComponent(name)}/`;
+        a.textContent = label;
+        li.appendChild(a);
+      }
+      ul.appendChild(li);
+    }
+    box.appendChild(ul);
+  }
+
   async function json(name) {
     return JSON.parse(new TextDecoder().decode(await bytesOf(name)));
   }
@@ -711,7 +736,9 @@
       onTime.push(chart($('morale'), series, (state) => MORALE[state] || '#555'));
     }
     if (has('replications.parquet')) {
-      outcomes(await rows('replications.parquet', ['point', 'winner']));
+      const reps = await rows('replications.parquet', ['point', 'replication', 'winner']);
+      outcomes(reps);
+      if ((config.replays || []).length) replayList(config.replays, reps);
     }
     if (config.kind === 'sweep' && has('summary.json')) sweepCurves(await json('summary.json'), colourOf);
     if (has('ablation.json')) ablationBars(await json('ablation.json'));
