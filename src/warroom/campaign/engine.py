@@ -87,7 +87,10 @@ class CampaignState:
     at_milestone: dict = field(default_factory=dict)
     paths: Paths = field(default=None)  # type: ignore[assignment]
     battles_of: Battles = field(default=None)  # type: ignore[assignment]
-    alive: np.ndarray = field(default=None)  # type: ignore[arg-type]  # entered, not gone
+
+    @property
+    def alive(self) -> np.ndarray:
+        return self.entered & ~self.gone
 
 
 @register("campaign")
@@ -106,7 +109,6 @@ class CampaignEngine:
             np.ones(F), np.where(np.isfinite(world.supply[:, 0]), world.t0, np.inf),
             np.zeros(M), np.zeros(M), np.zeros(M, bool), np.ones(M),
             np.zeros((S, len(MODES))), next_record=world.t0)
-        st.alive = np.zeros(F, bool)
         st.paths = paths_of(world.theater)
         st.battles_of = Battles(world.rules)
         self._enter(world, st)
@@ -144,7 +146,7 @@ class CampaignEngine:
     def forces(self, world: CampaignWorld, state: CampaignState) -> Forces:
         x0 = np.where(world.fleet_arrive <= world.t0, world.fleet_ships, 0.0)  # later: arrived
         place = np.where(state.alive, state.fleets.world, -1).astype(float)
-        return Forces(x0, state.ledger, state.modifiers, read_only(state.alive.copy()),
+        return Forces(x0, state.ledger, state.modifiers, read_only(state.alive),
                       world.fleet_side, place=place)
 
     def settles(self, world: CampaignWorld, state: CampaignState, t: float) -> float:
@@ -291,7 +293,6 @@ class CampaignEngine:
             due &= ~state.gone
         idx = np.flatnonzero(due)
         state.entered[idx] = True
-        state.alive[idx] = True
         state.ships[idx] = world.fleet_ships[idx]
         late = idx[world.fleet_arrive[idx] > world.t0]
         state.ledger[ARRIVED, late] += world.fleet_ships[late]
@@ -474,7 +475,6 @@ class CampaignEngine:
         st.destroyed_ships[f] += rest
         st.ships[f] = st.crippled[f] = 0.0
         st.gone[f] = True
-        st.alive[f] = False
         st.fleets.stop(f)
         s, m = int(world.fleet_side[f]), int(world.fleet_member[f])
         st.lost_by_mode[s, st.mode[f]] += 1

@@ -14,7 +14,7 @@ from ..core.codes import DECIDED_BY_NONE, END_TIME
 from ..core.events import Event, EventKind
 from ..core.orders import OrderKind
 from ..results.events import Words, decode
-from ..results.result import Names, Result, dict_column
+from ..results.result import Names, Result, dict_column, stacked
 from .engine import CampaignState, _tally
 from .world import CampaignWorld
 
@@ -138,15 +138,9 @@ def _lanes(world: CampaignWorld) -> pa.Table:
 def _positions(world: CampaignWorld, st: CampaignState) -> pa.Table:
     """Each fleet in the field at each record (weekly): where it is, a lane's fleets as far
     along it as they have come."""
-    p = st.positions
-    n = [len(r[1]) for r in p]
-    f = np.concatenate([r[1] for r in p]) if p else np.zeros(0, np.int64)
-    return pa.table({
-        "t": pa.array(np.repeat([r[0] for r in p], n).astype(float), pa.float64()),
-        "fleet": dict_column(f, world.fleet_ids),
-        "side": dict_column(world.fleet_side[f], world.side_ids),
-        "x": pa.array(np.concatenate([r[2] for r in p]) if p else np.zeros(0, np.float32)),
-        "y": pa.array(np.concatenate([r[3] for r in p]) if p else np.zeros(0, np.float32))})
+    t, f, x, y = stacked(st.positions, (np.int64, np.float32, np.float32))
+    return pa.table({"t": t, "fleet": dict_column(f, world.fleet_ids),
+                     "side": dict_column(world.fleet_side[f], world.side_ids), "x": x, "y": y})
 
 
 def _worlds(world: CampaignWorld, st: CampaignState) -> pa.Table:

@@ -67,8 +67,10 @@ class Raid(Periodic):
         self.paths = _paths(theater)
         self.raids: list[dict] = []  # {fleets, world, base, since}
         self.read = 0
-        self.hunted = np.zeros(0, bool)  # enemy fleets intercepted once (not again)
-        self.seen_at: np.ndarray | None = None  # the last world each enemy fleet was seen at
+        # per enemy fleet, sized at the first observation: the last world it was seen at,
+        # and whether it was intercepted once (it is not hunted again)
+        self.seen_at = np.zeros(0, np.int64)
+        self.hunted = np.zeros(0, bool)
 
     def rule(self, t: float, obs: Observation) -> list[Order]:
         ex = obs.extra
@@ -136,9 +138,8 @@ class Raid(Periodic):
             return []
         out: list[Order] = []
         for w in np.unique(ex["place"][unfit]).tolist():
-            dist = self.paths.tree(w)[0][docks]
-            if np.isfinite(dist.min()):
-                goal = int(docks[int(np.argmin(dist))])
+            goal = self.paths.nearest(w, docks)
+            if goal >= 0:
                 out += [Order(OrderKind.move, force=int(f), place=goal)
                         for f in unfit[ex["place"][unfit] == w]]
         return out
@@ -156,9 +157,8 @@ class Raid(Periodic):
         for w, mine in few.items():
             if w in enough:
                 continue
-            dist = self.paths.tree(w)[0][enough]
-            if np.isfinite(dist.min()):
-                goal = int(enough[int(np.argmin(dist))])
+            goal = self.paths.nearest(w, enough)
+            if goal >= 0:
                 out += [Order(OrderKind.move, force=f, place=goal) for f in mine]
         return out
 
@@ -166,18 +166,15 @@ class Raid(Periodic):
         """Where a group falls back to from `goal`: the nearest world of its own side
         (gone before relief comes), or the world it set out from."""
         own = np.flatnonzero(obs.extra["owner"] == self.side)
-        own = own[own != goal]
-        if not len(own):
-            return base
-        dist = self.paths.tree(goal)[0][own]
-        return int(own[np.argmin(dist)]) if np.isfinite(dist.min()) else base
+        refuge = self.paths.nearest(goal, own[own != goal])
+        return refuge if refuge >= 0 else base
 
     def _ambush(self, obs: Observation, news, by_world: dict[int, list[int]]) -> list[Order]:
         """Idle groups intercept enemy fleets whose orders were read or that were last
         reported on a lane."""
         pic = obs.picture
         F = len(obs.force_side)
-        if self.seen_at is None:
+        if len(self.seen_at) != F:
             self.seen_at = np.full(F, -1, np.int64)
             self.hunted = np.zeros(F, bool)
         at = pic.x >= 0

@@ -22,7 +22,7 @@ import pyarrow as pa
 from ..core.engine import Forces, Observation
 from ..core.orders import Order, issued_at
 from ..core.picture import Picture
-from ..results.result import dict_column
+from ..results.result import dict_column, stacked
 from .belief import Beliefs
 from .messages import (
     KIND_NAMES,
@@ -119,8 +119,8 @@ class CommandLayer:
         self.record = Record(S, sample)
         self.errors: list[tuple[float, int, int, float, float, float]] = []
         # each side's picture at each of its reports (tactical): what the war room shows
-        self.pictures: list[tuple[float, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] \
-            = []
+        # (t, side, items, x, y, seen)
+        self.pictures: list[tuple] = []
         self.picture_rows = 0
         self.next_id = 0
         self._next: float | None = None
@@ -249,19 +249,10 @@ class CommandLayer:
         }
 
     def _pictures(self, sides: tuple[str, ...]) -> pa.Table:
-        p = self.pictures
-
-        def col(k: int, dtype) -> np.ndarray:
-            return np.concatenate([r[k] for r in p]).astype(dtype) if p else np.zeros(0, dtype)
-
-        n = [len(r[2]) for r in p]
-        return pa.table({
-            "t": pa.array(np.repeat([r[0] for r in p], n).astype(float), pa.float64()),
-            "side": dict_column(np.repeat([r[1] for r in p], n).astype(np.int64), sides),
-            "entity": pa.array(col(2, np.int64), pa.int64()),
-            "x": pa.array(col(3, np.float32), pa.float32()),
-            "y": pa.array(col(4, np.float32), pa.float32()),
-            "seen": pa.array(col(5, float), pa.float64())})
+        t, side, item, x, y, seen = stacked(
+            self.pictures, (np.int64, np.int64, np.float32, np.float32, float))
+        return pa.table({"t": t, "side": dict_column(side, sides), "entity": item, "x": x,
+                         "y": y, "seen": seen})
 
     def facts(self, side_ids: tuple[str, ...]) -> dict[str, float]:
         """Per side with a network: messages sent and the share lost or dropped, the mean
@@ -587,8 +578,8 @@ class CommandLayer:
         rows = np.flatnonzero(keep)
         if self.tactical and self.picture_rows + len(rows) <= PICTURE_ROWS:
             self.picture_rows += len(rows)
-            self.pictures.append((t, s, rows, b.x[rows].astype(np.float32),
-                                  b.y[rows].astype(np.float32), b.t[rows].copy()))
+            self.pictures.append((t, np.full(len(rows), s), rows, b.x[rows].astype(np.float32),
+                                  b.y[rows].astype(np.float32), b.t[rows]))
         rows = rows[::max(len(rows) // ERROR_SAMPLE, 1)]  # a systematic sample is enough
         if not len(rows):
             self.errors.append((t, s, 0, math.nan, math.nan, math.nan))

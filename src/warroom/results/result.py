@@ -50,6 +50,17 @@ def dict_column(codes: np.ndarray, names: tuple[str, ...]) -> pa.DictionaryArray
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(names))
 
 
+def stacked(records, dtypes) -> list[np.ndarray]:
+    """Records (t, a1, a2, ...) of equal-length arrays as columns: each record's time once
+    per row, then each array concatenated as its dtype (an empty column with no records).
+    How the tables that record something every so often (snapshots, pictures, positions)
+    are built."""
+    n = [len(r[1]) for r in records]
+    t = np.repeat(np.array([r[0] for r in records], float), n)
+    return [t, *(np.concatenate([r[k] for r in records]).astype(dt) if records
+                 else np.zeros(0, dt) for k, dt in enumerate(dtypes, start=1))]
+
+
 @dataclass(frozen=True)
 class Names:
     """The names of what the engine saw as indices, and facts for the summary."""

@@ -13,7 +13,7 @@ import pyarrow as pa
 from ..core.events import EventKind
 from ..morale.rule import STATES
 from ..results.events import Words, decode
-from ..results.result import Names, Result, dict_column
+from ..results.result import Names, Result, dict_column, stacked
 from .state import TacticalState
 from .world import TacticalWorld
 
@@ -63,16 +63,10 @@ def by_type(w: TacticalWorld, st: TacticalState, times: np.ndarray) -> pa.Table:
 
 def deaths(w: TacticalWorld, st: TacticalState) -> pa.Table:
     """At each snapshot, the entities killed since the one before, where they fell."""
-    d = st.rec.deaths
-    ids = np.concatenate([r[1] for r in d]) if d else np.zeros(0, np.int64)
-    return pa.table({
-        "t": pa.array(np.repeat([r[0] for r in d], [len(r[1]) for r in d]).astype(float)),
-        "entity": pa.array(ids, pa.int64()),
-        "x": pa.array(np.concatenate([r[2] for r in d]) if d else np.zeros(0, np.float32)),
-        "y": pa.array(np.concatenate([r[3] for r in d]) if d else np.zeros(0, np.float32)),
-        "side": dict_column(w.force_side[np.concatenate([r[4] for r in d])].astype(np.int64)
-                            if d else np.zeros(0, np.int64), w.side_ids),
-        "type": dict_column(w.ent_type[ids].astype(np.int64), w.type_ids)})
+    t, ids, x, y, force = stacked(st.rec.deaths, (np.int64, np.float32, np.float32, np.int64))
+    return pa.table({"t": t, "entity": ids, "x": x, "y": y,
+                     "side": dict_column(w.force_side[force].astype(np.int64), w.side_ids),
+                     "type": dict_column(w.ent_type[ids].astype(np.int64), w.type_ids)})
 
 
 TERRAIN_CELLS = 400  # the terrain table's cells on the map's long side, at most
@@ -107,25 +101,12 @@ def snapshots(w: TacticalWorld, st: TacticalState) -> pa.Table:
     """Every k ticks: each living entity's position, hit points and status (1 fighting,
     2 immobilised, +2 suppressed), whether it is a decoy, and its morale (steady where the
     battle has none)."""
-    snaps = st.rec.snapshots
-    if not snaps:
-        ids = np.zeros(0, np.int64)
-        force = np.zeros(0, np.int64)
-        cols = {"t": np.zeros(0), "entity": ids, "x": np.zeros(0, np.float32),
-                "y": np.zeros(0, np.float32), "hp": np.zeros(0, np.float32),
-                "status": np.zeros(0, np.int8)}
-        morale = np.zeros(0, np.int64)
-    else:
-        ids = np.concatenate([s[1] for s in snaps])
-        cols = {"t": np.concatenate([np.full(len(s[1]), s[0]) for s in snaps]),
-                "entity": ids, "x": np.concatenate([s[2] for s in snaps]),
-                "y": np.concatenate([s[3] for s in snaps]),
-                "hp": np.concatenate([s[4] for s in snaps]),
-                "status": np.concatenate([s[5] for s in snaps])}
-        force = np.concatenate([s[6] for s in snaps])  # as it stood then (defection)
-        morale = np.concatenate([s[7] for s in snaps]).astype(np.int64)
-    return pa.table({**cols, "side": dict_column(w.force_side[force], w.side_ids),
-                     "force": dict_column(force, w.force_ids),
+    t, ids, x, y, hp, status, force, morale = stacked(
+        st.rec.snapshots,
+        (np.int64, np.float32, np.float32, np.float32, np.int8, np.int64, np.int64))
+    return pa.table({"t": t, "entity": ids, "x": x, "y": y, "hp": hp, "status": status,
+                     "side": dict_column(w.force_side[force], w.side_ids),
+                     "force": dict_column(force, w.force_ids),  # as it stood then (defection)
                      "type": dict_column(w.ent_type[ids], w.type_ids),
                      "decoy": pa.array(w.type_decoy[w.ent_type[ids]], pa.bool_()),
                      "morale": dict_column(morale, STATES)})

@@ -174,6 +174,15 @@ class Paths:
         self.trees[goal] = hit
         return hit
 
+    def nearest(self, start: int, candidates) -> int:
+        """The candidate world quickest to reach from `start` (-1: none can be reached)."""
+        candidates = np.asarray(candidates, np.int64)
+        if not len(candidates):
+            return -1
+        dist = self.tree(start)[0][candidates]
+        k = int(np.argmin(dist))
+        return int(candidates[k]) if np.isfinite(dist[k]) else -1
+
     def way(self, start: int, goal: int, t0: float) -> tuple[np.ndarray, np.ndarray]:
         """The worlds from start to goal and when each is reached setting out at t0 (empty:
         goal cannot be reached)."""
