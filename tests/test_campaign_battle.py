@@ -61,3 +61,25 @@ def test_the_fast_path_fights_each_battle_exactly_as_resolve_does(monkeypatch):
             monkeypatch.setattr("warroom.campaign.battle._fast", lambda solver: False)
             assert np.array_equal(slow.fight(present, seed)[1], broken)
             monkeypatch.undo()
+
+
+def test_a_shape_built_without_the_files_checks_is_the_world_a_file_would_give():
+    """The shapes skip what guards users' files (bounds on every field), not the model or
+    its checks: the compiled world is the one the validated scenario gives."""
+    from dataclasses import fields
+
+    from warroom.campaign.battle import _shape
+    from warroom.world import compile_world
+
+    key = ((0, True), (0, False), (1, True), (1, True), (1, False))
+    w, order = _shape(Rules(law="linear", solver="tau_leap"), key)
+    unit = [Present(f"p{k}", f"s{s}", 1.0, 1.0 if f else 0.0) for k, (s, f) in enumerate(key)]
+    want = compile_world(validate(battle_data("battle", unit,
+                                              Rules(law="linear", solver="tau_leap"))), 0)
+    for f in fields(want):
+        a, b = getattr(w, f.name), getattr(want, f.name)
+        if isinstance(b, np.ndarray):
+            np.testing.assert_array_equal(a, b, err_msg=f.name)
+        else:
+            assert a == b, f.name
+    assert sorted(order.tolist()) == list(range(len(key)))
