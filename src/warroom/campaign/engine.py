@@ -38,6 +38,7 @@ MODES = ("idle", "move", "raid", "conquer", "destroy", "home", "leaving", "inter
 GOAL_OF = {OrderKind.move: MOVE, OrderKind.raid: RAID, OrderKind.conquer: CONQUER,
            OrderKind.destroy: DESTROY, OrderKind.rally: RALLY}
 OFFENSIVE = (OrderKind.raid, OrderKind.conquer, OrderKind.destroy)
+ORDERS = frozenset((*GOAL_OF, OrderKind.home, OrderKind.intercept, OrderKind.hold))
 STANDS = np.isin(np.arange(len(MODES)), (MOVE, HOME, LEAVING, RETREAT, INTERCEPT))  # on arrival
 BESIEGES = np.isin(np.arange(len(MODES)), (CONQUER, DESTROY))
 FIRE = 0
@@ -91,6 +92,10 @@ class CampaignState:
     @property
     def alive(self) -> np.ndarray:
         return self.entered & ~self.gone
+
+    def lives(self, f: int) -> bool:
+        """Whether fleet f is alive (what `alive[f]` says, without the whole mask)."""
+        return bool(self.entered[f]) and not bool(self.gone[f])
 
 
 @register("campaign")
@@ -215,9 +220,9 @@ class CampaignEngine:
         f = order.force
         if not 0 <= f < world.n_forces:
             raise OrderError(f"no fleet {f}: the campaign has {world.n_forces}")
-        if order.kind not in (*GOAL_OF, OrderKind.home, OrderKind.intercept, OrderKind.hold):
+        if order.kind not in ORDERS:
             raise OrderError(f"a fleet cannot be ordered to {order.kind.name}")
-        if not state.alive[f]:
+        if not state.lives(f):
             return
         side = int(world.fleet_side[f])
         m = int(world.fleet_member[f])
@@ -263,7 +268,7 @@ class CampaignEngine:
     def _intercept(self, world: CampaignWorld, state: CampaignState, f: int, target: int):
         """Send f where it meets `target` on its way, if it can get there in time."""
         fl = state.fleets
-        if not (0 <= target < world.n_forces and state.alive[target]) \
+        if not (0 <= target < world.n_forces and state.lives(target)) \
                 or fl.world[f] == ON_LANE or fl.ended()[target]:
             return
         k0, n = int(fl.hop[target]) - 1, int(fl.length[target])
@@ -353,17 +358,17 @@ class CampaignEngine:
         for target, group in by_target.items():
             _, _, _, u, v, n = group[0]
             k = int(fl.hop[target])
-            on_it = (st.alive[target] and fl.world[target] == ON_LANE and fl.length[target] == n
+            on_it = (st.lives(target) and fl.world[target] == ON_LANE and fl.length[target] == n
                      and fl.rw[target, k - 1] == u and fl.rw[target, k] == v)
-            hunters = [a[1] for a in group if st.alive[a[1]] and fl.world[a[1]] == v]
+            hunters = [a[1] for a in group if st.lives(a[1]) and fl.world[a[1]] == v]
             if on_it and hunters:
                 a, b, _ = fl.lanes(st.t)
                 column = np.flatnonzero(st.alive & (fl.world == ON_LANE) & (a == u) & (b == v)
                                         & (world.fleet_side == world.fleet_side[target]))
                 self._fight(world, st, np.array([*column, *hunters], np.int64), u, v)
-                if st.alive[target] and fl.world[target] == ON_LANE:
+                if st.lives(target) and fl.world[target] == ON_LANE:
                     # it goes on to v, where they stand: they wait for it there
-                    st.waits += [(float(fl.rt[target, k]), h) for h in hunters if st.alive[h]]
+                    st.waits += [(float(fl.rt[target, k]), h) for h in hunters if st.lives(h)]
 
     def _waylaid(self, world: CampaignWorld, st: CampaignState, passed) -> None:
         """Fleets that passed, this step, a world where hostile interceptors wait for them:
@@ -510,11 +515,12 @@ class CampaignEngine:
         if not len(besiegers):
             return
         held = np.zeros(world.theater.n, bool)
-        for w in np.unique(where[besiegers]):
+        at = np.flatnonzero(st.alive & (where >= 0))
+        guarded = np.zeros(world.theater.n, bool)  # where the owner's own fleets stand
+        guarded[where[at][world.fleet_side[at] == st.owner[where[at]]]] = True
+        for w in np.unique(where[besiegers]).tolist():
             o = int(st.owner[w])
-            defended = st.wdef[w] > 0 or (o >= 0 and (st.alive & (where == w)
-                                                      & (world.fleet_side == o)).any())
-            if defended or st.razed[w]:
+            if st.wdef[w] > 0 or guarded[w] or st.razed[w]:
                 continue
             held[w] = True
             st.siege[w] += dt

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..core.engine import Forces, Observation
-from ..core.orders import Order, issued_at
+from ..core.orders import Order, changed, issued_at
 from ..core.picture import Picture
 from ..results.result import dict_column, stacked
 from .belief import Beliefs
@@ -543,7 +543,7 @@ class CommandLayer:
         for k in np.flatnonzero(kind == ORDER):  # a copy: the enemy reads, never writes
             o = self.orders[int(m["order"][slot[k]])]
             self.intercepts[int(side[k])].append((float(when[k]),
-                                                  replace(o, weights=dict(o.weights))))
+                                                  changed(o, weights=dict(o.weights))))
         # reports and pleas tell the reader the sender's state (at the tactical scale a plea
         # names a force and the enemy's picture is of entities: it tells nothing)
         state = (kind != ORDER) & ((kind != PLEA) | (not self.tactical))
