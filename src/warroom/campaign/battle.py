@@ -129,18 +129,13 @@ class Battles:
 def _shape(rules: Rules, key: tuple[tuple[int, bool], ...]):
     """The compiled aggregate world of one shape of battle: force k of side `key[k][0]`,
     firing or not (`key[k][1]`), unit strengths and rates."""
-    from ..scenario import Scenario
-    from ..scenario.checks import check
-    from ..scenario.command_checks import WARNING
-    from ..scenario.model import TRUSTED
+    from ..scenario import Scenario, validate
     from ..world import compile_world
 
     unit = [Present(f"p{k}", f"s{side}", 1.0, 1.0 if fires else 0.0)
             for k, (side, fires) in enumerate(key)]
-    # built here, of unit strengths and rates: only the model and its checks are needed
-    sc = Scenario.model_validate(battle_data("battle", unit, rules), context=TRUSTED)
-    problems = [msg for _, msg in check(sc) if not msg.startswith(WARNING)]
-    assert not problems, problems
+    sc = validate(battle_data("battle", unit, rules), "<battle>", trusted=True)
+    assert isinstance(sc, Scenario)
     w = compile_world(sc, 0)
     # the compiled world lists forces side by side: `order[i]`, the one given as its force i
     return w, np.array([int(f[1:]) for f in w.force_ids])

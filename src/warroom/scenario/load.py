@@ -21,7 +21,7 @@ from .campaign import CampaignScenario
 from .campaign_checks import check_campaign
 from .checks import Loc, _dotted, check
 from .command_checks import WARNING
-from .model import Scenario
+from .model import TRUSTED, Scenario
 from .tactical import TacticalScenario
 from .tactical_checks import check_tactical
 from .yaml_file import read_yaml
@@ -47,11 +47,15 @@ def model_for(data: Any) -> type[Scenario] | type[TacticalScenario] | type[Campa
     return CampaignScenario if scale == "campaign" else Scenario
 
 
-def validate(data: Any, filename: str = "<scenario>", base: Path | None = None) -> AnyScenario:
-    """Validate parsed YAML (or plain dicts) into a scenario, locating every problem."""
+def validate(data: Any, filename: str = "<scenario>", base: Path | None = None,
+             trusted: bool = False) -> AnyScenario:
+    """Validate parsed YAML (or plain dicts) into a scenario, locating every problem.
+    `trusted`: plain data the engine built from a validated scenario (a campaign's battles,
+    thousands of them), already within the bounds that guard users' files."""
     model = model_for(data)
     try:
-        scenario = model.model_validate(plain(data))
+        scenario = (model.model_validate(data, context=TRUSTED) if trusted
+                    else model.model_validate(plain(data)))
     except ValidationError as e:
         problems = [_problem(data, filename, err) for err in e.errors()]
         raise ScenarioError(_count(problems, filename), _sorted(problems)) from None
