@@ -64,8 +64,8 @@ def test_the_fast_path_fights_each_battle_exactly_as_resolve_does(monkeypatch):
 
 
 def test_a_shape_built_without_the_files_checks_is_the_world_a_file_would_give():
-    """The shapes skip what guards users' files (bounds on every field), not the model or
-    its checks: the compiled world is the one the validated scenario gives."""
+    """The shapes skip what guards users' files (bounds on every field, the checks of
+    references), not the model: the compiled world is the one the validated scenario gives."""
     from dataclasses import fields
 
     from warroom.campaign.battle import _shape

@@ -2,7 +2,8 @@
 Python Generator object per replication.
 
 `child_words` derives the PCG64 seed words of SeedSequence(seed, spawn_key=(i, purpose)) for a
-whole range of i at once (numpy's SeedSequence algorithm, vectorised over i); `Slot` is one PCG64
+whole range of i at once (numpy's SeedSequence algorithm, compiled; `seed_words` for one of many
+seeds inside a kernel); `Slot` is one PCG64
 Generator per worker whose state numba rewrites in place for each replication, exactly as
 `PCG64(SeedSequence(...))` would set it. A self-test at first use compares against numpy and
 switches the fast path off if this platform lays the state out differently.
@@ -18,18 +19,20 @@ from numba import njit
 
 from .rng import PURPOSES, stream
 
-INIT_A, MULT_A = 0x43B0D7E5, 0x931E8875
-INIT_B, MULT_B = 0x8B51F9DD, 0x58F38DED
-MIX_MULT_L, MIX_MULT_R = 0xCA01F9DD, 0x4973F715
-XSHIFT = 16
+U = np.uint64  # numba mixes uint64 with a plain int into a float: every constant is typed
+INIT_A, MULT_A = U(0x43B0D7E5), U(0x931E8875)
+INIT_B, MULT_B = U(0x8B51F9DD), U(0x58F38DED)
+MIX_MULT_L, MIX_MULT_R = U(0xCA01F9DD), U(0x4973F715)
+XSHIFT = U(16)
 POOL = 4
-M32 = 0xFFFFFFFF
+M32 = U(0xFFFFFFFF)
+S32 = U(32)
 
 
 def _words(x: int) -> list[int]:
     out = []
     while True:
-        out.append(x & M32)
+        out.append(x & 0xFFFFFFFF)
         x >>= 32
         if not x:
             return out
@@ -37,44 +40,78 @@ def _words(x: int) -> list[int]:
 
 def child_words(seed: int, start: int, stop: int, purpose: str) -> np.ndarray:
     """(stop - start, 4) uint64: SeedSequence(seed, spawn_key=(i, p)).generate_state(4, uint64)."""
-    n = stop - start
     run = _words(seed)
     if len(run) < POOL:
         run += [0] * (POOL - len(run))
-    i = np.arange(start, stop, dtype=np.uint64)
-    entropy = [np.full(n, w, np.uint32) for w in run]
-    entropy += [(i & M32).astype(np.uint32), np.full(n, PURPOSES[purpose], np.uint32)]
-    h = [INIT_A]
+    out = np.empty((stop - start, 4), np.uint64)
+    _children(np.array(run + [0, PURPOSES[purpose]], np.uint64), start, out)
+    return out
 
-    def hashmix(v):
-        v = v ^ np.uint32(h[0])
-        h[0] = (h[0] * MULT_A) & M32
-        v = v * np.uint32(h[0])
-        return v ^ (v >> np.uint32(XSHIFT))
 
-    def mix(x, y):
-        r = np.uint32(MIX_MULT_L) * x - np.uint32(MIX_MULT_R) * y
-        return r ^ (r >> np.uint32(XSHIFT))
+@njit(cache=True, nogil=True)
+def _children(entropy, start, out):
+    """out[k] = the words of this entropy with its spawn key's replication set to start + k
+    (its next-to-last 32-bit word: replications below 2**32)."""
+    for k in range(out.shape[0]):
+        entropy[entropy.shape[0] - 2] = U(start + k) & M32
+        generate(entropy, out[k])
 
-    with np.errstate(over="ignore"):
-        pool = [hashmix(entropy[k]) for k in range(POOL)]
-        for src in range(POOL):
-            for dst in range(POOL):
-                if src != dst:
-                    pool[dst] = mix(pool[dst], hashmix(pool[src]))
-        for src in range(POOL, len(entropy)):
-            for dst in range(POOL):
-                pool[dst] = mix(pool[dst], hashmix(entropy[src]))
-        hc = INIT_B
-        out32 = []
-        for k in range(8):
-            v = pool[k % POOL] ^ np.uint32(hc)
-            hc = (hc * MULT_B) & M32
-            v = v * np.uint32(hc)
-            out32.append(v ^ (v >> np.uint32(XSHIFT)))
-    lo = np.stack(out32[0::2], axis=1).astype(np.uint64)
-    hi = np.stack(out32[1::2], axis=1).astype(np.uint64)
-    return lo | (hi << np.uint64(32))
+
+@njit(cache=True, nogil=True, inline="always")
+def _hashmix(v, h):
+    v = v ^ h
+    h = (h * MULT_A) & M32
+    v = (v * h) & M32
+    return v ^ (v >> XSHIFT), h
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mix(x, y):
+    r = (MIX_MULT_L * x - MIX_MULT_R * y) & M32
+    return r ^ (r >> XSHIFT)
+
+
+@njit(cache=True, nogil=True)
+def generate(entropy, out):
+    """out[:4] = SeedSequence's generate_state(4, uint64) of this assembled entropy (32-bit
+    words as uint64, padded to at least POOL): numpy's pool mixing, word for word."""
+    pool = np.empty(POOL, np.uint64)
+    h = INIT_A
+    for k in range(POOL):
+        pool[k], h = _hashmix(entropy[k], h)
+    for src in range(POOL):
+        for dst in range(POOL):
+            if src != dst:
+                v, h = _hashmix(pool[src], h)
+                pool[dst] = _mix(pool[dst], v)
+    for src in range(POOL, entropy.shape[0]):
+        for dst in range(POOL):
+            v, h = _hashmix(entropy[src], h)
+            pool[dst] = _mix(pool[dst], v)
+    hc = INIT_B
+    for k in range(8):
+        v = pool[k % POOL] ^ hc
+        hc = (hc * MULT_B) & M32
+        v = (v * hc) & M32
+        v = v ^ (v >> XSHIFT)
+        if k % 2 == 0:
+            out[k // 2] = v
+        else:
+            out[k // 2] |= v << S32
+
+
+@njit(cache=True, nogil=True)
+def seed_words(seed, replication, purpose, entropy, out):
+    """out[:4] = child_words(seed, replication, replication + 1, purpose)[0] for a seed below
+    2**64 (one or two words, padded to the pool's four as SeedSequence pads it); `entropy`
+    is room for six words."""
+    entropy[0] = seed & M32
+    entropy[1] = seed >> S32
+    entropy[2] = U(0)
+    entropy[3] = U(0)
+    entropy[4] = replication & M32
+    entropy[5] = purpose
+    generate(entropy, out)
 
 
 @njit(cache=True, nogil=True)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..rng import stream
-from ..rngfast import Slot, child_words, seed_slot
+from ..rng import PURPOSES
+from ..rngfast import Slot, child_words, seed_slot, seed_words
 from ..world.compile import World
 from .state import ARRIVED, DECIDING, LOST, N_REC, WITHDRAWN, new_state, world_arrays
 from .stochastic import CTMC, TAU_LEAP, _outcome, run_stochastic
+
+ATTRITION = np.uint64(PURPOSES["attrition"])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -58,26 +60,77 @@ def batch_outcomes(world: World, seed: int, start: int, stop: int,
     return out
 
 
-class Alone:
-    """One stochastic world fought alone from its start to its end, again and again with new
-    strengths, kill rates and seeds (the campaign's battles of one shape): the same numbers as
-    the aggregate engine run from its reset to its end with that seed, without building a
-    world and a state each time."""
+@njit(cache=True, nogil=True, error_model="numpy")
+def _each(ws, ss, orders, shape, starts, strength, rate, seeds, gen, view, flags, layout, method,
+          tau, lost, broken, side_starts):
+    """Battle b (forces starts[b]..starts[b+1]-1 of the arrays, in the order given) fought
+    alone in the world of its shape, from its start to its end, with its seed's stream (that
+    of `rng.stream(seed, 0, "attrition")`)."""
+    entropy = np.empty(6, np.uint64)
+    words = np.empty(4, np.uint64)
+    for b in range(shape.shape[0]):
+        k = shape[b]
+        w, s, order = ws[k], ss[k], orders[k]
+        lo = starts[b]
+        n = order.shape[0]
+        w.side_x0[:] = 0.0
+        for i in range(n):  # the world lists forces side by side: its i-th is given as order[i]
+            w.x0[i] = strength[lo + order[i]]
+            w.side_x0[w.force_side[i]] += w.x0[i]
+        for p in range(w.pair_k.shape[0]):
+            w.pair_k[p] = rate[lo + order[w.pair_shooter[p]]]
+        seed_words(seeds[b], np.uint64(0), ATTRITION, entropy, words)
+        seed_slot(view, words, layout)
+        flags[0] = 0
+        flags[1] = 0
+        run_stochastic(w, s, gen, method, tau)
+        last = int(s.scal[N_REC]) - 1
+        for i in range(n):
+            lost[lo + order[i]] = s.rec_led[last, LOST, i]
+        for j in range(s.side_broken.shape[0]):
+            broken[side_starts[b] + j] = s.side_broken[j]
 
-    def __init__(self, world: World):
+
+class Alone:
+    """Stochastic worlds of many shapes, each fought alone from its start to its end, again
+    and again with new strengths, kill rates and seeds (the campaign's battles, a step's in
+    one compiled call): the same numbers as the aggregate engine run from its reset to its
+    end with that seed, without building a world and a state each time."""
+
+    def __init__(self, solver: str, tau: float):
+        from numba import typed
+
+        self.method = CTMC if solver == "ctmc" else TAU_LEAP
+        self.tau = tau
+        self.ws, self.ss, self.orders = typed.List(), typed.List(), typed.List()
+        self.n_sides: list[int] = []
+        self.slot = Slot()
+
+    def add(self, world: World, order: np.ndarray) -> int:
+        """A shape's world (the compiled world's force i is the battle's force order[i]):
+        its index for `fight`."""
         w = world_arrays(world)
         # its own copies of what each fight rewrites (the world's arrays stay as they were)
-        self.w = w._replace(x0=w.x0.copy(), side_x0=w.side_x0.copy(), pair_k=w.pair_k.copy())
-        self.s = new_state(world)
-        self.method = CTMC if world.solver == "ctmc" else TAU_LEAP
-        self.tau = world.step
+        self.ws.append(w._replace(x0=w.x0.copy(), side_x0=w.side_x0.copy(),
+                                  pair_k=w.pair_k.copy()))
+        self.ss.append(new_state(world))
+        self.orders.append(np.ascontiguousarray(order, np.int64))
+        self.n_sides.append(len(world.side_ids))
+        return len(self.n_sides) - 1
 
-    def fight(self, x0: np.ndarray, pair_k: np.ndarray, seed: int
-              ) -> tuple[np.ndarray, np.ndarray]:
-        """Each force's losses and which sides broke."""
-        w, s = self.w, self.s
-        w.x0[:] = x0
-        w.side_x0[:] = np.bincount(w.force_side, weights=x0, minlength=len(w.side_x0))
-        w.pair_k[:] = pair_k
-        run_stochastic(w, s, stream(seed, 0, "attrition"), self.method, self.tau)
-        return s.rec_led[int(s.scal[N_REC]) - 1, LOST].copy(), s.side_broken.copy()
+    def fight(self, shape: np.ndarray, starts: np.ndarray, strength: np.ndarray,
+              rate: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Battles of these shapes, forces starts[b]..starts[b+1]-1 of strength and rate in
+        battle b, seed seeds[b]: each force's losses, whether each side broke (battle b's
+        sides from side_starts[b]) and side_starts."""
+        side_starts = np.zeros(len(shape) + 1, np.int64)
+        np.cumsum(np.array(self.n_sides, np.int64)[shape], out=side_starts[1:])
+        lost = np.zeros(len(strength))
+        broken = np.zeros(side_starts[-1], np.bool_)
+        slot = self.slot
+        _each(self.ws, self.ss, self.orders, np.asarray(shape, np.int64),
+              np.asarray(starts, np.int64), np.ascontiguousarray(strength, np.float64),
+              np.ascontiguousarray(rate, np.float64), np.asarray(seeds, np.uint64),
+              slot.gen, slot.view, slot.flags, slot.layout, self.method, self.tau, lost,
+              broken, side_starts)
+        return lost, broken, side_starts

@@ -6,15 +6,21 @@ battle lasts at most `days`. The campaign feeds the losses back into its fleets.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..results.result import Result
 
+if TYPE_CHECKING:
+    from ..aggregate.batch import Alone
+
 LOST = 2  # the ledger's row of losses
+SHAPES = 4096  # shapes a thread keeps compiled (a war meets a few hundred; an experiment more)
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,8 @@ class Battles:
     """Resolves battles fast and exactly as `resolve` does: the aggregate world of each shape
     of battle (how many on each side, who fires) is validated and compiled once per process,
     and each battle of that shape replaces only its strengths and rates before the aggregate
-    engine fights it with the battle's seed."""
+    engine fights it with the battle's seed (a stochastic solver's battles, many at once, in
+    the aggregate package's compiled loop)."""
 
     def __init__(self, rules: Rules = Rules()):
         self.rules = rules
@@ -88,7 +95,8 @@ class Battles:
         from ..core.engine import engine_for
 
         self.engine = engine_for("aggregate")
-        self.alone: dict[tuple, object] = {}  # the compiled loop of each shape, if stochastic
+        self.alone: Alone | None = None  # the compiled loop of the stochastic shapes met
+        self.shape_of: dict[tuple, int] = {}  # a shape's index in it
 
     def fight(self, present: Sequence[Present], seed: int) -> tuple[np.ndarray, np.ndarray]:
         """Each one's losses (in the order given), and which sides (in order of first
@@ -102,27 +110,60 @@ class Battles:
                      seed: int) -> tuple[np.ndarray, np.ndarray]:
         """`fight` of forces given as arrays: each one's side (0, 1, ... in order of first
         appearance), strength and kill rate."""
+        lost, broken, _ = self.fight_many(side, strength, rate, np.array([0, len(side)]),
+                                          np.array([seed], np.uint64))
+        return lost, broken
+
+    def fight_many(self, side: np.ndarray, strength: np.ndarray, rate: np.ndarray,
+                   starts: np.ndarray, seeds: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Battles b = 0, 1, ... of forces starts[b]..starts[b+1]-1 of the arrays, each with
+        its seed: each force's losses, whether each side broke (battle b's sides from
+        side_starts[b]) and side_starts."""
         from dataclasses import replace
 
         # the order given is kept (it is the order of the pairs of fire, hence of the draws)
-        key = tuple(zip(side.tolist(), (rate > 0).tolist(), strict=True))
-        w, order = _shape(self.rules, key)
-        strength, rate = strength[order], rate[order]
-        lost = np.empty(len(side))
-        if _fast(w.solver):
-            alone = self.alone.get(key)
-            if alone is None:
-                from ..aggregate.batch import Alone
+        bounds = list(zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True))
+        fires = (rate > 0).tolist()
+        codes = side.tolist()
+        keys = [tuple(zip(codes[a:b], fires[a:b], strict=True)) for a, b in bounds]
+        if _fast(self.rules.solver):
+            from ..aggregate.batch import Alone
 
-                alone = self.alone[key] = Alone(w)
-            lost[order], broken = alone.fight(  # type: ignore[attr-defined]
-                strength, rate[w.pair_shooter], seed)
-            return lost, broken
-        w = replace(w, x0=strength, pair_k=rate[w.pair_shooter])
-        st = self.engine.reset(w, seed, 0)
-        self.engine.advance(w, st, w.t_end)
-        lost[order] = st.s.led[LOST]
-        return lost, st.s.side_broken.copy()
+            if self.alone is None or len(self.shape_of) + len(keys) > SHAPES:
+                self.alone, self.shape_of = Alone(self.rules.solver, self.rules.step), {}
+            alone = self.alone
+            ids = np.empty(len(keys), np.int64)
+            for k, key in enumerate(keys):
+                i = self.shape_of.get(key)
+                if i is None:
+                    i = self.shape_of[key] = alone.add(*_shape(self.rules, key))
+                ids[k] = i
+            return alone.fight(ids, starts, strength, rate, seeds)
+        lost = np.empty(len(side))
+        broken = []
+        for (a, b), key, seed in zip(bounds, keys, seeds.tolist(), strict=True):
+            w, order = _shape(self.rules, key)
+            w = replace(w, x0=strength[a:b][order], pair_k=rate[a:b][order][w.pair_shooter])
+            st = self.engine.reset(w, seed, 0)
+            self.engine.advance(w, st, w.t_end)
+            lost[a + order] = st.s.led[LOST]
+            broken.append(st.s.side_broken.copy())
+        side_starts = np.cumsum([0] + [len(x) for x in broken])
+        return lost, np.concatenate(broken), side_starts
+
+
+_LOCAL = threading.local()
+
+
+def battles_for(rules: Rules) -> Battles:
+    """This thread's `Battles` under these rules: its compiled shapes outlive a replication
+    (each battle starts from its shape's reset, so none depends on those fought before it);
+    one per thread, as each fight rewrites its shape's arrays."""
+    mine = _LOCAL.__dict__.setdefault("battles", {})
+    if rules not in mine:
+        mine[rules] = Battles(rules)
+    return mine[rules]
 
 
 @lru_cache(maxsize=2048)

@@ -26,7 +26,7 @@ from ..core.picture import Picture
 from ..rng import stream
 from ..theater import Paths, paths_of
 from . import alliance
-from .battle import Battles
+from .battle import Battles, battles_for
 from .fleets import ON_LANE, Fleets
 from .movement import interception
 from .supply import supplied
@@ -115,7 +115,7 @@ class CampaignEngine:
             np.zeros(M), np.zeros(M), np.zeros(M, bool), np.ones(M),
             np.zeros((S, len(MODES))), next_record=world.t0)
         st.paths = paths_of(world.theater)
-        st.battles_of = Battles(world.rules)
+        st.battles_of = battles_for(world.rules)
         self._enter(world, st)
         self._supply(world, st)
         self._record(world, st)
@@ -412,67 +412,105 @@ class CampaignEngine:
         at = at[order]
         starts = np.searchsorted(where[at], hit)
         ends = np.searchsorted(where[at], hit, side="right")
-        for w, a, b in zip(hit, starts, ends, strict=True):
-            self._fight(world, st, at[a:b], int(w), int(w))
+        self._fight_all(world, st, [(at[a:b], w, w) for w, a, b in
+                                    zip(hit.tolist(), starts, ends, strict=True)])
 
     def _fight(self, world: CampaignWorld, st: CampaignState, fleets: np.ndarray, u: int,
                v: int) -> None:
         """One battle of these fleets at world u (u == v) or on the lane u - v."""
-        # side by side: battles of the same numbers on each side share one compiled shape
-        side = world.fleet_side[fleets]
-        if len(side) > 1 and (side[1:] < side[:-1]).any():
-            by_side = np.argsort(side, kind="stable")
-            fleets, side = fleets[by_side], side[by_side]
-        first = np.ones(len(side), bool)
-        first[1:] = side[1:] != side[:-1]
-        sides = side[first].tolist()  # each once, in order
-        o = int(st.owner[u])
-        guns = u == v and o >= 0 and st.wdef[u] > 0 and bool(world.hostile[o, side].any())
-        # the battle's sides are alliances (its own side where it has none), in order of
-        # first appearance; a world's defences fight last, for its owner
-        label = world.side_label
-        labels = list(dict.fromkeys([label[s] for s in sides] + ([label[o]] if guns else [])))
-        if len(labels) < 2:
+        self._fight_all(world, st, [(fleets, u, v)])
+
+    def _fight_all(self, world: CampaignWorld, st: CampaignState, meetings: list) -> None:
+        """Battles of (fleets, u, v), each at world u (u == v) or on the lane u - v, no fleet
+        in two: fought in one call, each with its own seed, and settled in the order given."""
+        label, hostile = world.side_label, world.hostile
+        # (fleets, each one's code, the sides, u, v, the owner if its defences fight or -1,
+        # each side's code then the defences')
+        plan: list[tuple[np.ndarray, np.ndarray, list[int], int, int, int, list[int]]] = []
+        for fleets, u, v in meetings:
+            # side by side: battles of the same numbers on each side share one compiled shape
+            side = world.fleet_side[fleets]
+            if len(side) > 1 and (side[1:] < side[:-1]).any():
+                by_side = np.argsort(side, kind="stable")
+                fleets, side = fleets[by_side], side[by_side]
+            first = np.ones(len(side), bool)
+            first[1:] = side[1:] != side[:-1]
+            sides = side[first].tolist()  # each once, in order
+            o = int(st.owner[u])
+            guns = u == v and o >= 0 and st.wdef[u] > 0 and bool(hostile[o, side].any())
+            # the battle's sides are alliances (its own side where it has none), in order of
+            # first appearance; a world's defences fight last, for its owner
+            labels = list(dict.fromkeys([label[s] for s in sides] + ([label[o]] if guns else [])))
+            if len(labels) < 2:
+                continue
+            of_side = {s: labels.index(label[s]) for s in sides + ([o] if guns else [])}
+            codes = [of_side[s] for s in sides] + ([of_side[o]] if guns else [])
+            per = np.repeat(codes[:len(sides)],
+                            np.diff(np.append(np.flatnonzero(first), len(side))))
+            plan.append((fleets, per, sides, u, v, o if guns else -1, codes))
+        if not plan:
             return
-        of_side = {s: labels.index(label[s]) for s in sides + ([o] if guns else [])}
-        n = len(fleets)
-        strength = st.ships[fleets]
-        fire = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
-        code = np.array([of_side[s] for s in sides])[np.searchsorted(sides, side)]
-        if guns:
-            strength = np.append(strength, st.wdef[u])
-            fire = np.append(fire, world.world_rate[u])
-            code = np.append(code, of_side[o])
-        lost, broken = st.battles_of.fight_arrays(code, strength, fire,
-                                                  int(st.rng.integers(2**63)))
+        fleets = np.concatenate([p[0] for p in plan])
+        n_of = np.array([len(p[0]) for p in plan])
+        gunned = np.array([p[5] >= 0 for p in plan])
+        starts = np.zeros(len(plan) + 1, np.int64)
+        np.cumsum(n_of + gunned, out=starts[1:])
+        is_fleet = np.ones(starts[-1], bool)
+        at_guns = starts[1:][gunned] - 1
+        is_fleet[at_guns] = False
+        strength = np.empty(starts[-1])
+        fire = np.empty(starts[-1])
+        strength[is_fleet] = st.ships[fleets]
+        fire[is_fleet] = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
+        owned = np.array([p[3] for p in plan])[gunned]
+        strength[at_guns] = st.wdef[owned]
+        fire[at_guns] = world.world_rate[owned]
+        code = np.empty(starts[-1], np.int64)
+        code[is_fleet] = np.concatenate([p[1] for p in plan])
+        code[at_guns] = [p[6][-1] for p in plan if p[5] >= 0]
+        seeds = st.rng.integers(2**63, size=len(plan))
+        lost, broken, side_starts = st.battles_of.fight_many(code, strength, fire, starts, seeds)
         had = st.ships[fleets]
-        lf = np.minimum(lost[:n], had)
+        lf = np.minimum(lost[is_fleet], had)
         crip = lf * world.fleet_cripple[fleets]
         st.ships[fleets] = had - lf
         st.crippled[fleets] += crip
         st.ledger[LOST, fleets] += lf
         st.destroyed_ships[fleets] += lf - crip
-        if guns:
-            st.wdef[u] = max(st.wdef[u] - float(lost[n]), 0.0)
         died = st.ships[fleets] < world.destroyed_below * world.fleet_ships[fleets]
-        for f in fleets[died].tolist():
-            self._destroyed(world, st, f, u)
-        starts = np.searchsorted(side, sides)
-        count = np.diff(np.append(starts, n))
-        brought, lost_by, dead = (np.add.reduceat(a, starts).tolist()
+        # the rows of the battle table: one per side of each battle
+        side_of = world.fleet_side[fleets]
+        head = np.ones(len(fleets), bool)
+        head[1:] = side_of[1:] != side_of[:-1]
+        head[np.cumsum(n_of)[:-1]] = True  # a battle's first fleet starts a row
+        rows = np.flatnonzero(head)
+        count = np.diff(np.append(rows, len(fleets))).tolist()
+        brought, lost_by, dead = (np.add.reduceat(a, rows).tolist()
                                   for a in (had, lf, died.astype(np.int64)))
-        for k, s in enumerate(sides):
-            st.battles.append((st.t, u, v, s, int(count[k]), float(brought[k]),
-                               float(lost_by[k]), int(dead[k]), bool(broken[of_side[s]])))
-        if guns:
-            st.battles.append((st.t, u, v, o, 0, float(st.wdef[u] + lost[n]), float(lost[n]),
-                               0, bool(broken[of_side[o]])))
-        st.ev.append((st.t, int(K.battle), u, float(lost.sum())))
-        fled = broken[code[:n]] & ~died
-        if fled.any():
-            fled &= (st.fleets.world[fleets] >= 0) & (st.came[fleets] != u)
-            for f in fleets[fled].tolist():
-                self._go(world, st, f, int(st.came[f]), RETREAT)
+        code_of = code[is_fleet]
+        row = at = 0
+        for b, (them, _, sides, u, v, o, codes) in enumerate(plan):
+            n = len(them)
+            mine = slice(at, at + n)
+            at += n
+            for f in them[died[mine]].tolist():
+                self._destroyed(world, st, f, u)
+            broke = broken[side_starts[b]:side_starts[b + 1]]
+            for k, s in enumerate(sides):
+                st.battles.append((st.t, u, v, s, count[row], brought[row], lost_by[row],
+                                   dead[row], bool(broke[codes[k]])))
+                row += 1
+            lost_b = lost[starts[b]:starts[b + 1]]
+            if o >= 0:
+                st.wdef[u] = max(st.wdef[u] - float(lost_b[n]), 0.0)
+                st.battles.append((st.t, u, v, o, 0, float(st.wdef[u] + lost_b[n]),
+                                   float(lost_b[n]), 0, bool(broke[codes[-1]])))
+            st.ev.append((st.t, int(K.battle), u, float(lost_b.sum())))
+            fled = broke[code_of[mine]] & ~died[mine]
+            if fled.any():
+                fled &= (st.fleets.world[them] >= 0) & (st.came[them] != u)
+                for f in them[fled].tolist():
+                    self._go(world, st, f, int(st.came[f]), RETREAT)
 
     def _destroyed(self, world: CampaignWorld, st: CampaignState, f: int, u: int) -> None:
         rest = st.ships[f] + st.crippled[f]
