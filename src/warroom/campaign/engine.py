@@ -188,7 +188,7 @@ class CampaignEngine:
         foe = np.flatnonzero(at & world.hostile[side, world.fleet_side])
         foe = foe[seen[where[foe]]]
         n = len(foe)
-        return Picture(foe.copy(), foe.copy(), state.ships[foe].copy(),
+        return Picture(foe, foe.copy(), state.ships[foe],
                        where[foe].astype(float), np.full(n, np.nan), np.full(n, state.t),
                        np.zeros(n), watcher[where[foe]])
 
@@ -400,7 +400,9 @@ class CampaignEngine:
         present[where[at], world.fleet_side[at]] = True
         worlds = np.flatnonzero(present.any(axis=1))
         p = present[worlds]
-        fights = (p.astype(np.int64) @ world.hostile.astype(np.int64) * p).any(axis=1)
+        fights = np.zeros(len(worlds), bool)  # two sides hostile to each other there
+        for a, b in world.foes:
+            fights |= p[:, a] & p[:, b]
         o = st.owner[worlds]
         guns = (st.wdef[worlds] > 0) & (o >= 0)
         against = guns & (p & world.hostile[np.maximum(o, 0)]).any(axis=1)

@@ -224,7 +224,9 @@ class Relieve(Periodic):
         super().__init__(side, every)
         self.reserve, self.detachment = reserve, detachment
         self.heard = 0
-        self.out: list[tuple[list[int], int]] = []  # (fleets, world)
+        # the detachments out: a row of fleets each, and the world each was sent to
+        self.out = np.zeros((0, detachment), np.int64)
+        self.to = np.zeros(0, np.int64)
         self.base = -1
         self.where: np.ndarray | None = None  # where each own fleet was last (-1: never seen)
 
@@ -240,23 +242,32 @@ class Relieve(Periodic):
         self.where = np.where(place >= 0, place, self.where)
         out: list[Order] = []
         enemy, where, _ = _believed(obs, 2 * self.every)
-        for grp, w in list(self.out):
-            live = [f for f in grp if ex["alive"][f]]
-            if not live or (all(ex["place"][f] == w for f in live) and w not in set(where)):
-                out += [Order(OrderKind.move, force=f, place=self.base) for f in live]
-                self.out.remove((grp, w))
+        # a detachment comes back once all of it that lives stands where it was sent and
+        # no enemy is believed there (or once none of it lives)
+        live = ex["alive"][self.out]
+        there = (place[self.out] == self.to[:, None]) | ~live
+        back = ~live.any(axis=1) | (there.all(axis=1) & ~np.isin(self.to, where))
+        out += [Order(OrderKind.move, force=f, place=self.base)
+                for f in self.out[back[:, None] & live].tolist()]
+        self.out, self.to = self.out[~back], self.to[~back]
         pleas = obs.pleas[self.heard:]
         self.heard = len(obs.pleas)
-        going = {w for _, w in self.out}
-        free = [int(f) for f in _idle(obs, self.reserve) if ex["place"][f] == self.base]
+        going = set(self.to.tolist())
+        idle = _idle(obs, self.reserve)
+        free = idle[place[idle] == self.base].tolist()
+        sent, to = [], []
         for f, _ in pleas:
             w = int(self.where[int(f)])  # where it called from, though it may be gone since
             if w < 0 or w in going or len(free) < self.detachment:
                 continue
             grp, free = free[:self.detachment], free[self.detachment:]
             going.add(w)
-            self.out.append((grp, w))
+            sent.append(grp)
+            to.append(w)
             out += [Order(OrderKind.move, force=g, place=w) for g in grp]
+        if sent:
+            self.out = np.concatenate([self.out, np.array(sent, np.int64)])
+            self.to = np.concatenate([self.to, np.array(to, np.int64)])
         return out
 
 

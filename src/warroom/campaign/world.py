@@ -5,6 +5,7 @@ the battle rules, the strategies as specs, and the command network with every fl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -70,6 +71,12 @@ class CampaignWorld:
     @property
     def n_forces(self) -> int:
         return len(self.fleet_ids)
+
+    @cached_property
+    def foes(self) -> tuple[tuple[int, int], ...]:
+        """The pairs of sides a <= b hostile to each other (either way)."""
+        h = self.hostile | self.hostile.T
+        return tuple((a, b) for a in range(len(h)) for b in range(a, len(h)) if h[a, b])
 
     @property
     def force_ids(self) -> tuple[str, ...]:

@@ -96,6 +96,6 @@ class Belief:
             sigma = self.speed[rows] * a
         else:
             sigma = self.strength[rows] * (self.noise + self.drift * a)
-        return Picture(rows.astype(np.int64), self.force[rows].copy(),
-                       self.strength[rows].copy(), self.x[rows].copy(), self.y[rows].copy(),
-                       self.t[rows].copy(), sigma, self.source[rows].copy())
+        # indexing by rows copies: nothing in the picture leads back to the belief
+        return Picture(rows.astype(np.int64), self.force[rows], self.strength[rows],
+                       self.x[rows], self.y[rows], self.t[rows], sigma, self.source[rows])

@@ -68,7 +68,7 @@ def validate(data: Any, filename: str = "<scenario>", base: Path | None = None,
         scenario.with_base_dir(base or Path("."))
         found = check_campaign(scenario, scenario.base_dir)
     else:
-        found = iter(()) if trusted else check(scenario)
+        found = [] if trusted else check(scenario)
     found = list(found)
     located = [_locate(data, filename, loc, msg) for loc, msg in found
                if not msg.startswith(WARNING)]
