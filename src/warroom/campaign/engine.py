@@ -425,36 +425,48 @@ class CampaignEngine:
     def _fight_all(self, world: CampaignWorld, st: CampaignState, meetings: list) -> None:
         """Battles of (fleets, u, v), each at world u (u == v) or on the lane u - v, no fleet
         in two: fought in one call, each with its own seed, and settled in the order given."""
-        label, hostile = world.side_label, world.hostile
-        # (fleets, each one's code, the sides, u, v, the owner if its defences fight or -1,
-        # each side's code then the defences')
-        plan: list[tuple[np.ndarray, np.ndarray, list[int], int, int, int, list[int]]] = []
-        for fleets, u, v in meetings:
-            # side by side: battles of the same numbers on each side share one compiled shape
-            side = world.fleet_side[fleets]
-            if len(side) > 1 and (side[1:] < side[:-1]).any():
-                by_side = np.argsort(side, kind="stable")
-                fleets, side = fleets[by_side], side[by_side]
-            first = np.ones(len(side), bool)
-            first[1:] = side[1:] != side[:-1]
-            sides = side[first].tolist()  # each once, in order
-            o = int(st.owner[u])
-            guns = u == v and o >= 0 and st.wdef[u] > 0 and bool(hostile[o, side].any())
+        if not meetings:
+            return
+        fleets = np.concatenate([m[0] for m in meetings])
+        battle = np.repeat(np.arange(len(meetings)), [len(m[0]) for m in meetings])
+        # side by side: battles of the same numbers on each side share one compiled shape
+        side = world.fleet_side[fleets]
+        by_side = np.lexsort((side, battle))
+        fleets, side, battle = fleets[by_side], side[by_side], battle[by_side]
+        head = np.ones(len(fleets), bool)  # a row of the battle table: a side in a battle
+        head[1:] = (side[1:] != side[:-1]) | (battle[1:] != battle[:-1])
+        rows = np.flatnonzero(head)
+        row_side, row_battle = side[rows].tolist(), battle[rows].tolist()
+        label, hostile, owner, wdef = world.side_label, world.hostile, st.owner, st.wdef
+        # per battle that is fought: u, v, its sides, the owner if its defences fight or -1,
+        # each side's code then the defences'
+        plan: list[tuple[int, int, list[int], int, list[int]]] = []
+        fought = np.zeros(len(meetings), bool)
+        r = 0
+        for b, (_, u, v) in enumerate(meetings):
+            r0 = r
+            while r < len(rows) and row_battle[r] == b:
+                r += 1
+            sides = row_side[r0:r]  # each once, in order
+            o = int(owner[u])
+            guns = u == v and o >= 0 and wdef[u] > 0 and bool(hostile[o, sides].any())
             # the battle's sides are alliances (its own side where it has none), in order of
             # first appearance; a world's defences fight last, for its owner
-            labels = list(dict.fromkeys([label[s] for s in sides] + ([label[o]] if guns else [])))
+            labels = list(dict.fromkeys([label[x] for x in sides] + ([label[o]] if guns else [])))
             if len(labels) < 2:
                 continue
-            of_side = {s: labels.index(label[s]) for s in sides + ([o] if guns else [])}
-            codes = [of_side[s] for s in sides] + ([of_side[o]] if guns else [])
-            per = np.repeat(codes[:len(sides)],
-                            np.diff(np.append(np.flatnonzero(first), len(side))))
-            plan.append((fleets, per, sides, u, v, o if guns else -1, codes))
+            fought[b] = True
+            plan.append((u, v, sides, o if guns else -1,
+                         [labels.index(label[x]) for x in sides + ([o] if guns else [])]))
         if not plan:
             return
-        fleets = np.concatenate([p[0] for p in plan])
-        n_of = np.array([len(p[0]) for p in plan])
-        gunned = np.array([p[5] >= 0 for p in plan])
+        if not fought.all():
+            keep = fought[battle]
+            fleets, side, battle = fleets[keep], side[keep], battle[keep]
+            rows = np.flatnonzero(head[keep])
+        n_of = np.bincount(battle, minlength=len(meetings))[fought]
+        count = np.diff(np.append(rows, len(fleets)))
+        gunned = np.array([p[3] >= 0 for p in plan])
         starts = np.zeros(len(plan) + 1, np.int64)
         np.cumsum(n_of + gunned, out=starts[1:])
         is_fleet = np.ones(starts[-1], bool)
@@ -464,12 +476,13 @@ class CampaignEngine:
         fire = np.empty(starts[-1])
         strength[is_fleet] = st.ships[fleets]
         fire[is_fleet] = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
-        owned = np.array([p[3] for p in plan])[gunned]
-        strength[at_guns] = st.wdef[owned]
+        owned = np.array([p[0] for p in plan])[gunned]
+        strength[at_guns] = wdef[owned]
         fire[at_guns] = world.world_rate[owned]
         code = np.empty(starts[-1], np.int64)
-        code[is_fleet] = np.concatenate([p[1] for p in plan])
-        code[at_guns] = [p[6][-1] for p in plan if p[5] >= 0]
+        code_of = np.repeat([c for p in plan for c in p[4][:len(p[2])]], count)
+        code[is_fleet] = code_of
+        code[at_guns] = [p[4][-1] for p in plan if p[3] >= 0]
         seeds = st.rng.integers(2**63, size=len(plan))
         lost, broken, side_starts = st.battles_of.fight_many(code, strength, fire, starts, seeds)
         had = st.ships[fleets]
@@ -480,39 +493,34 @@ class CampaignEngine:
         st.ledger[LOST, fleets] += lf
         st.destroyed_ships[fleets] += lf - crip
         died = st.ships[fleets] < world.destroyed_below * world.fleet_ships[fleets]
-        # the rows of the battle table: one per side of each battle
-        side_of = world.fleet_side[fleets]
-        head = np.ones(len(fleets), bool)
-        head[1:] = side_of[1:] != side_of[:-1]
-        head[np.cumsum(n_of)[:-1]] = True  # a battle's first fleet starts a row
-        rows = np.flatnonzero(head)
-        count = np.diff(np.append(rows, len(fleets))).tolist()
         brought, lost_by, dead = (np.add.reduceat(a, rows).tolist()
                                   for a in (had, lf, died.astype(np.int64)))
-        code_of = code[is_fleet]
+        counts, fleet_list, died_list = count.tolist(), fleets.tolist(), died.tolist()
+        broke = broken.tolist()
         row = at = 0
-        for b, (them, _, sides, u, v, o, codes) in enumerate(plan):
-            n = len(them)
-            mine = slice(at, at + n)
+        for b, (u, v, sides, o, codes) in enumerate(plan):
+            n = int(n_of[b])
+            for k in range(at, at + n):
+                if died_list[k]:
+                    self._destroyed(world, st, fleet_list[k], u)
             at += n
-            for f in them[died[mine]].tolist():
-                self._destroyed(world, st, f, u)
-            broke = broken[side_starts[b]:side_starts[b + 1]]
-            for k, s in enumerate(sides):
-                st.battles.append((st.t, u, v, s, count[row], brought[row], lost_by[row],
-                                   dead[row], bool(broke[codes[k]])))
+            mine = side_starts[b]
+            for k, x in enumerate(sides):
+                st.battles.append((st.t, u, v, x, counts[row], brought[row], lost_by[row],
+                                   dead[row], broke[mine + codes[k]]))
                 row += 1
             lost_b = lost[starts[b]:starts[b + 1]]
             if o >= 0:
-                st.wdef[u] = max(st.wdef[u] - float(lost_b[n]), 0.0)
-                st.battles.append((st.t, u, v, o, 0, float(st.wdef[u] + lost_b[n]),
-                                   float(lost_b[n]), 0, bool(broke[codes[-1]])))
+                wdef[u] = max(wdef[u] - float(lost_b[n]), 0.0)
+                st.battles.append((st.t, u, v, o, 0, float(wdef[u] + lost_b[n]),
+                                   float(lost_b[n]), 0, broke[mine + codes[-1]]))
             st.ev.append((st.t, int(K.battle), u, float(lost_b.sum())))
-            fled = broke[code_of[mine]] & ~died[mine]
-            if fled.any():
-                fled &= (st.fleets.world[them] >= 0) & (st.came[them] != u)
-                for f in them[fled].tolist():
-                    self._go(world, st, f, int(st.came[f]), RETREAT)
+        # a broken side goes back whence it came (those that stand where they came from stay)
+        fled = broken[np.repeat(side_starts[:-1], n_of) + code_of] & ~died
+        u_of = np.repeat([p[0] for p in plan], n_of)
+        fled &= (st.fleets.world[fleets] >= 0) & (st.came[fleets] != u_of)
+        for f in fleets[fled].tolist():
+            self._go(world, st, f, int(st.came[f]), RETREAT)
 
     def _destroyed(self, world: CampaignWorld, st: CampaignState, f: int, u: int) -> None:
         rest = st.ships[f] + st.crippled[f]

@@ -9,7 +9,7 @@ Campaign: move, raid, conquer, destroy, rally (to a world), home, intercept (an 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -32,28 +32,44 @@ class OrderKind(IntEnum):
     rally = 15  # campaign: concentrate at the world `place`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Order:
-    kind: OrderKind
-    force: int = -1
-    engagement: int = -1
-    amount: float | None = None
-    rule: str | None = None
-    weights: dict[int, float] = field(default_factory=dict)  # target force -> share or rank
-    to: tuple[float, float] | None = None
-    area: tuple[float, float, float, float] | None = None
-    route: tuple[tuple[float, float], ...] = ()
-    leave: bool = False
-    halt_to_fire: bool | None = None
-    priority: tuple[str, ...] = ()
-    spread: int | None = None
-    place: int = -1  # aggregate, move: the place to go to; campaign: the world
-    target: int = -1  # campaign, intercept: the enemy fleet
-    issued: float | None = None  # when headquarters gave it (set as it is sent)
+    """One order; everything but its kind is given by keyword, and what an order does not
+    name keeps the default of its `__init__`."""
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.kind, OrderKind):
-            object.__setattr__(self, "kind", OrderKind(self.kind))
+    kind: OrderKind
+    force: int
+    engagement: int
+    amount: float | None
+    rule: str | None
+    weights: dict[int, float]  # target force -> share or rank
+    to: tuple[float, float] | None
+    area: tuple[float, float, float, float] | None
+    route: tuple[tuple[float, float], ...]
+    leave: bool
+    halt_to_fire: bool | None
+    priority: tuple[str, ...]
+    spread: int | None
+    place: int  # aggregate, move: the place to go to; campaign: the world
+    target: int  # campaign, intercept: the enemy fleet
+    issued: float | None  # when headquarters gave it (set as it is sent)
+
+    def __init__(self, kind: OrderKind | int, *, force: int = -1, engagement: int = -1,
+                 amount: float | None = None, rule: str | None = None,
+                 weights: dict[int, float] | None = None, to: tuple[float, float] | None = None,
+                 area: tuple[float, float, float, float] | None = None,
+                 route: tuple[tuple[float, float], ...] = (), leave: bool = False,
+                 halt_to_fire: bool | None = None, priority: tuple[str, ...] = (),
+                 spread: int | None = None, place: int = -1, target: int = -1,
+                 issued: float | None = None) -> None:
+        # written once, past the frozen __setattr__ (a field at a time through it costs
+        # several times as much, and a campaign gives tens of thousands of orders)
+        self.__dict__.update(
+            kind=kind if isinstance(kind, OrderKind) else OrderKind(kind), force=force,
+            engagement=engagement, amount=amount, rule=rule,
+            weights={} if weights is None else weights, to=to, area=area, route=route,
+            leave=leave, halt_to_fire=halt_to_fire, priority=priority, spread=spread,
+            place=place, target=target, issued=issued)
 
 
 def issued_at(order: Order, t: float) -> Order:
