@@ -281,7 +281,8 @@ class Offensive(Periodic):
         self.task_force, self.destroy = task_force, destroy
         self.paths = _paths(theater)
         self.phase, self.since, self.box = "watch", math.nan, 0
-        self.seen: set[int] = set()
+        self.seen = np.zeros(0, bool)  # (F,) the fleets it went to war with
+        self.n_seen = 0
         self.called: set[int] = set()  # fleets sent to the rally point
         self.assigned: dict[int, int] = {}  # world -> task forces sent so far
         self.n_targets = 0
@@ -290,11 +291,13 @@ class Offensive(Periodic):
     def rule(self, t: float, obs: Observation) -> list[Order]:
         ex = obs.extra
         alive = self.fleets[ex["alive"][self.fleets]]
-        if not self.seen:  # the fleets it went to war with (those built since not counted)
-            self.seen = set(alive.tolist())
+        if not self.n_seen:  # the fleets it went to war with (those built since not counted)
+            self.seen = np.zeros(len(ex["alive"]), bool)
+            self.seen[alive] = True
+            self.n_seen = len(alive)
         if self.phase == "watch":
-            lost = len(self.seen) - len(self.seen & set(alive.tolist()))
-            if self.seen and lost >= self.after * len(self.seen):
+            lost = self.n_seen - int(np.count_nonzero(self.seen & ex["alive"]))
+            if self.n_seen and lost >= self.after * self.n_seen:
                 self.phase, self.since = "rally", t
                 self.called = set(alive.tolist())
                 return [Order(OrderKind.rally, force=int(f), place=self.rally) for f in alive]
