@@ -383,11 +383,21 @@ class CampaignEngine:
         at = np.zeros((world.theater.n, world.n_sides), bool)
         at[fl.world[waiting], world.fleet_side[waiting]] = True
         met = (at[pw] & world.hostile[world.fleet_side[pf]]).any(axis=1)
+        # world by world; a fleet that passed two such worlds meets the second's hunters
+        # after the first's, so battles are fought together only while their fleets differ
+        meetings: list = []
+        used: set[int] = set()
         for w in np.unique(pw[met]).tolist():
             them = np.unique(pf[met & (pw == w)])
             hunters = waiting[(fl.world[waiting] == w) & world.hostile[
                 world.fleet_side[them[0]], world.fleet_side[waiting]]]
-            self._fight(world, st, np.concatenate([them, hunters]), w, w)
+            passing = set(them.tolist())
+            if passing & used:
+                self._fight_all(world, st, meetings)
+                meetings, used = [], set()
+            meetings.append((np.concatenate([them, hunters]), w, w))
+            used |= passing
+        self._fight_all(world, st, meetings)
 
     def _battles(self, world: CampaignWorld, st: CampaignState) -> None:
         where = st.fleets.world
