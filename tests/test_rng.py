@@ -20,6 +20,17 @@ def test_child_words_equal_seedsequence(seed):
         assert np.array_equal(ss.generate_state(4, np.uint64), words[k])
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2**32 - 1, 2**32, 2**62 + 12345, 2**63 - 1, 2**64 - 1])
+def test_one_seeds_words_equal_seedsequence(seed):
+    """The words a kernel derives for one of many seeds (a campaign's battles)."""
+    from warroom.rngfast import seed_words
+
+    out = np.empty(4, np.uint64)
+    seed_words(np.uint64(seed), np.uint64(3), np.uint64(0), np.empty(6, np.uint64), out)
+    want = np.random.SeedSequence(seed, spawn_key=(3, 0)).generate_state(4, np.uint64)
+    assert np.array_equal(out, want)
+
+
 def test_reseeded_slot_draws_exactly_what_stream_draws():
     assert fast_streams_available()
     slot = Slot()

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..aggregate.batch import Alone
 
 LOST = 2  # the ledger's row of losses
-SHAPES = 4096  # shapes a thread keeps compiled (a war meets a few hundred; an experiment more)
+SHAPES = 2048  # shapes a thread keeps compiled (a war meets a few hundred; an experiment more)
 
 
 @dataclass(frozen=True)
