@@ -4,7 +4,12 @@ one replication that compiles the kernels and the battles' shapes, and the wall 
 `warroom mc` of it on two workers (the acceptance: under 2 s a replication; `mc -n 1000` under
 20 minutes on this 2-core machine). Where the time goes, per phase of a step, with --phases.
 
-Usage: python bench/campaign.py [--reps 3] [--mc 24] [--phases]
+Usage: python bench/campaign.py [--reps 3] [--mc 24] [--phases] [--pair OTHER_SRC]
+
+`--pair OTHER_SRC` times this checkout's warroom and another's (its `src` folder, e.g. a
+worktree of an earlier commit) at once, one process per core, on the same replications: the
+machine's speed changes from minute to minute, and a ratio of two runs side by side is what
+it leaves alone.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
+import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -75,13 +82,38 @@ def mc_wall(n: int) -> float:
         return time.perf_counter() - t
 
 
+def paired(other: str, reps: int) -> None:
+    """Mean seconds a replication of this checkout and of `other`, run at once."""
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    runs = {name: subprocess.Popen(
+        [sys.executable, __file__, "--times", "--reps", str(reps), "--mc", "0"],
+        env={**os.environ, "PYTHONPATH": src}, stdout=subprocess.PIPE, text=True)
+        for name, src in (("this", here), ("other", other))}
+    got = {name: json.loads(p.communicate()[0]) for name, p in runs.items()}
+    for name, src in (("this", here), ("other", other)):  # each ran the warroom it was given
+        assert got[name]["from"].startswith(str(Path(src).resolve())), got[name]["from"]
+    mean = {k: sum(v["times"]) / len(v["times"]) for k, v in got.items()}
+    print(f"side by side, {reps} replications each: this {mean['this']:.2f} s, "
+          f"{other} {mean['other']:.2f} s a replication (ratio {mean['this'] / mean['other']:.2f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--mc", type=int, default=24)
     ap.add_argument("--phases", action="store_true")
+    ap.add_argument("--pair", metavar="OTHER_SRC")
+    ap.add_argument("--times", action="store_true", help=argparse.SUPPRESS)  # for --pair
     a = ap.parse_args()
+    if a.pair:
+        paired(a.pair, a.reps)
+        return
     times, spent = per_replication(a.reps, a.phases)
+    if a.times:
+        import warroom
+
+        print(json.dumps({"times": times, "from": str(Path(warroom.__file__).resolve())}))
+        return
     print(f"one replication, one core: best {min(times):.2f} s, mean "
           f"{sum(times) / len(times):.2f} s over {len(times)} (goal: under 2 s)")
     for k, v in sorted(spent.items(), key=lambda kv: -kv[1]):
