@@ -2,11 +2,11 @@
 Python Generator object per replication.
 
 `child_words` derives the PCG64 seed words of SeedSequence(seed, spawn_key=(i, purpose)) for a
-whole range of i at once (numpy's SeedSequence algorithm, compiled; `seed_words` for one of many
-seeds inside a kernel); `Slot` is one PCG64
-Generator per worker whose state numba rewrites in place for each replication, exactly as
-`PCG64(SeedSequence(...))` would set it. A self-test at first use compares against numpy and
-switches the fast path off if this platform lays the state out differently.
+whole range of i at once (numpy's SeedSequence algorithm, compiled; `seed_words` does it for one
+of many seeds inside a kernel); `Slot` is one PCG64 Generator per worker whose state numba
+rewrites in place for each replication, exactly as `PCG64(SeedSequence(...))` would set it. A
+self-test at first use compares against numpy and switches the fast path off if this platform
+lays the state out differently.
 """
 
 from __future__ import annotations

@@ -472,7 +472,7 @@ class CampaignEngine:
             return
         if not fought.all():
             keep = fought[battle]
-            fleets, side, battle = fleets[keep], side[keep], battle[keep]
+            fleets, battle = fleets[keep], battle[keep]
             rows = np.flatnonzero(head[keep])
         n_of = np.bincount(battle, minlength=len(meetings))[fought]
         count = np.diff(np.append(rows, len(fleets)))

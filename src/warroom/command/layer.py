@@ -559,12 +559,11 @@ class CommandLayer:
         """Drop finished messages nobody will read again, and the rows they carried."""
         m = self.live
         keep = (m["status"] == LIVE) | (m["done"] == 0)
-        if keep.sum() > len(keep) / 4:  # not worth it yet (copies to be read only add)
-            return
-        if len(self.copies["id"]):
+        # copies to be read only add to it: looked for only where it may be worth it
+        if len(self.copies["id"]) and keep.sum() <= len(keep) / 4:
             keep |= np.isin(m["id"], self.copies["id"])
-            if keep.sum() > len(keep) / 4:
-                return
+        if keep.sum() > len(keep) / 4:  # not worth it yet
+            return
         new = np.cumsum(keep) - 1
         self.ev_m = new[self.ev_m]
         self.rows.keep(keep[self.rows["slot"]])
