@@ -180,12 +180,10 @@ class CampaignEngine:
         at = alive & (where >= 0)
         N = world.theater.n
         watcher = np.full(N, -1, np.int64)
-        mine = np.flatnonzero(at & (world.fleet_side == side))
+        mine = np.flatnonzero(at & world.fleet_own[side])
         watcher[where[mine[::-1]]] = mine[::-1]
-        seen = np.zeros(N, bool)
-        seen[where[mine]] = True
-        seen |= state.owner == side
-        foe = np.flatnonzero(at & world.hostile[side, world.fleet_side])
+        seen = (watcher >= 0) | (state.owner == side)
+        foe = np.flatnonzero(at & world.fleet_foe[side])
         foe = foe[seen[where[foe]]]
         n = len(foe)
         return Picture(foe, foe.copy(), state.ships[foe],
@@ -193,13 +191,12 @@ class CampaignEngine:
                        np.zeros(n), watcher[where[foe]])
 
     def observe(self, world: CampaignWorld, state: CampaignState, side: int) -> Observation:
-        own = world.fleet_side == side
+        own = world.fleet_own[side]
         alive = state.alive
         pic = self.sightings(world, state, side)
-        strength = np.where(own, np.where(alive, state.ships, 0.0), np.nan)
-        enemy = ~own
-        strength[enemy] = pic.per_force(world.n_forces)[enemy]
+        strength = pic.per_force(world.n_forces)  # own fleets are never in it
         mine = own & alive
+        strength[own] = np.where(mine, state.ships, 0.0)[own]
 
         def own_only(a: np.ndarray, fill) -> np.ndarray:
             return np.where(mine, a, fill)
@@ -269,7 +266,7 @@ class CampaignEngine:
         """Send f where it meets `target` on its way, if it can get there in time."""
         fl = state.fleets
         if not (0 <= target < world.n_forces and state.lives(target)) \
-                or fl.world[f] == ON_LANE or fl.ended()[target]:
+                or fl.world[f] == ON_LANE or fl.hop[target] >= fl.length[target]:
             return
         k0, n = int(fl.hop[target]) - 1, int(fl.length[target])
         path, times = fl.rw[target, k0:n], fl.rt[target, k0:n]
@@ -408,15 +405,20 @@ class CampaignEngine:
         N = world.theater.n
         present = np.zeros((N, S), bool)
         present[where[at], world.fleet_side[at]] = True
-        worlds = np.flatnonzero(present.any(axis=1))
+        occupied = np.zeros(N, bool)
+        occupied[where[at]] = True
+        worlds = np.flatnonzero(occupied)
         p = present[worlds]
         fights = np.zeros(len(worlds), bool)  # two sides hostile to each other there
         for a, b in world.foes:
             fights |= p[:, a] & p[:, b]
         o = st.owner[worlds]
         guns = (st.wdef[worlds] > 0) & (o >= 0)
-        against = guns & (p & world.hostile[np.maximum(o, 0)]).any(axis=1)
-        hit = worlds[fights | against]
+        # a side short: reductions along it cost more than a pass per side
+        foe_of_owner = world.hostile[np.maximum(o, 0)]
+        for s in range(S):
+            fights |= guns & p[:, s] & foe_of_owner[:, s]
+        hit = worlds[fights]
         self._homes_attacked(world, st, worlds, p)
         if not len(hit):
             return
@@ -627,8 +629,8 @@ class CampaignEngine:
         for s in due:
             reach, penalty, every = world.supply[s]
             st.next_supply[s] += every
-            foe = alive & (where >= 0) & world.hostile[s, world.fleet_side]
-            friend = alive & (where >= 0) & ~world.hostile[s, world.fleet_side]
+            foe = alive & (where >= 0) & world.fleet_foe[s]
+            friend = alive & (where >= 0) & ~world.fleet_foe[s]
             held = np.zeros(th.n, bool)
             held[where[foe]] = True
             held[where[friend]] = False

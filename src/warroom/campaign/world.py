@@ -73,6 +73,16 @@ class CampaignWorld:
         return len(self.fleet_ids)
 
     @cached_property
+    def fleet_foe(self) -> np.ndarray:
+        """(S, F) bool: the fleets each side fights."""
+        return self.hostile[:, self.fleet_side]
+
+    @cached_property
+    def fleet_own(self) -> np.ndarray:
+        """(S, F) bool: each side's fleets."""
+        return np.arange(len(self.side_ids))[:, None] == self.fleet_side[None, :]
+
+    @cached_property
     def foes(self) -> tuple[tuple[int, int], ...]:
         """The pairs of sides a <= b hostile to each other (either way)."""
         h = self.hostile | self.hostile.T

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..core.engine import Forces, Observation
 from ..core.orders import Order, changed, issued_at
-from ..core.picture import Picture
+from ..core.picture import FIELDS, Picture
 from ..results.result import dict_column, stacked
 from .belief import Beliefs
 from .messages import (
@@ -624,16 +624,31 @@ def _latency(rng: np.random.Generator, kind: np.ndarray, a: np.ndarray,
 
 
 def _merge(a: Picture, b: Picture) -> Picture:
-    """Rows of both pictures, the newer row of an item kept."""
+    """Rows of both pictures, the newer row of an item kept (a's where they are as new)."""
     if not len(b):
         return a
     if not len(a):
         return b
-    both = Picture(*(np.concatenate([getattr(a, k), getattr(b, k)]) for k in
-                     ("item", "force", "strength", "x", "y", "t", "sigma", "source")))
+    if _distinct(a) and _distinct(b):
+        # each item once in each, in order: which row each item takes, over the items
+        pick = np.full(int(max(a.item[-1], b.item[-1])) + 1, -1, np.int64)
+        pick[b.item] = np.arange(len(b))
+        theirs = pick[a.item]
+        wins = (theirs < 0) | (a.t >= b.t[np.maximum(theirs, 0)])
+        pick[a.item[wins]] = len(b) + np.flatnonzero(wins)
+        rows = pick[pick >= 0]
+        return Picture(*(np.concatenate([getattr(b, k), getattr(a, k)])[rows] for k in FIELDS))
+    both = Picture(*(np.concatenate([getattr(a, k), getattr(b, k)]) for k in FIELDS))
     order = np.lexsort((-both.t, both.item))
     first = np.r_[True, both.item[order][1:] != both.item[order][:-1]]
     return both.take(order[first])
+
+
+def _distinct(p: Picture) -> bool:
+    """Whether each item is in the picture once, in increasing order, and seen at a known
+    time (an engine's sightings and a belief's picture are)."""
+    i = p.item
+    return bool(i[0] >= 0 and (i[1:] > i[:-1]).all() and not np.isnan(p.t).any())
 
 
 __all__ = ["DELIVERED", "LOST", "CommandLayer", "Jammer", "Reporting"]

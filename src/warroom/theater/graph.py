@@ -148,6 +148,7 @@ def route(theater: Theater, start: int, goal: int) -> tuple[list[int], float]:
 
 
 TREES_BYTES = 256 * 2**20  # what the kept trees of a theater may hold
+ROUTES = 100_000  # routes kept (a few hundred bytes each)
 
 
 class Paths:
@@ -162,6 +163,9 @@ class Paths:
         self.keep = keep if keep is not None else max(64, TREES_BYTES // per_tree)
         self.matrix = theater.matrix()
         self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # the routes asked for, the ROUTES most recent (the same ones again and again:
+        # groups of fleets are sent together, and strategies send them between few worlds)
+        self.routes: dict[tuple[int, int], tuple[np.ndarray, float, np.ndarray]] = {}
 
     def tree(self, goal: int) -> tuple[np.ndarray, np.ndarray]:
         """(time to goal, next world towards it) from every world."""
@@ -184,13 +188,21 @@ class Paths:
         return int(candidates[k]) if np.isfinite(dist[k]) else -1
 
     def way(self, start: int, goal: int, t0: float) -> tuple[np.ndarray, np.ndarray]:
-        """The worlds from start to goal and when each is reached setting out at t0 (empty:
-        goal cannot be reached)."""
-        dist, nxt = self.tree(goal)
-        if not np.isfinite(dist[start]):
-            return np.zeros(0, np.int64), np.zeros(0)
-        path = _walk(nxt, start, goal)
-        return path, t0 + dist[start] - dist[path]
+        """The worlds from start to goal (read only) and when each is reached setting out
+        at t0 (empty: goal cannot be reached)."""
+        hit = self.routes.get((start, goal))
+        if hit is None:
+            dist, nxt = self.tree(goal)
+            if not np.isfinite(dist[start]):
+                return np.zeros(0, np.int64), np.zeros(0)
+            path = _walk(nxt, start, goal)
+            path.flags.writeable = False
+            hit = (path, float(dist[start]), dist[path])
+            if len(self.routes) >= ROUTES:
+                self.routes.pop(next(iter(self.routes)))
+            self.routes[(start, goal)] = hit
+        path, to_goal, left = hit
+        return path, t0 + to_goal - left
 
 
 def _walk(nxt: np.ndarray, start: int, goal: int) -> np.ndarray:
