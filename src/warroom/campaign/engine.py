@@ -88,14 +88,18 @@ class CampaignState:
     at_milestone: dict = field(default_factory=dict)
     paths: Paths = field(default=None)  # type: ignore[assignment]
     battles_of: Battles = field(default=None)  # type: ignore[assignment]
+    # entered and not gone, kept as they change (read many times a step, changed rarely)
+    live: np.ndarray = field(default=None)  # type: ignore[assignment]
+    seen: dict = field(default_factory=dict)  # (side, t) -> its sightings this step
 
     @property
     def alive(self) -> np.ndarray:
-        return self.entered & ~self.gone
+        """(F,) bool: fleets entered and not gone (the state's own array: read only)."""
+        return self.live
 
     def lives(self, f: int) -> bool:
-        """Whether fleet f is alive (what `alive[f]` says, without the whole mask)."""
-        return bool(self.entered[f]) and not bool(self.gone[f])
+        """Whether fleet f is alive."""
+        return bool(self.live[f])
 
 
 @register("campaign")
@@ -114,6 +118,7 @@ class CampaignEngine:
             np.ones(F), np.where(np.isfinite(world.supply[:, 0]), world.t0, np.inf),
             np.zeros(M), np.zeros(M), np.zeros(M, bool), np.ones(M),
             np.zeros((S, len(MODES))), next_record=world.t0)
+        st.live = np.zeros(F, bool)
         st.paths = paths_of(world.theater)
         st.battles_of = battles_for(world.rules)
         self._enter(world, st)
@@ -149,9 +154,8 @@ class CampaignEngine:
         return world.n_sides
 
     def forces(self, world: CampaignWorld, state: CampaignState) -> Forces:
-        x0 = np.where(world.fleet_arrive <= world.t0, world.fleet_ships, 0.0)  # later: arrived
         place = np.where(state.alive, state.fleets.world, -1).astype(float)
-        return Forces(x0, state.ledger, state.modifiers, read_only(state.alive),
+        return Forces(world.fleet_x0, state.ledger, state.modifiers, read_only(state.alive),
                       world.fleet_side, place=place)
 
     def settles(self, world: CampaignWorld, state: CampaignState, t: float) -> float:
@@ -174,7 +178,14 @@ class CampaignEngine:
 
     def sightings(self, world: CampaignWorld, state: CampaignState, side: int) -> Picture:
         """Enemy fleets at worlds where the side has a fleet or that it holds (space between
-        worlds is too vast to watch); a row's source is an own fleet there (-1: the world)."""
+        worlds is too vast to watch); a row's source is an own fleet there (-1: the world).
+        Orders change none of it: a step's sightings are worked out once per side."""
+        kept = state.seen.get((side, state.t))
+        if kept is None:
+            kept = state.seen[(side, state.t)] = self._sightings(world, state, side)
+        return kept.take(slice(None))
+
+    def _sightings(self, world: CampaignWorld, state: CampaignState, side: int) -> Picture:
         alive = state.alive
         where = state.fleets.world
         at = alive & (where >= 0)
@@ -295,6 +306,7 @@ class CampaignEngine:
             due &= ~state.gone
         idx = np.flatnonzero(due)
         state.entered[idx] = True
+        state.live[idx] = True
         state.ships[idx] = world.fleet_ships[idx]
         late = idx[world.fleet_arrive[idx] > world.t0]
         state.ledger[ARRIVED, late] += world.fleet_ships[late]
@@ -303,6 +315,7 @@ class CampaignEngine:
     # one step
 
     def _step(self, world: CampaignWorld, st: CampaignState, t1: float) -> None:
+        st.seen.clear()
         self._scripted(world, st)
         dt = t1 - _grid(world, st.steps - 1)
         st.t = t1
@@ -540,6 +553,7 @@ class CampaignEngine:
         st.destroyed_ships[f] += rest
         st.ships[f] = st.crippled[f] = 0.0
         st.gone[f] = True
+        st.live[f] = False
         st.fleets.stop(f)
         s, m = int(world.fleet_side[f]), int(world.fleet_member[f])
         st.lost_by_mode[s, st.mode[f]] += 1

@@ -73,6 +73,14 @@ class CampaignWorld:
         return len(self.fleet_ids)
 
     @cached_property
+    def fleet_x0(self) -> np.ndarray:
+        """(F,) the ships of each fleet there at the start (those that enter later arrive),
+        read only."""
+        x0 = np.where(self.fleet_arrive <= self.t0, self.fleet_ships, 0.0)
+        x0.flags.writeable = False
+        return x0
+
+    @cached_property
     def fleet_foe(self) -> np.ndarray:
         """(S, F) bool: the fleets each side fights."""
         return self.hostile[:, self.fleet_side]

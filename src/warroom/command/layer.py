@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -196,8 +196,8 @@ class CommandLayer:
         picture = self.beliefs[s].picture(obs.t, self.tactical)
         if not self.has[s]:  # what its sensors see now, and what it overheard
             picture = _merge(obs.picture, picture)
-        obs = obs.believing(picture, np.where(own, self.order_t, np.nan), pleas)
-        return replace(obs, intercepts=self._intercepts_of(s))
+        return obs.believing(picture, np.where(own, self.order_t, np.nan), pleas,
+                             self._intercepts_of(s))
 
     def _as_array(self, s: int) -> np.ndarray:
         """The side's pleas as an (n, 2) array, converted once per plea (they only grow)."""

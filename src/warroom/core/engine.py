@@ -56,14 +56,16 @@ class Observation:
     def own(self) -> np.ndarray:
         return np.flatnonzero(self.force_side == self.side)
 
-    def believing(self, picture: Picture, order_t: np.ndarray, pleas: np.ndarray
-                  ) -> Observation:
-        """This observation with another picture of the enemy (a command network's)."""
-        strength = self.strength.copy()
-        enemy = self.force_side != self.side
-        strength[enemy] = picture.per_force(len(strength))[enemy]
+    def believing(self, picture: Picture, order_t: np.ndarray, pleas: np.ndarray,
+                  intercepts: tuple[tuple[float, Order], ...] | None = None) -> Observation:
+        """This observation with another picture of the enemy (a command network's), and
+        the enemy orders read (None: as they were)."""
+        own = self.force_side == self.side
+        strength = picture.per_force(len(self.strength))
+        strength[own] = self.strength[own]
         return replace(self, strength=strength, picture=picture, order_t=order_t,
-                       pleas=pleas)
+                       pleas=pleas, intercepts=self.intercepts if intercepts is None
+                       else intercepts)
 
 
 @dataclass(frozen=True, eq=False)
