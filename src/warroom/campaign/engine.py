@@ -91,6 +91,7 @@ class CampaignState:
     # entered and not gone, kept as they change (read many times a step, changed rarely)
     live: np.ndarray = field(default=None)  # type: ignore[assignment]
     seen: dict = field(default_factory=dict)  # (side, t) -> its sightings this step
+    verdicts: tuple = field(default_factory=lambda: (None, {}))  # (will, side -> refuses)
 
     @property
     def alive(self) -> np.ndarray:
@@ -234,8 +235,8 @@ class CampaignEngine:
             return
         side = int(world.fleet_side[f])
         m = int(world.fleet_member[f])
-        if state.mode[f] == LEAVING or (order.kind in OFFENSIVE and alliance.refuses(
-                world.council, world.side_alliance, world.member_side, state.will, side)):
+        if state.mode[f] == LEAVING or (order.kind in OFFENSIVE and self._refuses(world, state,
+                                                                                  side)):
             state.ev.append((state.t, int(K.order_refused), f, float(order.kind)))
             return
         state.ev.append((state.t, int(K.order_given), f, float(order.kind)))
@@ -248,6 +249,19 @@ class CampaignEngine:
             self._intercept(world, state, f, order.target)
         else:
             self._go(world, state, f, order.place, GOAL_OF[order.kind])
+
+    def _refuses(self, world: CampaignWorld, state: CampaignState, side: int) -> bool:
+        """The council's answer to an offensive of `side`, asked once per side while the
+        members' will stands (orders come in the tens of thousands, will changes daily)."""
+        will, told = state.verdicts
+        if will is not state.will:
+            told = {}
+            state.verdicts = (state.will, told)
+        no = told.get(side)
+        if no is None:
+            no = told[side] = alliance.refuses(world.council, world.side_alliance,
+                                               world.member_side, state.will, side)
+        return no
 
     def result(self, world: CampaignWorld, state: CampaignState, scenario_hash: str = ""):
         from .result import campaign_result

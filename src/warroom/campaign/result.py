@@ -19,6 +19,7 @@ from .engine import CampaignState, _tally
 from .world import CampaignWorld
 
 K = EventKind
+ORDER_NAMES = {int(k): k.name for k in OrderKind}
 WORDS = Words("is destroyed", "strength below {:.0%} of initial", "no fleets left")
 
 
@@ -47,16 +48,15 @@ def campaign_result(world: CampaignWorld, st: CampaignState, digest: str) -> Res
 
 
 def _events(world: CampaignWorld, st: CampaignState, names: Names) -> list[Event]:
-    ev = st.ev
-    log = (np.array([e[0] for e in ev], float), np.array([e[1] for e in ev], np.int64),
-           np.array([e[2] for e in ev], np.int64), np.array([e[3] for e in ev], float))
+    ev = np.array(st.ev, float).reshape(-1, 4)  # (t, kind, subject, value) rows
+    log = (ev[:, 0], ev[:, 1].astype(np.int64), ev[:, 2].astype(np.int64), ev[:, 3])
     th = world.theater
 
     def special(kind: EventKind, subj: int, val: float):
         if kind in (K.order_given, K.order_refused):
             f, s = world.fleet_ids[subj], world.side_ids[world.fleet_side[subj]]
             verb = "is ordered to" if kind is K.order_given else "refuses the order to"
-            return f, s, f"{f} ({s}) {verb} {OrderKind(int(val)).name}"
+            return f, s, f"{f} ({s}) {verb} {ORDER_NAMES[int(val)]}"
         if kind is K.fleet_destroyed:
             f, s = world.fleet_ids[subj], world.side_ids[world.fleet_side[subj]]
             return f, s, f"{f} ({s}) is destroyed at {th.ids[int(val)]}"

@@ -14,6 +14,7 @@ from ..core.orders import OrderKind
 from .result import Names
 
 K = EventKind
+KINDS = {int(k): k for k in EventKind}
 Special = Callable[[EventKind, int, float], tuple[str, str | None, str] | None]
 
 
@@ -33,9 +34,12 @@ def decode(names: Names, bp_kind: np.ndarray, words: Words, special: Special,
     order = np.lexsort((np.arange(len(t)), PRIORITY[kind], t))
     out = []
     broke: list[str] = []
-    for seq, i in enumerate(order):
-        k = EventKind(int(kind[i]))
-        s, v = int(subj[i]), float(val[i])
+    # as Python numbers, once (a campaign logs tens of thousands of events)
+    rows = zip(np.asarray(t, float)[order].tolist(), kind[order].tolist(),
+               np.asarray(subj, np.int64)[order].tolist(), np.asarray(val, float)[order].tolist(),
+               PRIORITY[kind[order]].tolist(), strict=True)
+    for seq, (ti, ki, s, v, pri) in enumerate(rows):
+        k = KINDS[ki]
         subject, side, message = special(k, s, v) or _common(names, bp_kind, words, k, s, v)
         if k is K.side_broke:
             broke.append(subject)
@@ -43,7 +47,7 @@ def decode(names: Names, bp_kind: np.ndarray, words: Words, special: Special,
             # three or more sides: some broke, more than one is still in the field
             message = (f"the battle ends at the clock's end with {', '.join(broke)} broken and "
                        "more than one side still in the field")
-        out.append(Event(float(t[i]), int(PRIORITY[k]), seq, k, subject, side, v, message))
+        out.append(Event(ti, pri, seq, k, subject, side, v, message))
     return out
 
 
