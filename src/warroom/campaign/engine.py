@@ -28,6 +28,7 @@ from ..theater import Paths, paths_of
 from . import alliance
 from .battle import Battles, battles_for
 from .fleets import ON_LANE, Fleets
+from .lineup import lineup
 from .movement import interception
 from .supply import supplied
 from .world import LEAVE, CampaignWorld
@@ -449,12 +450,12 @@ class CampaignEngine:
         self._homes_attacked(world, st, worlds, p)
         if not len(hit):
             return
-        order = np.argsort(where[at], kind="stable")
-        at = at[order]
-        starts = np.searchsorted(where[at], hit)
-        ends = np.searchsorted(where[at], hit, side="right")
-        self._fight_all(world, st, [(at[a:b], w, w) for w, a, b in
-                                    zip(hit.tolist(), starts, ends, strict=True)])
+        at = at[np.argsort(where[at], kind="stable")]  # world by world, in order
+        there = np.zeros(N, bool)
+        there[hit] = True
+        fleets = at[there[where[at]]]
+        sizes = np.bincount(where[fleets], minlength=N)[hit]
+        self._fight_arrays(world, st, fleets, sizes, hit, hit)
 
     def _fight(self, world: CampaignWorld, st: CampaignState, fleets: np.ndarray, u: int,
                v: int) -> None:
@@ -466,63 +467,24 @@ class CampaignEngine:
         in two: fought in one call, each with its own seed, and settled in the order given."""
         if not meetings:
             return
-        fleets = np.concatenate([m[0] for m in meetings])
-        battle = np.repeat(np.arange(len(meetings)), [len(m[0]) for m in meetings])
+        self._fight_arrays(world, st, np.concatenate([m[0] for m in meetings]),
+                           np.array([len(m[0]) for m in meetings], np.int64),
+                           np.array([m[1] for m in meetings], np.int64),
+                           np.array([m[2] for m in meetings], np.int64))
+
+    def _fight_arrays(self, world: CampaignWorld, st: CampaignState, fleets: np.ndarray,
+                      sizes: np.ndarray, u: np.ndarray, v: np.ndarray) -> None:
+        """`_fight_all` of battles b of `sizes[b]` of the fleets in turn, at u[b] - v[b]."""
+        wdef = st.wdef
         # side by side: battles of the same numbers on each side share one compiled shape
-        side = world.fleet_side[fleets]
-        by_side = np.lexsort((side, battle))
-        fleets, side, battle = fleets[by_side], side[by_side], battle[by_side]
-        head = np.ones(len(fleets), bool)  # a row of the battle table: a side in a battle
-        head[1:] = (side[1:] != side[:-1]) | (battle[1:] != battle[:-1])
-        rows = np.flatnonzero(head)
-        row_side, row_battle = side[rows].tolist(), battle[rows].tolist()
-        label, hostile, owner, wdef = world.side_label, world.hostile, st.owner, st.wdef
-        # per battle that is fought: u, v, its sides, the owner if its defences fight or -1,
-        # each side's code then the defences'
-        plan: list[tuple[int, int, list[int], int, list[int]]] = []
-        fought = np.zeros(len(meetings), bool)
-        r = 0
-        for b, (_, u, v) in enumerate(meetings):
-            r0 = r
-            while r < len(rows) and row_battle[r] == b:
-                r += 1
-            sides = row_side[r0:r]  # each once, in order
-            o = int(owner[u])
-            guns = u == v and o >= 0 and wdef[u] > 0 and bool(hostile[o, sides].any())
-            # the battle's sides are alliances (its own side where it has none), in order of
-            # first appearance; a world's defences fight last, for its owner
-            labels = list(dict.fromkeys([label[x] for x in sides] + ([label[o]] if guns else [])))
-            if len(labels) < 2:
-                continue
-            fought[b] = True
-            plan.append((u, v, sides, o if guns else -1,
-                         [labels.index(label[x]) for x in sides + ([o] if guns else [])]))
-        if not plan:
+        (fleets, rows, row_side, row_code, fought, gun_owner, gun_code, n_of, first_row,
+         starts, code, strength, fire, is_fleet) = lineup(
+            np.asarray(fleets, np.int64), sizes, u, v, world.fleet_side, world.label_code,
+            world.hostile, st.owner, wdef, st.ships, world.fleet_rate, st.modifiers[FIRE],
+            st.supply, world.world_rate)
+        if not len(fought):
             return
-        if not fought.all():
-            keep = fought[battle]
-            fleets, battle = fleets[keep], battle[keep]
-            rows = np.flatnonzero(head[keep])
-        n_of = np.bincount(battle, minlength=len(meetings))[fought]
-        count = np.diff(np.append(rows, len(fleets)))
-        gunned = np.array([p[3] >= 0 for p in plan])
-        starts = np.zeros(len(plan) + 1, np.int64)
-        np.cumsum(n_of + gunned, out=starts[1:])
-        is_fleet = np.ones(starts[-1], bool)
-        at_guns = starts[1:][gunned] - 1
-        is_fleet[at_guns] = False
-        strength = np.empty(starts[-1])
-        fire = np.empty(starts[-1])
-        strength[is_fleet] = st.ships[fleets]
-        fire[is_fleet] = world.fleet_rate[fleets] * st.modifiers[FIRE, fleets] * st.supply[fleets]
-        owned = np.array([p[0] for p in plan])[gunned]
-        strength[at_guns] = wdef[owned]
-        fire[at_guns] = world.world_rate[owned]
-        code = np.empty(starts[-1], np.int64)
-        code_of = np.repeat([c for p in plan for c in p[4][:len(p[2])]], count)
-        code[is_fleet] = code_of
-        code[at_guns] = [p[4][-1] for p in plan if p[3] >= 0]
-        seeds = st.rng.integers(2**63, size=len(plan))
+        seeds = st.rng.integers(2**63, size=len(fought))
         lost, broken, side_starts = st.battles_of.fight_many(code, strength, fire, starts, seeds)
         had = st.ships[fleets]
         lf = np.minimum(lost[is_fleet], had)
@@ -534,30 +496,32 @@ class CampaignEngine:
         died = st.ships[fleets] < world.destroyed_below * world.fleet_ships[fleets]
         brought, lost_by, dead = (np.add.reduceat(a, rows).tolist()
                                   for a in (had, lf, died.astype(np.int64)))
+        count = np.diff(np.append(rows, len(fleets)))
         counts, fleet_list, died_list = count.tolist(), fleets.tolist(), died.tolist()
-        broke = broken.tolist()
-        row = at = 0
-        for b, (u, v, sides, o, codes) in enumerate(plan):
-            n = int(n_of[b])
+        broke, sides, codes = broken.tolist(), row_side.tolist(), row_code.tolist()
+        u_of, v_of = u[fought].tolist(), v[fought].tolist()
+        last_row = np.append(first_row[1:], len(rows)).tolist()
+        at = 0
+        for b, (w, to, o, g, n, r0, r1) in enumerate(zip(
+                u_of, v_of, gun_owner.tolist(), gun_code.tolist(), n_of.tolist(),
+                first_row.tolist(), last_row, strict=True)):
             for k in range(at, at + n):
                 if died_list[k]:
-                    self._destroyed(world, st, fleet_list[k], u)
+                    self._destroyed(world, st, fleet_list[k], w)
             at += n
-            mine = side_starts[b]
-            for k, x in enumerate(sides):
-                st.battles.append((st.t, u, v, x, counts[row], brought[row], lost_by[row],
-                                   dead[row], broke[mine + codes[k]]))
-                row += 1
+            mine = int(side_starts[b])
+            for r in range(r0, r1):
+                st.battles.append((st.t, w, to, sides[r], counts[r], brought[r], lost_by[r],
+                                   dead[r], broke[mine + codes[r]]))
             lost_b = lost[starts[b]:starts[b + 1]]
             if o >= 0:
-                wdef[u] = max(wdef[u] - float(lost_b[n]), 0.0)
-                st.battles.append((st.t, u, v, o, 0, float(wdef[u] + lost_b[n]),
-                                   float(lost_b[n]), 0, broke[mine + codes[-1]]))
-            st.ev.append((st.t, int(K.battle), u, float(lost_b.sum())))
+                wdef[w] = max(wdef[w] - float(lost_b[n]), 0.0)
+                st.battles.append((st.t, w, to, o, 0, float(wdef[w] + lost_b[n]),
+                                   float(lost_b[n]), 0, broke[mine + g]))
+            st.ev.append((st.t, int(K.battle), w, float(lost_b.sum())))
         # a broken side goes back whence it came (those that stand where they came from stay)
-        fled = broken[np.repeat(side_starts[:-1], n_of) + code_of] & ~died
-        u_of = np.repeat([p[0] for p in plan], n_of)
-        fled &= (st.fleets.world[fleets] >= 0) & (st.came[fleets] != u_of)
+        fled = broken[np.repeat(side_starts[:-1], n_of) + np.repeat(row_code, count)] & ~died
+        fled &= (st.fleets.world[fleets] >= 0) & (st.came[fleets] != np.repeat(u[fought], n_of))
         for f in fleets[fled].tolist():
             self._go(world, st, f, int(st.came[f]), RETREAT)
 

@@ -81,6 +81,11 @@ class CampaignWorld:
         return x0
 
     @cached_property
+    def label_code(self) -> np.ndarray:
+        """(S,) a code per side's label: sides with one label are one side in a battle."""
+        return np.unique(np.array(self.side_label), return_inverse=True)[1].astype(np.int64)
+
+    @cached_property
     def fleet_foe(self) -> np.ndarray:
         """(S, F) bool: the fleets each side fights."""
         return self.hostile[:, self.fleet_side]

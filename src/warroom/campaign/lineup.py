@@ -1,0 +1,113 @@
+"""Who fights whom in a step's battles: the fleets of each battle side by side, the sides'
+codes in the aggregate battle (an alliance is one side; a world's defences fight last, for
+its owner) and each force's strength and kill rate, worked out for all of a step's battles
+in one compiled pass (a step meets a few battles, a war tens of thousands)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, error_model="numpy")
+def _code(labels, n, lab):
+    """The code of label `lab` among the n first of `labels`, added if new; (code, n)."""
+    for j in range(n):
+        if labels[j] == lab:
+            return j, n
+    labels[n] = lab
+    return n, n + 1
+
+
+@njit(cache=True, error_model="numpy")
+def lineup(fleets, sizes, u, v, fleet_side, label, hostile, owner, wdef, ships, rate, fire_mod,
+           supply, world_rate):
+    """Battles b of fleets (`sizes[b]` of them in turn) at world u[b] (u == v) or on the lane
+    u[b] - v[b]. Each battle's fleets are ordered by side (stably); a battle is fought where
+    at least two labels (alliances) meet, counting the defences of a world whose owner is
+    hostile to a side there. Returns, over the battles fought: the fleets in order, the
+    first fleet of each (battle, side) row with its side and code, per battle its index b,
+    its defences' owner (-1: none) and their code, its fleets and its first row; and the
+    forces of the aggregate battles (the fleets, then the defences): their starts per
+    battle, codes, strengths, kill rates and which are fleets."""
+    B = sizes.shape[0]
+    S = hostile.shape[0]
+    n_all = fleets.shape[0]
+    fl = np.empty(n_all, np.int64)
+    row_at = np.empty(n_all, np.int64)
+    row_side = np.empty(n_all, np.int64)
+    row_code = np.empty(n_all, np.int64)
+    bat = np.empty(B, np.int64)
+    bat_o = np.empty(B, np.int64)
+    bat_gcode = np.empty(B, np.int64)
+    bat_n = np.empty(B, np.int64)
+    bat_r0 = np.empty(B, np.int64)
+    labels = np.empty(S + 1, np.int64)
+    m = 0  # fleets placed
+    R = 0  # rows
+    P = 0  # battles fought
+    lo = 0
+    for b in range(B):
+        hi = lo + sizes[b]
+        m0, r0 = m, R
+        for s in range(S):  # side by side, each side's fleets in the order given
+            first = True
+            for k in range(lo, hi):
+                f = fleets[k]
+                if fleet_side[f] == s:
+                    if first:
+                        row_at[R], row_side[R] = m, s
+                        R += 1
+                        first = False
+                    fl[m] = f
+                    m += 1
+        w = u[b]
+        o = owner[w]
+        guns = False
+        if u[b] == v[b] and o >= 0 and wdef[w] > 0:
+            for r in range(r0, R):
+                if hostile[o, row_side[r]]:
+                    guns = True
+                    break
+        n = 0
+        for r in range(r0, R):
+            row_code[r], n = _code(labels, n, label[row_side[r]])
+        gcode = -1
+        if guns:
+            gcode, n = _code(labels, n, label[o])
+        if n < 2:  # not fought: its rows and fleets are taken back
+            m, R = m0, r0
+        else:
+            bat[P], bat_o[P], bat_gcode[P] = b, o if guns else -1, gcode
+            bat_n[P], bat_r0[P] = m - m0, r0
+            P += 1
+        lo = hi
+    T = m
+    for p in range(P):
+        if bat_o[p] >= 0:
+            T += 1
+    starts = np.zeros(P + 1, np.int64)
+    code = np.empty(T, np.int64)
+    strength = np.empty(T)
+    fire = np.empty(T)
+    is_fleet = np.ones(T, np.bool_)
+    at = 0
+    for p in range(P):
+        first_fleet = row_at[bat_r0[p]]
+        last_row = bat_r0[p + 1] if p + 1 < P else R
+        for r in range(bat_r0[p], last_row):
+            end = row_at[r + 1] if r + 1 < R else m
+            for i in range(row_at[r], end):
+                f = fl[i]
+                code[at + i - first_fleet] = row_code[r]
+                strength[at + i - first_fleet] = ships[f]
+                fire[at + i - first_fleet] = rate[f] * fire_mod[f] * supply[f]
+        at += bat_n[p]
+        if bat_o[p] >= 0:
+            w = u[bat[p]]
+            code[at], strength[at], fire[at], is_fleet[at] = bat_gcode[p], wdef[w], \
+                world_rate[w], False
+            at += 1
+        starts[p + 1] = at
+    return (fl[:m], row_at[:R], row_side[:R], row_code[:R], bat[:P], bat_o[:P],
+            bat_gcode[:P], bat_n[:P], bat_r0[:P], starts, code, strength, fire, is_fleet)
