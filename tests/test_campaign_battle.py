@@ -83,3 +83,29 @@ def test_a_shape_built_without_the_files_checks_is_the_world_a_file_would_give()
         else:
             assert a == b, f.name
     assert sorted(order.tolist()) == list(range(len(key)))
+
+
+def test_a_lineup_puts_fleets_side_by_side_and_leaves_out_battles_of_allies():
+    from warroom.campaign.lineup import lineup
+
+    # sides 0 and 1 are allies (one label), side 2 their enemy; world 0 is side 0's, with guns
+    side = np.array([2, 0, 1, 0, 1, 1])
+    label = np.array([0, 0, 1])
+    hostile = np.array([[0, 0, 1], [0, 0, 1], [1, 1, 0]], bool)
+    owner, wdef, rate = np.array([0, -1]), np.array([5.0, 0.0]), np.array([7.0, 0.0])
+    ships = np.arange(1.0, 7.0)
+    fleets = np.array([0, 1, 2, 3, 4, 5])  # battle 0: fleets 0-3 at world 0; 1: 4, 5 at 1
+    (fl, rows, row_side, row_code, fought, gun_owner, gun_code, n_of, _, starts, code,
+     strength, fire, is_fleet) = lineup(fleets, np.array([4, 2]), np.array([0, 1]),
+                                        np.array([0, 1]), side, label, hostile, owner, wdef,
+                                        ships, np.full(6, 2.0), np.full(6, 0.5), np.ones(6),
+                                        rate)
+    assert fought.tolist() == [0]  # battle 1 has allies only
+    assert fl.tolist() == [1, 3, 2, 0]  # by side, each side's in the order given
+    assert rows.tolist() == [0, 2, 3] and row_side.tolist() == [0, 1, 2]
+    assert row_code.tolist() == [0, 0, 1]  # the allies are one side, first seen first
+    assert gun_owner.tolist() == [0] and gun_code.tolist() == [0] and n_of.tolist() == [4]
+    assert starts.tolist() == [0, 5]
+    assert code.tolist() == [0, 0, 0, 1, 0] and is_fleet.tolist() == [True] * 4 + [False]
+    assert strength.tolist() == [2.0, 4.0, 3.0, 1.0, 5.0]  # the guns' strength last
+    assert fire.tolist() == [1.0, 1.0, 1.0, 1.0, 7.0]

@@ -450,10 +450,10 @@ class CampaignEngine:
         self._homes_attacked(world, st, worlds, p)
         if not len(hit):
             return
-        at = at[np.argsort(where[at], kind="stable")]  # world by world, in order
         there = np.zeros(N, bool)
         there[hit] = True
         fleets = at[there[where[at]]]
+        fleets = fleets[np.argsort(where[fleets], kind="stable")]  # world by world, in order
         sizes = np.bincount(where[fleets], minlength=N)[hit]
         self._fight_arrays(world, st, fleets, sizes, hit, hit)
 

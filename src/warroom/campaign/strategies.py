@@ -99,12 +99,14 @@ class Raid(Periodic):
         own = self.fleets
         whole = ex["ships"][own] >= self.fit * (ex["ships"][own] + ex["crippled"][own])
         fit = own[whole]
-        idle = [int(f) for f in _idle(obs, fit) if int(f) not in busy]
+        idle = _idle(obs, fit)
+        if busy:
+            idle = idle[~np.isin(idle, np.fromiter(busy, np.int64, len(busy)))]
         if self.docks is not None:
             out += self._to_docks(obs, own[~whole])
         by_world: dict[int, list[int]] = {}
-        for f in idle:
-            by_world.setdefault(int(ex["place"][f]), []).append(f)
+        for f, w in zip(idle.tolist(), ex["place"][idle].tolist(), strict=True):
+            by_world.setdefault(w, []).append(f)
         targets = np.flatnonzero(strength > 0) if self.strike else np.zeros(0, np.int64)
         for w, mine in by_world.items():
             while len(mine) >= self.group and len(targets):
@@ -131,8 +133,10 @@ class Raid(Periodic):
         nearest one to be repaired."""
         ex = obs.extra
         assert self.docks is not None
-        docks = np.flatnonzero(self.docks & (ex["owner"] == self.side))
         unfit = _idle(obs, unfit)
+        if not len(unfit):
+            return []
+        docks = np.flatnonzero(self.docks & (ex["owner"] == self.side))
         unfit = unfit[~np.isin(ex["place"][unfit], docks)]
         if not len(docks) or not len(unfit):
             return []
