@@ -90,7 +90,7 @@ class CampaignState:
     paths: Paths = field(default=None)  # type: ignore[assignment]
     battles_of: Battles = field(default=None)  # type: ignore[assignment]
     # entered and not gone, kept as they change (read many times a step, changed rarely)
-    live: np.ndarray = field(default=None)  # type: ignore[assignment]
+    live: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     seen: dict = field(default_factory=dict)  # (side, t) -> its sightings this step
     verdicts: tuple = field(default_factory=lambda: (None, {}))  # (will, side -> refuses)
 

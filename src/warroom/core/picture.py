@@ -41,7 +41,7 @@ class Picture:
         f, i = np.zeros(0), np.zeros(0, np.int64)
         return Picture(i, i.copy(), f, f.copy(), f.copy(), f.copy(), f.copy(), i.copy())
 
-    def take(self, rows: np.ndarray) -> Picture:
+    def take(self, rows: np.ndarray | slice) -> Picture:
         """The picture of the given rows (a mask or indices), copied."""
         return Picture(*(np.array(getattr(self, k)[rows]) for k in FIELDS))
 
