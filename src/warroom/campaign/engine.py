@@ -219,7 +219,7 @@ class CampaignEngine:
                  "mode": own_only(state.mode, -1), "ships": own_only(state.ships, np.nan),
                  "crippled": own_only(state.crippled, np.nan),
                  "supply": own_only(state.supply, np.nan),
-                 "member": world.fleet_member.copy(), "alive": mine,
+                 "member": read_only(world.fleet_member), "alive": mine,
                  "will": np.where(member_mine, state.will, np.nan),
                  "owner": state.owner.copy(), "defences": state.wdef.copy()}
         broken = np.zeros(world.n_sides, bool)
@@ -400,6 +400,8 @@ class CampaignEngine:
         fought there (those that stopped at it meet them in `_battles`)."""
         fl = st.fleets
         pf, pw = passed[0], passed[1]
+        if not len(pf):
+            return
         ok = st.alive[pf] & (fl.world[pf] == ON_LANE)
         pf, pw = pf[ok], pw[ok]
         waiting = np.flatnonzero(st.alive & (st.mode == INTERCEPT) & (fl.world >= 0))
@@ -602,9 +604,8 @@ class CampaignEngine:
         f, w = f[ok], w[ok]
         if not len(f):
             return
-        need = np.bincount(w, weights=st.crippled[f], minlength=world.theater.n)
-        share = np.minimum(1.0, world.world_dock * dt / np.where(need > 0, need, 1.0))
-        fixed = st.crippled[f] * share[w]
+        need = np.bincount(w, weights=st.crippled[f], minlength=world.theater.n)[w]  # > 0
+        fixed = st.crippled[f] * np.minimum(1.0, world.world_dock[w] * dt / need)
         st.crippled[f] -= fixed
         st.ships[f] += fixed
         st.ledger[ARRIVED, f] += fixed

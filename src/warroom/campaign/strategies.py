@@ -101,7 +101,9 @@ class Raid(Periodic):
         fit = own[whole]
         idle = _idle(obs, fit)
         if busy:
-            idle = idle[~np.isin(idle, np.fromiter(busy, np.int64, len(busy)))]
+            out_raiding = np.zeros(len(ex["alive"]), bool)
+            out_raiding[list(busy)] = True
+            idle = idle[~out_raiding[idle]]
         if self.docks is not None:
             out += self._to_docks(obs, own[~whole])
         by_world: dict[int, list[int]] = {}
@@ -206,10 +208,11 @@ class Raid(Periodic):
         need = self.odds * column[col[~self.hunted[moving]]]  # strength unknown: never enough
         out: list[Order] = []
         have = obs.extra["ships"]
-        ok = need <= max(p[-1] for _, p in pools)
+        top = [float(p[-1]) for _, p in pools]  # each pool's power, as Python numbers
+        ok = need <= max(top)
         for target, needed in zip(targets[ok].tolist(), need[ok].tolist(), strict=True):
             for i, (mine, power) in enumerate(pools):
-                if not len(mine) or power[-1] < needed:
+                if not len(mine) or top[i] < needed:
                     continue
                 # as many of the idle fleets there as it takes (a column needs more)
                 n = max(int(np.searchsorted(power, needed)) + 1, self.group)
@@ -218,6 +221,7 @@ class Raid(Periodic):
                 out += [Order(OrderKind.intercept, force=f, target=target) for f in mine[:n]]
                 del mine[:n]
                 pools[i] = (mine, np.cumsum(have[mine]))
+                top[i] = float(pools[i][1][-1]) if mine else 0.0
                 self.hunted[target] = True
                 break
         return out
@@ -307,8 +311,9 @@ class Offensive(Periodic):
                 return [Order(OrderKind.rally, force=int(f), place=self.rally) for f in alive]
             return []
         if self.phase == "rally":
-            late = [int(f) for f in _idle(obs, alive)
-                    if ex["place"][f] != self.rally and int(f) not in self.called]
+            idle = _idle(obs, alive)
+            late = [f for f in idle[ex["place"][idle] != self.rally].tolist()
+                    if f not in self.called]
             if late:  # fleets built or freed since the call (each called once)
                 self.called |= set(late)
                 return [Order(OrderKind.rally, force=f, place=self.rally) for f in late]
@@ -362,7 +367,9 @@ class Offensive(Periodic):
 
     def _open(self, targets: np.ndarray) -> np.ndarray:
         """The targets not given up (after three task forces)."""
-        tried = np.array([self.assigned.get(int(w), 0) for w in targets], np.int64)
+        if not self.assigned:
+            return targets
+        tried = np.array([self.assigned.get(w, 0) for w in targets.tolist()], np.int64)
         return targets[tried < 3]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -47,12 +48,25 @@ class Picture:
 
     def per_force(self, n_forces: int) -> np.ndarray:
         """(F,) believed strength of each force (nan: nothing heard of it)."""
-        out = np.full(n_forces, np.nan)
-        if len(self.item):
-            heard = np.bincount(self.force, minlength=n_forces) > 0
-            out[heard] = np.bincount(self.force, weights=self.strength,
-                                     minlength=n_forces)[heard]
+        out = np.zeros(n_forces)  # NumPy's own: an array numba made holds its allocator
+        _per_force(np.asarray(self.force, np.int64), np.asarray(self.strength, np.float64),
+                   out, np.zeros(n_forces, np.bool_))
         return out
+
+
+@njit(cache=True, error_model="numpy")
+def _per_force(force, strength, total, heard):
+    """Into total (zeros): the sum of each force's rows, in row order (nan: none)."""
+    n = total.shape[0]
+    for k in range(force.shape[0]):
+        f = force[k]
+        if f < 0 or f >= n:
+            raise ValueError("a picture's row names a force outside the battle")
+        total[f] += strength[k]
+        heard[f] = True
+    for f in range(n):
+        if not heard[f]:
+            total[f] = np.nan
 
 
 FIELDS = ("item", "force", "strength", "x", "y", "t", "sigma", "source")

@@ -153,9 +153,9 @@ ROUTES = 100_000  # routes kept (a few hundred bytes each)
 
 class Paths:
     """Quickest routes to goals, one shortest-path tree per goal (lanes go both ways, so the
-    tree from a goal gives every world's way to it), the `keep` most recent kept (by default
-    as many as `TREES_BYTES` holds: a campaign asks for a few thousand goals, and each tree
-    not kept costs a Dijkstra over the theater again)."""
+    tree from a goal gives every world's way to it), the `keep` last worked out kept (by
+    default as many as `TREES_BYTES` holds: a campaign asks for a few thousand goals, and
+    each tree not kept costs a Dijkstra over the theater again)."""
 
     def __init__(self, theater: Theater, keep: int | None = None):
         per_tree = 12 * max(theater.n, 1)  # distances (float64) and predecessors (int32)
@@ -163,19 +163,21 @@ class Paths:
         self.keep = keep if keep is not None else max(64, TREES_BYTES // per_tree)
         self.matrix = theater.matrix()
         self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        # the routes asked for, the ROUTES most recent (the same ones again and again:
+        # the last ROUTES routes worked out (the same ones are asked for again and again:
         # groups of fleets are sent together, and strategies send them between few worlds)
         self.routes: dict[tuple[int, int], tuple[np.ndarray, float, np.ndarray]] = {}
 
     def tree(self, goal: int) -> tuple[np.ndarray, np.ndarray]:
-        """(time to goal, next world towards it) from every world."""
-        hit = self.trees.pop(goal, None)
+        """(time to goal, next world towards it) from every world (the oldest tree goes
+        when the cache is full: reordering a large dict on every hit costs more than the
+        few trees worked out again)."""
+        hit = self.trees.get(goal)
         if hit is None:
             dist, pred = dijkstra(self.matrix, indices=goal, return_predecessors=True)
             hit = (dist, pred)
             if len(self.trees) >= self.keep:
                 self.trees.pop(next(iter(self.trees)))
-        self.trees[goal] = hit
+            self.trees[goal] = hit
         return hit
 
     def nearest(self, start: int, candidates) -> int:
