@@ -185,6 +185,10 @@ class Raid(Periodic):
             self.hunted = np.zeros(F, bool)
         at = pic.x >= 0
         self.seen_at[pic.force[at]] = pic.x[at].astype(np.int64)
+        pools = [(mine, np.cumsum(obs.extra["ships"][mine])) for mine in by_world.values()
+                 if len(mine) >= self.group]
+        if not pools:
+            return []
         # where each fleet on the move is going: the place of its order read (the last),
         # -1 where it was only reported on a lane; -2: not on the move
         goal = np.full(F, -2, np.int64)
@@ -194,9 +198,7 @@ class Raid(Periodic):
             goal[list(read)] = list(read.values())
         moving = np.flatnonzero(goal > -2)
         targets = moving[~self.hunted[moving]]
-        pools = [(mine, np.cumsum(obs.extra["ships"][mine])) for mine in by_world.values()
-                 if len(mine) >= self.group]
-        if not len(targets) or not pools:
+        if not len(targets):
             return []
         # fleets that set out from one world together travel together, and the column is
         # what is met: those sent from it to one place (orders read), or all reported on

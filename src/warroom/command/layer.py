@@ -34,6 +34,9 @@ from .messages import (
     STATUS_NAMES,
     Columns,
     Record,
+    finished,
+    first_ready,
+    n_kept,
 )
 from .network import CIRCLE, EVERYWHERE, EXPONENTIAL, GAMMA, LOGNORMAL, UNIFORM, Network
 from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
@@ -131,11 +134,11 @@ class CommandLayer:
     def next_time(self) -> float:
         if self._next is None:  # worked out once per change
             m = self.live
-            ready = m["t1"][(m["status"] != LIVE) & (m["done"] == 0)]
             self._next = min(self.ev_t.min(initial=math.inf),
                              self.copies["t"].min(initial=math.inf),
                              float(self.next_report.min(initial=math.inf)),
-                             ready.min(initial=math.inf))
+                             first_ready(m.full("status"), m.full("done"), m.full("t1"),
+                                         len(m)))
         return self._next
 
     def step(self, t: float, sightings: Callable[[int], Picture], forces: Forces,
@@ -505,16 +508,13 @@ class CommandLayer:
     def _collect(self, t: float) -> list[Order]:
         m = self.live
         out: list[Order] = []
-        done = (m["status"] != LIVE) & (m["done"] == 0) & (m["t1"] <= t)
-        rows = np.flatnonzero(done)
-        ok = rows[m["status"][rows] == DELIVERED]
-        kind = m["kind"][ok]
-        rep = ok[kind == REPORT]
+        rows, rep, plea, order = finished(m.full("status"), m.full("done"), m.full("t1"),
+                                          m.full("kind"), t, len(m))
         if len(rep):
             self._believe(m, rep)
-        for k in ok[kind == PLEA]:
+        for k in plea:
             self.pleas[int(m["side"][k])].append((int(m["force"][k]), float(m["t0"][k])))
-        for k in ok[kind == ORDER]:
+        for k in order:
             o = self.orders[int(m["order"][k])]
             f = o.force
             if not self.order_t[f] > o.issued:  # never a stale order over a newer one
@@ -558,9 +558,11 @@ class CommandLayer:
     def _compact(self) -> None:
         """Drop finished messages nobody will read again, and the rows they carried."""
         m = self.live
+        if n_kept(m.full("status"), m.full("done"), len(m)) > len(m) / 4:
+            return  # not worth it yet
         keep = (m["status"] == LIVE) | (m["done"] == 0)
-        # copies to be read only add to it: looked for only where it may be worth it
-        if len(self.copies["id"]) and keep.sum() <= len(keep) / 4:
+        # copies to be read only add to it
+        if len(self.copies["id"]):
             keep |= np.isin(m["id"], self.copies["id"])
         if keep.sum() > len(keep) / 4:  # not worth it yet
             return

@@ -79,6 +79,50 @@ def _tally(rows, side, kind, status, t0, t1, ids, stride, count, delay, kept):
     return n
 
 
+@njit(cache=True, error_model="numpy")
+def finished(status, done, t1, kind, t, n):
+    """Of the table's first n slots, those finished (status not 0, in transit) and not yet
+    collected by t, in order; and among them the delivered (status 1) reports, pleas and
+    orders."""
+    rows = np.empty(n, np.int64)
+    by_kind = np.empty((3, n), np.int64)
+    got = np.zeros(3, np.int64)
+    a = 0
+    for k in range(n):
+        if status[k] != 0 and done[k] == 0 and t1[k] <= t:
+            rows[a] = k
+            a += 1
+            if status[k] == 1:
+                c = kind[k]
+                by_kind[c, got[c]] = k
+                got[c] += 1
+    return (rows[:a], by_kind[REPORT, :got[REPORT]], by_kind[PLEA, :got[PLEA]],
+            by_kind[ORDER, :got[ORDER]])
+
+
+@njit(cache=True, error_model="numpy")
+def first_ready(status, done, t1, n):
+    """The earliest end of a finished message not yet collected (inf: none; nan if one's
+    end is unknown)."""
+    best = np.inf
+    for k in range(n):
+        if status[k] != 0 and done[k] == 0:
+            if t1[k] != t1[k]:
+                return np.nan
+            best = min(best, t1[k])
+    return best
+
+
+@njit(cache=True, error_model="numpy")
+def n_kept(status, done, n):
+    """How many of the first n slots are in transit or not yet collected."""
+    c = 0
+    for k in range(n):
+        if status[k] == 0 or done[k] == 0:
+            c += 1
+    return c
+
+
 class Record:
     """Finished messages. All are counted; rows are kept for at most about `limit` of them:
     past the limit only messages whose id is a multiple of a stride (doubling as needed) are
