@@ -28,7 +28,7 @@ from ..theater import Paths, paths_of
 from . import alliance
 from .battle import Battles, battles_for
 from .fleets import ON_LANE, Fleets
-from .lineup import lineup
+from .lineup import lineup, meetings
 from .movement import interception
 from .supply import supplied
 from .world import LEAVE, CampaignWorld
@@ -427,37 +427,15 @@ class CampaignEngine:
         self._fight_all(world, st, meetings)
 
     def _battles(self, world: CampaignWorld, st: CampaignState) -> None:
-        where = st.fleets.world
-        at = np.flatnonzero(st.alive & (where >= 0) & (st.ships > 0))
-        if not len(at):
+        there, hit, fleets, sizes, threat = meetings(
+            st.alive, st.fleets.world, st.ships, world.fleet_side, st.owner, st.wdef,
+            world.hostile, world.foe_pairs, world.member_home, world.member_side,
+            world.theater.n)
+        if not there:
             return
-        S = world.n_sides
-        N = world.theater.n
-        present = np.zeros((N, S), bool)
-        present[where[at], world.fleet_side[at]] = True
-        occupied = np.zeros(N, bool)
-        occupied[where[at]] = True
-        worlds = np.flatnonzero(occupied)
-        p = present[worlds]
-        fights = np.zeros(len(worlds), bool)  # two sides hostile to each other there
-        for a, b in world.foes:
-            fights |= p[:, a] & p[:, b]
-        o = st.owner[worlds]
-        guns = (st.wdef[worlds] > 0) & (o >= 0)
-        # a side short: reductions along it cost more than a pass per side
-        foe_of_owner = world.hostile[np.maximum(o, 0)]
-        for s in range(S):
-            fights |= guns & p[:, s] & foe_of_owner[:, s]
-        hit = worlds[fights]
-        self._homes_attacked(world, st, worlds, p)
-        if not len(hit):
-            return
-        there = np.zeros(N, bool)
-        there[hit] = True
-        fleets = at[there[where[at]]]
-        fleets = fleets[np.argsort(where[fleets], kind="stable")]  # world by world, in order
-        sizes = np.bincount(where[fleets], minlength=N)[hit]
-        self._fight_arrays(world, st, fleets, sizes, hit, hit)
+        self._homes_attacked(world, st, threat)
+        if len(hit):
+            self._fight_arrays(world, st, fleets, sizes, hit, hit)
 
     def _fight(self, world: CampaignWorld, st: CampaignState, fleets: np.ndarray, u: int,
                v: int) -> None:
@@ -540,17 +518,11 @@ class CampaignEngine:
         st.member_lost[m] += 1
         st.ev.append((st.t, int(K.fleet_destroyed), f, float(u)))
 
-    def _homes_attacked(self, world: CampaignWorld, st: CampaignState, worlds: np.ndarray,
-                        present: np.ndarray) -> None:
-        """Members whose home has hostile fleets at it: threatened; at the start of each
-        threat, a member takes its fleets home with its probability `leave`."""
+    def _homes_attacked(self, world: CampaignWorld, st: CampaignState,
+                        foes: np.ndarray) -> None:
+        """Members whose home has hostile fleets at it (`foes`): threatened; at the start of
+        each threat, a member takes its fleets home with its probability `leave`."""
         home = world.member_home
-        row = np.full(world.theater.n, -1, np.int64)
-        row[worlds] = np.arange(len(worlds))
-        r = row[home]
-        foes = np.zeros(len(home), bool)
-        has = r >= 0
-        foes[has] = (present[r[has]] & world.hostile[world.member_side[has]]).any(axis=1)
         new = foes & ~st.threatened
         st.threatened = foes
         for m in np.flatnonzero(new):

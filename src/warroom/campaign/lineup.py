@@ -111,3 +111,75 @@ def lineup(fleets, sizes, u, v, fleet_side, label, hostile, owner, wdef, ships, 
         starts[p + 1] = at
     return (fl[:m], row_at[:R], row_side[:R], row_code[:R], bat[:P], bat_o[:P],
             bat_gcode[:P], bat_n[:P], bat_r0[:P], starts, code, strength, fire, is_fleet)
+
+
+@njit(cache=True, error_model="numpy")
+def meetings(live, where, ships, fleet_side, owner, wdef, hostile, foes, member_home,
+             member_side, n_worlds):
+    """Where a step's battles are: the worlds (in order) where two sides hostile to each
+    other (a pair of `foes`) have fleets with ships, or where a world's defences face a side
+    hostile to its owner; the fleets there, world by world (each world's in fleet order),
+    and how many at each; and which members have a fleet hostile to them at their home.
+    Nothing at all when no fleet with ships stands at a world (`any_there` false)."""
+    F = where.shape[0]
+    S = hostile.shape[0]
+    present = np.zeros((n_worlds, S), np.bool_)
+    occupied = np.zeros(n_worlds, np.bool_)
+    n_there = 0
+    for f in range(F):
+        w = where[f]
+        if live[f] and w >= 0 and ships[f] > 0:
+            present[w, fleet_side[f]] = True
+            occupied[w] = True
+            n_there += 1
+    M = member_home.shape[0]
+    threat = np.zeros(M, np.bool_)
+    if n_there == 0:
+        return False, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), \
+            threat
+    hit = np.zeros(n_worlds, np.bool_)
+    n_hit = 0
+    for w in range(n_worlds):
+        if not occupied[w]:
+            continue
+        fights = False
+        for p in range(foes.shape[0]):
+            if present[w, foes[p, 0]] and present[w, foes[p, 1]]:
+                fights = True
+        o = owner[w]
+        if not fights and wdef[w] > 0 and o >= 0:
+            for s in range(S):
+                if present[w, s] and hostile[o, s]:
+                    fights = True
+        if fights:
+            hit[w] = True
+            n_hit += 1
+    for m in range(M):
+        h = member_home[m]
+        if occupied[h]:
+            for s in range(S):
+                if present[h, s] and hostile[member_side[m], s]:
+                    threat[m] = True
+    worlds = np.empty(n_hit, np.int64)
+    slot = np.full(n_worlds, -1, np.int64)  # a hit world's place among them
+    k = 0
+    for w in range(n_worlds):
+        if hit[w]:
+            worlds[k] = w
+            slot[w] = k
+            k += 1
+    sizes = np.zeros(n_hit, np.int64)
+    for f in range(F):
+        w = where[f]
+        if live[f] and w >= 0 and ships[f] > 0 and hit[w]:
+            sizes[slot[w]] += 1
+    first = np.zeros(n_hit, np.int64)
+    for i in range(1, n_hit):
+        first[i] = first[i - 1] + sizes[i - 1]
+    fleets = np.empty(first[n_hit - 1] + sizes[n_hit - 1] if n_hit else 0, np.int64)
+    for f in range(F):
+        w = where[f]
+        if live[f] and w >= 0 and ships[f] > 0 and hit[w]:
+            fleets[first[slot[w]]] = f
+            first[slot[w]] += 1
+    return True, worlds, fleets, sizes, threat

@@ -96,6 +96,11 @@ class CampaignWorld:
         return np.arange(len(self.side_ids))[:, None] == self.fleet_side[None, :]
 
     @cached_property
+    def foe_pairs(self) -> np.ndarray:
+        """(P, 2) `foes` as an array."""
+        return np.array(self.foes, np.int64).reshape(-1, 2)
+
+    @cached_property
     def foes(self) -> tuple[tuple[int, int], ...]:
         """The pairs of sides a <= b hostile to each other (either way)."""
         h = self.hostile | self.hostile.T
