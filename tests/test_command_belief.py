@@ -5,15 +5,20 @@ decoys are believed until exposed."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from campaign_helpers import campaign
 from helpers import duel
 from tactical_helpers import scenario, soldier
 from warroom.core import Observation, Order, OrderKind, run
 from warroom.core.testing import check_observation
+from warroom.scenario import load_scenario, validate
 from warroom.simulate import command_for, compile_scenario
+
+WAR = Path(__file__).resolve().parents[1] / "scenarios" / "crumbled_dreams.yaml"
 
 NET = [{"side": "blue", "headquarters": "hq", "nodes": [{"id": "hq", "kind": "headquarters"}],
         "links": [{"between": ["x", "hq"], "latency": 0.5}], "reports": {"every": 0.25}}]
@@ -40,7 +45,10 @@ def far_apart(command=None):
                         "nodes": [{"id": "hq", "kind": "headquarters"}],
                         "links": [{"between": ["x", "hq"], "latency": 2.0}],
                         "reports": {"every": 1.0}}]),
-], ids=["aggregate", "aggregate-command", "tactical", "tactical-command"])
+    lambda: validate(campaign(), "<campaign>"),
+    lambda: load_scenario(WAR),
+], ids=["aggregate", "aggregate-command", "tactical", "tactical-command", "campaign",
+        "campaign-command"])
 def test_no_observation_leads_back_to_the_battle(make):
     sc = make()
     world, engine = compile_scenario(sc)

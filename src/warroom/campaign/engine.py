@@ -96,8 +96,8 @@ class CampaignState:
 
     @property
     def alive(self) -> np.ndarray:
-        """(F,) bool: fleets entered and not gone (the state's own array: read only)."""
-        return self.live
+        """(F,) bool: fleets entered and not gone (a read-only view of `live`)."""
+        return read_only(self.live)
 
     def lives(self, f: int) -> bool:
         """Whether fleet f is alive."""
@@ -219,7 +219,7 @@ class CampaignEngine:
                  "mode": own_only(state.mode, -1), "ships": own_only(state.ships, np.nan),
                  "crippled": own_only(state.crippled, np.nan),
                  "supply": own_only(state.supply, np.nan),
-                 "member": read_only(world.fleet_member), "alive": mine,
+                 "member": world.fleet_member.copy(), "alive": mine,
                  "will": np.where(member_mine, state.will, np.nan),
                  "owner": state.owner.copy(), "defences": state.wdef.copy()}
         broken = np.zeros(world.n_sides, bool)
@@ -253,7 +253,8 @@ class CampaignEngine:
 
     def _refuses(self, world: CampaignWorld, state: CampaignState, side: int) -> bool:
         """The council's answer to an offensive of `side`, asked once per side while the
-        members' will stands (orders come in the tens of thousands, will changes daily)."""
+        members' will stands (orders come in the tens of thousands, the will once a step; a
+        new will is a new array, never one changed in place)."""
         will, told = state.verdicts
         if will is not state.will:
             told = {}
@@ -343,6 +344,7 @@ class CampaignEngine:
         self._sieges(world, st, dt)
         self._repair(world, st, dt)
         self._supply(world, st)
+        # a new array: the council's answers are kept for the will they were given
         st.will = alliance.will(world.will, st.member_lost, st.member_fielded, st.threatened,
                                 alliance.years(st.t, world.t0))
         self._record(world, st)
@@ -457,14 +459,14 @@ class CampaignEngine:
         """`_fight_all` of battles b of `sizes[b]` of the fleets in turn, at u[b] - v[b]."""
         wdef = st.wdef
         # side by side: battles of the same numbers on each side share one compiled shape
-        (fleets, rows, row_side, row_code, fought, gun_owner, gun_code, n_of, first_row,
+        (fleets, rows, row_side, row_code, battle_of, gun_owner, gun_code, n_of, first_row,
          starts, code, strength, fire, is_fleet) = lineup(
             np.asarray(fleets, np.int64), sizes, u, v, world.fleet_side, world.label_code,
             world.hostile, st.owner, wdef, st.ships, world.fleet_rate, st.modifiers[FIRE],
             st.supply, world.world_rate)
-        if not len(fought):
+        if not len(battle_of):
             return
-        seeds = st.rng.integers(2**63, size=len(fought))
+        seeds = st.rng.integers(2**63, size=len(battle_of))
         lost, broken, side_starts = st.battles_of.fight_many(code, strength, fire, starts, seeds)
         had = st.ships[fleets]
         lf = np.minimum(lost[is_fleet], had)
@@ -479,7 +481,7 @@ class CampaignEngine:
         count = np.diff(np.append(rows, len(fleets)))
         counts, fleet_list, died_list = count.tolist(), fleets.tolist(), died.tolist()
         broke, sides, codes = broken.tolist(), row_side.tolist(), row_code.tolist()
-        u_of, v_of = u[fought].tolist(), v[fought].tolist()
+        u_of, v_of = u[battle_of].tolist(), v[battle_of].tolist()
         last_row = np.append(first_row[1:], len(rows)).tolist()
         at = 0
         for b, (w, to, o, g, n, r0, r1) in enumerate(zip(
@@ -501,7 +503,7 @@ class CampaignEngine:
             st.ev.append((st.t, int(K.battle), w, float(lost_b.sum())))
         # a broken side goes back whence it came (those that stand where they came from stay)
         fled = broken[np.repeat(side_starts[:-1], n_of) + np.repeat(row_code, count)] & ~died
-        fled &= (st.fleets.world[fleets] >= 0) & (st.came[fleets] != np.repeat(u[fought], n_of))
+        fled &= (st.fleets.world[fleets] >= 0) & (st.came[fleets] != np.repeat(u[battle_of], n_of))
         for f in fleets[fled].tolist():
             self._go(world, st, f, int(st.came[f]), RETREAT)
 

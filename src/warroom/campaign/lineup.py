@@ -120,7 +120,8 @@ def meetings(live, where, ships, fleet_side, owner, wdef, hostile, foes, member_
     other (a pair of `foes`) have fleets with ships, or where a world's defences face a side
     hostile to its owner; the fleets there, world by world (each world's in fleet order),
     and how many at each; and which members have a fleet hostile to them at their home.
-    Nothing at all when no fleet with ships stands at a world (`any_there` false)."""
+    The first value is False, with empty arrays and no threat, when no fleet with ships
+    stands at a world."""
     F = where.shape[0]
     S = hostile.shape[0]
     present = np.zeros((n_worlds, S), np.bool_)
@@ -146,11 +147,13 @@ def meetings(live, where, ships, fleet_side, owner, wdef, hostile, foes, member_
         for p in range(foes.shape[0]):
             if present[w, foes[p, 0]] and present[w, foes[p, 1]]:
                 fights = True
+                break
         o = owner[w]
         if not fights and wdef[w] > 0 and o >= 0:
             for s in range(S):
                 if present[w, s] and hostile[o, s]:
                     fights = True
+                    break
         if fights:
             hit[w] = True
             n_hit += 1
@@ -160,6 +163,7 @@ def meetings(live, where, ships, fleet_side, owner, wdef, hostile, foes, member_
             for s in range(S):
                 if present[h, s] and hostile[member_side[m], s]:
                     threat[m] = True
+                    break
     worlds = np.empty(n_hit, np.int64)
     slot = np.full(n_worlds, -1, np.int64)  # a hit world's place among them
     k = 0

@@ -81,9 +81,9 @@ def _tally(rows, side, kind, status, t0, t1, ids, stride, count, delay, kept):
 
 @njit(cache=True, error_model="numpy")
 def finished(status, done, t1, kind, t, n):
-    """Of the table's first n slots, those finished (status not 0, in transit) and not yet
-    collected by t, in order; and among them the delivered (status 1) reports, pleas and
-    orders."""
+    """Of the table's first n slots, those finished (status not 0: no longer in transit) and
+    not yet collected by t, in order; and among them the delivered (status 1) reports, pleas
+    and orders."""
     rows = np.empty(n, np.int64)
     by_kind = np.empty((3, n), np.int64)
     got = np.zeros(3, np.int64)
@@ -143,9 +143,9 @@ class Record:
         if not len(rows):
             return
         kept = np.empty(len(rows), np.int64)
-        n_kept = _tally(rows, m["side"], m["kind"], m["status"], m["t0"], m["t1"], m["id"],
+        n_rows = _tally(rows, m["side"], m["kind"], m["status"], m["t0"], m["t1"], m["id"],
                         self.stride, self.count, self.delay, kept)
-        kept = kept[:n_kept]
+        kept = kept[:n_rows]
         for k in RECORD:
             self.rows[k].append(m["hop"][kept] + 1 if k == "hops" else m[k][kept])
         self.kept += len(kept)

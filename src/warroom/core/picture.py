@@ -43,7 +43,7 @@ class Picture:
         return Picture(i, i.copy(), f, f.copy(), f.copy(), f.copy(), f.copy(), i.copy())
 
     def take(self, rows: np.ndarray | slice) -> Picture:
-        """The picture of the given rows (a mask or indices), copied."""
+        """The picture of the given rows (a mask, indices or a slice), copied."""
         return Picture(*(np.array(getattr(self, k)[rows]) for k in FIELDS))
 
     def per_force(self, n_forces: int) -> np.ndarray:

@@ -148,7 +148,7 @@ def route(theater: Theater, start: int, goal: int) -> tuple[list[int], float]:
 
 
 TREES_BYTES = 256 * 2**20  # what the kept trees of a theater may hold
-ROUTES = 100_000  # routes kept (a few hundred bytes each)
+ROUTES_BYTES = 64 * 2**20  # what the kept routes of a theater may hold
 
 
 class Paths:
@@ -163,9 +163,11 @@ class Paths:
         self.keep = keep if keep is not None else max(64, TREES_BYTES // per_tree)
         self.matrix = theater.matrix()
         self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        # the last ROUTES routes worked out (the same ones are asked for again and again:
-        # groups of fleets are sent together, and strategies send them between few worlds)
+        # the last routes worked out, up to ROUTES_BYTES (the same ones are asked for again
+        # and again: groups of fleets are sent together, and strategies send them between
+        # few worlds)
         self.routes: dict[tuple[int, int], tuple[np.ndarray, float, np.ndarray]] = {}
+        self.route_bytes = 0
 
     def tree(self, goal: int) -> tuple[np.ndarray, np.ndarray]:
         """(time to goal, next world towards it) from every world (the oldest tree goes
@@ -200,11 +202,17 @@ class Paths:
             path = _walk(nxt, start, goal)
             path.flags.writeable = False
             hit = (path, float(dist[start]), dist[path])
-            if len(self.routes) >= ROUTES:
-                self.routes.pop(next(iter(self.routes)))
+            self.route_bytes += _route_bytes(hit)
+            while self.route_bytes > ROUTES_BYTES and self.routes:
+                self.route_bytes -= _route_bytes(self.routes.pop(next(iter(self.routes))))
             self.routes[(start, goal)] = hit
         path, to_goal, left = hit
         return path, t0 + to_goal - left
+
+
+def _route_bytes(route: tuple[np.ndarray, float, np.ndarray]) -> int:
+    """About what a kept route holds: its worlds and times, and the entry itself."""
+    return route[0].nbytes + route[2].nbytes + 300
 
 
 def _walk(nxt: np.ndarray, start: int, goal: int) -> np.ndarray:

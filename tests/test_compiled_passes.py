@@ -1,0 +1,150 @@
+"""The compiled passes the campaign and the command layer use give what the plain NumPy
+they replaced gives, number for number, on random cases (the NumPy is written out here as
+the reference)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from warroom.campaign.lineup import meetings
+from warroom.command.layer import _merge
+from warroom.command.messages import finished, first_ready, n_kept
+from warroom.core.picture import FIELDS, Picture
+
+CASES = 300
+
+
+def _meetings_numpy(live, where, ships, side, owner, wdef, hostile, foes, home, member_side,
+                    N):
+    at = np.flatnonzero(live & (where >= 0) & (ships > 0))
+    if not len(at):
+        return False, None, None, None, None
+    S = len(hostile)
+    present = np.zeros((N, S), bool)
+    present[where[at], side[at]] = True
+    worlds = np.flatnonzero(present.any(axis=1))
+    p = present[worlds]
+    fights = np.zeros(len(worlds), bool)
+    for a, b in foes:
+        fights |= p[:, a] & p[:, b]
+    o = owner[worlds]
+    guns = (wdef[worlds] > 0) & (o >= 0)
+    fights |= guns & (p & hostile[np.maximum(o, 0)]).any(axis=1)
+    hit = worlds[fights]
+    row = np.full(N, -1, np.int64)
+    row[worlds] = np.arange(len(worlds))
+    r = row[home]
+    threat = np.zeros(len(home), bool)
+    has = r >= 0
+    threat[has] = (p[r[has]] & hostile[member_side[has]]).any(axis=1)
+    at = at[np.argsort(where[at], kind="stable")]
+    starts = np.searchsorted(where[at], hit)
+    ends = np.searchsorted(where[at], hit, side="right")
+    fleets = np.concatenate([at[a:b] for a, b in zip(starts, ends, strict=True)] or
+                            [np.zeros(0, np.int64)])
+    return True, hit, fleets, ends - starts, threat
+
+
+def test_where_battles_are_is_what_the_numpy_found():
+    rng = np.random.default_rng(5)
+    for _ in range(CASES):
+        N, S, F, M = int(rng.integers(1, 12)), int(rng.integers(2, 5)), \
+            int(rng.integers(0, 30)), int(rng.integers(1, 5))
+        hostile = rng.random((S, S)) < 0.5
+        h = hostile | hostile.T
+        foes = np.array([(a, b) for a in range(S) for b in range(a, S) if h[a, b]],
+                        np.int64).reshape(-1, 2)
+        live = rng.random(F) < 0.8
+        where = rng.integers(-1, N, F)
+        ships = np.where(rng.random(F) < 0.8, rng.random(F) * 5, 0.0)
+        side = rng.integers(0, S, F)
+        owner = rng.integers(-1, S, N)
+        wdef = np.where(rng.random(N) < 0.5, rng.random(N), 0.0)
+        home, member_side = rng.integers(0, N, M), rng.integers(0, S, M)
+        args = (live, where, ships, side, owner, wdef, hostile, foes, home, member_side, N)
+        there, hit, fleets, sizes, threat = meetings(*args)
+        want = _meetings_numpy(*args)
+        assert there == want[0]
+        if there:
+            for got, expected in zip((hit, fleets, sizes, threat), want[1:], strict=True):
+                assert got.tolist() == expected.tolist()
+
+
+def test_finished_messages_are_what_the_masks_found():
+    rng = np.random.default_rng(6)
+    for _ in range(CASES):
+        cap = int(rng.integers(0, 40))
+        n = int(rng.integers(0, cap + 1))
+        status = rng.integers(0, 4, cap)
+        done = rng.integers(0, 2, cap)
+        t1 = np.where(rng.random(cap) < 0.1, np.inf, rng.random(cap) * 10)
+        kind = rng.integers(0, 3, cap)
+        t = float(rng.random() * 10)
+        rows, rep, plea, order = finished(status, done, t1, kind, t, n)
+        s, d, e, k = status[:n], done[:n], t1[:n], kind[:n]
+        want = np.flatnonzero((s != 0) & (d == 0) & (e <= t))
+        ok = want[s[want] == 1]
+        assert rows.tolist() == want.tolist()
+        for got, code in ((rep, 0), (order, 1), (plea, 2)):
+            assert got.tolist() == ok[k[ok] == code].tolist()
+        assert first_ready(status, done, t1, n) == e[(s != 0) & (d == 0)].min(initial=np.inf)
+        assert n_kept(status, done, n) == int(((s == 0) | (d == 0)).sum())
+
+
+def _picture(rng: np.random.Generator, n_items: int, rows: int) -> Picture:
+    item = np.sort(rng.choice(n_items, size=rows, replace=False)).astype(np.int64)
+    t = rng.integers(0, 4, rows).astype(float)  # whole days: ties between the two happen
+    return Picture(item, item % 7, rng.random(rows), rng.random(rows), rng.random(rows), t,
+                   rng.random(rows), rng.integers(-1, 9, rows))
+
+
+def _merge_by_sorting(a: Picture, b: Picture) -> Picture:
+    both = Picture(*(np.concatenate([getattr(a, k), getattr(b, k)]) for k in FIELDS))
+    order = np.lexsort((-both.t, both.item))
+    first = np.r_[True, both.item[order][1:] != both.item[order][:-1]]
+    return both.take(order[first])
+
+
+def test_two_pictures_merged_over_the_items_are_what_sorting_them_gave():
+    rng = np.random.default_rng(7)
+    for _ in range(CASES):
+        n = int(rng.integers(1, 40))
+        a = _picture(rng, n, int(rng.integers(1, n + 1)))
+        b = _picture(rng, n, int(rng.integers(1, n + 1)))
+        got, want = _merge(a, b), _merge_by_sorting(a, b)
+        for k in FIELDS:
+            np.testing.assert_array_equal(getattr(got, k), getattr(want, k))
+
+
+def test_pictures_that_repeat_an_item_or_lack_a_time_are_still_merged_by_sorting():
+    a = Picture(*(np.array(v) for v in ([2, 2, 4], [0, 0, 1], [1.0, 5.0, 2.0],
+                                         [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, 3.0, 0.0],
+                                         [0.0, 0.0, 0.0], [0, 0, 0])))
+    b = _picture(np.random.default_rng(8), 6, 4)
+    late = Picture(*(getattr(b, k) if k != "t" else np.r_[b.t[:-1], np.nan] for k in FIELDS))
+    for x, y in ((a, b), (b, a), (a, late), (late, b)):
+        got, want = _merge(x, y), _merge_by_sorting(x, y)
+        for k in FIELDS:
+            np.testing.assert_array_equal(getattr(got, k), getattr(want, k))
+
+
+def test_strength_per_force_is_the_bincount_of_the_rows():
+    rng = np.random.default_rng(9)
+    for _ in range(CASES):
+        F, rows = int(rng.integers(1, 20)), int(rng.integers(0, 30))
+        force = rng.integers(0, F, rows)
+        strength = np.where(rng.random(rows) < 0.1, np.nan, rng.random(rows) * 3)
+        pic = Picture(np.arange(rows), force, strength, *(np.zeros(rows),) * 4,
+                      np.zeros(rows, np.int64))
+        want = np.full(F, np.nan)
+        if rows:
+            heard = np.bincount(force, minlength=F) > 0
+            want[heard] = np.bincount(force, weights=strength, minlength=F)[heard]
+        np.testing.assert_array_equal(pic.per_force(F), want)
+
+
+def test_a_picture_naming_a_force_outside_the_battle_is_refused():
+    pic = Picture(*(np.array(v) for v in ([0], [5], [1.0], [0.0], [0.0], [0.0], [0.0], [0])))
+    with pytest.raises(ValueError, match="outside the battle"):
+        pic.per_force(3)
