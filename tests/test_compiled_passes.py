@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from warroom.campaign.fleets import ON_LANE, Fleets
 from warroom.campaign.lineup import meetings
 from warroom.command.layer import _merge
 from warroom.command.messages import finished, first_ready, n_kept
@@ -148,3 +149,31 @@ def test_a_picture_naming_a_force_outside_the_battle_is_refused():
     pic = Picture(*(np.array(v) for v in ([0], [5], [1.0], [0.0], [0.0], [0.0], [0.0], [0])))
     with pytest.raises(ValueError, match="outside the battle"):
         pic.per_force(3)
+
+
+def _lanes_numpy(fl: Fleets, t: float):
+    on = fl.world == ON_LANE
+    rows = np.arange(fl.n)
+    k = np.clip(fl.hop, 1, max(fl.rw.shape[1] - 1, 1))
+    a = np.where(on, fl.rw[rows, k - 1], fl.world)
+    b = np.where(on, fl.rw[rows, np.minimum(k, fl.rw.shape[1] - 1)], fl.world)
+    frac = np.zeros(fl.n)
+    if on.any():
+        t0, t1 = fl.rt[rows[on], k[on] - 1], fl.rt[rows[on], k[on]]
+        frac[on] = (t - t0) / np.where(t1 > t0, t1 - t0, 1.0)
+    return a, b, frac
+
+
+def test_the_lanes_fleets_are_on_are_what_the_numpy_found():
+    rng = np.random.default_rng(10)
+    for _ in range(CASES // 3):
+        n = int(rng.integers(1, 12))
+        fl = Fleets(np.zeros(n, np.int64), rng.integers(0, 6, n))
+        for f in range(n):
+            if rng.random() < 0.7:
+                path = [int(fl.world[f]), *rng.integers(0, 6, int(rng.integers(1, 12)))]
+                fl.send(f, path, np.cumsum(rng.integers(0, 3, len(path))).astype(float))
+        t = float(rng.integers(0, 20)) + 0.5
+        fl.advance(t)
+        for got, want in zip(fl.lanes(t), _lanes_numpy(fl, t), strict=True):
+            np.testing.assert_array_equal(got, want)

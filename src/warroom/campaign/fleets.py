@@ -33,6 +33,20 @@ def _advance(t, rw, rt, length, hop, world, out_f, out_w, out_t):
     return n
 
 
+@njit(cache=True, error_model="numpy")
+def _lanes(t, rw, rt, hop, world, a, b, frac):
+    """Into a, b, frac (a and b: each fleet's world, frac: 0), for the fleets on a lane:
+    the worlds it is between and how far along it is at t."""
+    last = max(rw.shape[1] - 1, 1)
+    for f in range(world.shape[0]):
+        if world[f] != ON_LANE:
+            continue
+        k = min(max(hop[f], 1), last)
+        a[f], b[f] = rw[f, k - 1], rw[f, min(k, rw.shape[1] - 1)]
+        t0, t1 = rt[f, k - 1], rt[f, k]
+        frac[f] = (t - t0) / (t1 - t0 if t1 > t0 else 1.0)
+
+
 class Fleets:
     """`n` fleets, each of a side, at a world (`world`; ON_LANE while travelling)."""
 
@@ -99,15 +113,8 @@ class Fleets:
     def lanes(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each fleet: the lane it is on (from, to; both its world when it is at one)
         and how far along it (0 at a world)."""
-        on = self.world == ON_LANE
-        rows = np.arange(self.n)
-        k = np.clip(self.hop, 1, max(self.rw.shape[1] - 1, 1))
-        a = np.where(on, self.rw[rows, k - 1], self.world)
-        b = np.where(on, self.rw[rows, np.minimum(k, self.rw.shape[1] - 1)], self.world)
-        frac = np.zeros(self.n)
-        if on.any():
-            t0, t1 = self.rt[rows[on], k[on] - 1], self.rt[rows[on], k[on]]
-            frac[on] = (t - t0) / np.where(t1 > t0, t1 - t0, 1.0)
+        a, b, frac = self.world.copy(), self.world.copy(), np.zeros(self.n)
+        _lanes(t, self.rw, self.rt, self.hop, self.world, a, b, frac)
         return a, b, frac
 
     def ended(self) -> np.ndarray:
