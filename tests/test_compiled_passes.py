@@ -1,5 +1,5 @@
 """The compiled passes the campaign and the command layer use give what the plain NumPy
-they replaced gives, number for number, on random cases (the NumPy is written out here as
+they replaced gave, number for number, on random cases (the NumPy is written out here as
 the reference)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from warroom.campaign.fleets import ON_LANE, Fleets
+from warroom.campaign.holdings import repair, sieges
 from warroom.campaign.lineup import meetings
 from warroom.command.layer import _merge
 from warroom.command.messages import finished, first_ready, n_kept
@@ -177,3 +178,74 @@ def test_the_lanes_fleets_are_on_are_what_the_numpy_found():
         fl.advance(t)
         for got, want in zip(fl.lanes(t), _lanes_numpy(fl, t), strict=True):
             np.testing.assert_array_equal(got, want)
+
+
+def _sieges_numpy(live, where, mode, goal, side, besieges, destroy, idle, owner, wmember,
+                  wdef, razed, siege, dt, days):
+    fell = []
+    besiegers = np.flatnonzero(live & besieges[mode] & (where == goal) & (where >= 0))
+    if not len(besiegers):
+        return fell
+    held = np.zeros(len(owner), bool)
+    at = np.flatnonzero(live & (where >= 0))
+    guarded = np.zeros(len(owner), bool)
+    guarded[where[at][side[at] == owner[where[at]]]] = True
+    for w in np.unique(where[besiegers]).tolist():
+        o = int(owner[w])
+        if wdef[w] > 0 or guarded[w] or razed[w]:
+            continue
+        held[w] = True
+        siege[w] += dt
+        if siege[w] + 1e-9 < days:
+            continue
+        them = besiegers[where[besiegers] == w]
+        f = int(them[0])
+        waste = bool(mode[f] == destroy)
+        razed[w] = waste
+        owner[w], wmember[w] = (-1 if waste else int(side[f])), -1
+        fell.append([w, o, int(side[f]), int(waste)])
+        siege[w] = 0.0
+        mode[them] = idle
+    siege[~held] = 0.0
+    return fell
+
+
+def test_sieges_and_repairs_are_what_the_numpy_did():
+    rng = np.random.default_rng(11)
+    besieges = np.array([False, True, True, False])  # modes 1 and 2 besiege; 2 lays waste
+    for _ in range(CASES):
+        N, F, S = int(rng.integers(1, 8)), int(rng.integers(0, 25)), int(rng.integers(2, 4))
+        live = rng.random(F) < 0.8
+        where, goal = rng.integers(-1, N, F), rng.integers(-1, N, F)
+        goal = np.where(rng.random(F) < 0.6, where, goal)
+        mode, side = rng.integers(0, 4, F).astype(np.int8), rng.integers(0, S, F)
+        owner, wmember = rng.integers(-1, S, N), rng.integers(-1, 3, N)
+        wdef = np.where(rng.random(N) < 0.3, 1.0, 0.0)
+        razed = rng.random(N) < 0.1
+        siege = rng.integers(0, 4, N).astype(float)
+        dock = np.where(rng.random(N) < 0.5, rng.random(N) * 3, 0.0)
+        crippled = np.where(rng.random(F) < 0.6, rng.random(F) * 4, 0.0)
+        ships = rng.random(F) * 9
+        arrived = rng.random(F)
+        mine = [a.copy() for a in (mode, owner, wmember, razed, siege)]
+        theirs = [a.copy() for a in (mode, owner, wmember, razed, siege)]
+        got = sieges(live, where, mine[0], goal, side, besieges, 2, 0, mine[1], mine[2], wdef,
+                     mine[3], mine[4], 1.0, 3.0)
+        want = _sieges_numpy(live, where, theirs[0], goal, side, besieges, 2, 0, theirs[1],
+                             theirs[2], wdef, theirs[3], theirs[4], 1.0, 3.0)
+        assert got.tolist() == want
+        for a, b in zip(mine, theirs, strict=True):
+            np.testing.assert_array_equal(a, b)
+        c, x, led = crippled.copy(), ships.copy(), arrived.copy()
+        repair(live, where, side, owner, dock, c, x, led, 0.5)
+        f = np.flatnonzero(live & (crippled > 0) & (where >= 0))
+        f = f[(owner[where[f]] == side[f]) & (dock[where[f]] > 0)]
+        w = where[f]
+        need = np.bincount(w, weights=crippled[f], minlength=N)[w]
+        fixed = crippled[f] * np.minimum(1.0, dock[w] * 0.5 / need)
+        c0, x0, led0 = crippled.copy(), ships.copy(), arrived.copy()
+        c0[f] -= fixed
+        x0[f] += fixed
+        led0[f] += fixed
+        for a, b in ((c, c0), (x, x0), (led, led0)):
+            np.testing.assert_array_equal(a, b)

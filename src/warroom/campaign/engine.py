@@ -28,6 +28,7 @@ from ..theater import Paths, paths_of
 from . import alliance
 from .battle import Battles, battles_for
 from .fleets import ON_LANE, Fleets
+from .holdings import repair, sieges
 from .lineup import lineup, meetings
 from .movement import interception
 from .supply import supplied
@@ -537,52 +538,17 @@ class CampaignEngine:
                 st.ev.append((st.t, int(K.turned_home), int(m), float(len(mine))))
 
     def _sieges(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
-        where = st.fleets.world
-        besiegers = np.flatnonzero(st.alive & BESIEGES[st.mode]
-                                   & (where == st.goal) & (where >= 0))
-        if not len(besiegers):
-            return
-        held = np.zeros(world.theater.n, bool)
-        at = np.flatnonzero(st.alive & (where >= 0))
-        guarded = np.zeros(world.theater.n, bool)  # where the owner's own fleets stand
-        guarded[where[at][world.fleet_side[at] == st.owner[where[at]]]] = True
-        for w in np.unique(where[besiegers]).tolist():
-            o = int(st.owner[w])
-            if st.wdef[w] > 0 or guarded[w] or st.razed[w]:
-                continue
-            held[w] = True
-            st.siege[w] += dt
-            if st.siege[w] + 1e-9 < world.siege:
-                continue
-            them = besiegers[where[besiegers] == w]
-            f = int(them[0])
-            s = int(world.fleet_side[f])
-            if st.mode[f] == DESTROY:
-                st.razed[w], st.owner[w], st.wmember[w] = True, -1, -1
-                st.ev.append((st.t, int(K.world_destroyed), int(w), float(s)))
-            else:
-                st.owner[w], st.wmember[w] = s, -1
-                st.ev.append((st.t, int(K.world_taken), int(w), float(s)))
-            st.owner_log.append((st.t, int(w), o, int(st.owner[w]), bool(st.razed[w]), s))
-            st.siege[w] = 0.0
-            st.mode[them] = IDLE
-        st.siege[~held] = 0.0
+        fell = sieges(st.alive, st.fleets.world, st.mode, st.goal, world.fleet_side, BESIEGES,
+                      DESTROY, IDLE, st.owner, st.wmember, st.wdef, st.razed, st.siege, dt,
+                      world.siege)
+        for w, o, s, waste in fell.tolist():
+            kind = K.world_destroyed if waste else K.world_taken
+            st.ev.append((st.t, int(kind), w, float(s)))
+            st.owner_log.append((st.t, w, o, -1 if waste else s, bool(waste), s))
 
     def _repair(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
-        where = st.fleets.world
-        f = np.flatnonzero(st.alive & (st.crippled > 0) & (where >= 0))
-        if not len(f):
-            return
-        w = where[f]
-        ok = (st.owner[w] == world.fleet_side[f]) & (world.world_dock[w] > 0)
-        f, w = f[ok], w[ok]
-        if not len(f):
-            return
-        need = np.bincount(w, weights=st.crippled[f], minlength=world.theater.n)[w]  # > 0
-        fixed = st.crippled[f] * np.minimum(1.0, world.world_dock[w] * dt / need)
-        st.crippled[f] -= fixed
-        st.ships[f] += fixed
-        st.ledger[ARRIVED, f] += fixed
+        repair(st.alive, st.fleets.world, world.fleet_side, st.owner, world.world_dock,
+               st.crippled, st.ships, st.ledger[ARRIVED], dt)
 
     def _supply(self, world: CampaignWorld, st: CampaignState) -> None:
         due = np.flatnonzero(st.next_supply <= st.t)
