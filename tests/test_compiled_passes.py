@@ -10,6 +10,7 @@ import pytest
 from warroom.campaign.fleets import ON_LANE, Fleets
 from warroom.campaign.holdings import repair, sieges
 from warroom.campaign.lineup import meetings
+from warroom.campaign.sight import sighted
 from warroom.command.layer import _merge
 from warroom.command.messages import finished, first_ready, n_kept
 from warroom.core.picture import FIELDS, Picture
@@ -249,3 +250,24 @@ def test_sieges_and_repairs_are_what_the_numpy_did():
         led0[f] += fixed
         for a, b in ((c, c0), (x, x0), (led, led0)):
             np.testing.assert_array_equal(a, b)
+
+
+def test_what_a_side_sees_is_what_the_numpy_found():
+    rng = np.random.default_rng(12)
+    for _ in range(CASES):
+        N, F, S = int(rng.integers(1, 8)), int(rng.integers(0, 25)), int(rng.integers(2, 4))
+        live, where = rng.random(F) < 0.8, rng.integers(-1, N, F)
+        fleet_side, owner = rng.integers(0, S, F), rng.integers(-1, S, N)
+        side = int(rng.integers(0, S))
+        foe = (fleet_side != side) & (rng.random(F) < 0.8)
+        watcher, out = np.full(N, -1, np.int64), np.empty(F, np.int64)
+        n = sighted(live, where, fleet_side, foe, owner, side, watcher, out)
+        at = live & (where >= 0)
+        want_watcher = np.full(N, -1, np.int64)
+        mine = np.flatnonzero(at & (fleet_side == side))
+        want_watcher[where[mine[::-1]]] = mine[::-1]
+        seen = (want_watcher >= 0) | (owner == side)
+        want = np.flatnonzero(at & foe)
+        want = want[seen[where[want]]]
+        assert out[:n].tolist() == want.tolist()
+        assert watcher.tolist() == want_watcher.tolist()

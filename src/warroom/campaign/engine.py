@@ -31,6 +31,7 @@ from .fleets import ON_LANE, Fleets
 from .holdings import repair, sieges
 from .lineup import lineup, meetings
 from .movement import interception
+from .sight import sighted
 from .supply import supplied
 from .world import LEAVE, CampaignWorld
 
@@ -189,17 +190,12 @@ class CampaignEngine:
         return kept.take(slice(None))
 
     def _sightings(self, world: CampaignWorld, state: CampaignState, side: int) -> Picture:
-        alive = state.alive
         where = state.fleets.world
-        at = alive & (where >= 0)
-        N = world.theater.n
-        watcher = np.full(N, -1, np.int64)
-        mine = np.flatnonzero(at & world.fleet_own[side])
-        watcher[where[mine[::-1]]] = mine[::-1]
-        seen = (watcher >= 0) | (state.owner == side)
-        foe = np.flatnonzero(at & world.fleet_foe[side])
-        foe = foe[seen[where[foe]]]
-        n = len(foe)
+        watcher = np.full(world.theater.n, -1, np.int64)
+        foe = np.empty(world.n_forces, np.int64)
+        n = sighted(state.alive, where, world.fleet_side, world.fleet_foe[side], state.owner,
+                    side, watcher, foe)
+        foe = foe[:n]
         return Picture(foe, foe.copy(), state.ships[foe],
                        where[foe].astype(float), np.full(n, np.nan), np.full(n, state.t),
                        np.zeros(n), watcher[where[foe]])

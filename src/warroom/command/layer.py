@@ -547,7 +547,7 @@ class CommandLayer:
         # reports and pleas tell the reader the sender's state (at the tactical scale a plea
         # names a force and the enemy's picture is of entities: it tells nothing)
         state = (kind != ORDER) & ((kind != PLEA) | (not self.tactical))
-        for s in np.unique(side[state]):
+        for s in np.flatnonzero(np.bincount(side[state], minlength=len(self.has))):
             k = slot[state & (side == s)]
             item = m["item"][k].astype(np.int64)
             self.beliefs[int(s)].update(
