@@ -11,6 +11,7 @@ from warroom.campaign.fleets import ON_LANE, Fleets
 from warroom.campaign.holdings import repair, sieges
 from warroom.campaign.lineup import meetings
 from warroom.campaign.sight import sighted
+from warroom.command.belief import Belief
 from warroom.command.layer import _merge
 from warroom.command.messages import finished, first_ready, n_kept
 from warroom.core.picture import FIELDS, Picture
@@ -271,3 +272,28 @@ def test_what_a_side_sees_is_what_the_numpy_found():
         want = want[seen[where[want]]]
         assert out[:n].tolist() == want.tolist()
         assert watcher.tolist() == want_watcher.tolist()
+
+
+@pytest.mark.parametrize("tactical", [False, True])
+def test_a_beliefs_picture_is_what_the_numpy_made(tactical):
+    rng = np.random.default_rng(13)
+    for _ in range(CASES // 3):
+        n = int(rng.integers(0, 30))
+        b = Belief(n, noise=0.1, drift=0.02, forget=float(rng.choice([2.0, np.inf])))
+        heard = rng.random(n) < 0.7
+        b.t[:] = np.where(heard, rng.random(n) * 5, np.nan)
+        b.x[:], b.y[:], b.speed[:] = rng.random(n), rng.random(n), rng.random(n)
+        b.strength[:] = np.where(rng.random(n) < 0.2, 0.0, rng.random(n) * 4)
+        b.force[:], b.source[:] = rng.integers(0, 9, n), rng.integers(-1, 9, n)
+        now = 5.5
+        age = now - b.t
+        keep = (age <= b.forget) & ((b.strength > 0) if tactical else True)
+        rows = np.flatnonzero(keep)
+        a = age[rows]
+        sigma = b.speed[rows] * a if tactical else b.strength[rows] * (b.noise + b.drift * a)
+        want = Picture(rows, b.force[rows], b.strength[rows], b.x[rows], b.y[rows], b.t[rows],
+                       sigma, b.source[rows])
+        got = b.picture(now, tactical)
+        for k in FIELDS:
+            np.testing.assert_array_equal(getattr(got, k), getattr(want, k))
+            assert getattr(got, k).dtype == getattr(want, k).dtype

@@ -86,16 +86,46 @@ class Belief:
                     force.astype(np.int64), source.astype(np.int64), speed)
 
     def picture(self, now: float, tactical: bool) -> Picture:
-        age = now - self.t
-        # nan age: never heard of; tactical strength 0: reported gone (a decoy seen through)
-        keep = (age <= self.forget) if not tactical else (age <= self.forget) & (
-            self.strength > 0)
-        rows = np.flatnonzero(keep)
-        a = age[rows]
-        if tactical:
-            sigma = self.speed[rows] * a
-        else:
-            sigma = self.strength[rows] * (self.noise + self.drift * a)
-        # indexing by rows copies: nothing in the picture leads back to the belief
-        return Picture(rows.astype(np.int64), self.force[rows], self.strength[rows],
-                       self.x[rows], self.y[rows], self.t[rows], sigma, self.source[rows])
+        # new arrays, NumPy's own: nothing in the picture leads back to the belief
+        n = _n_known(self.t, self.strength, now, self.forget, tactical)
+        pic = Picture(np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n),
+                      np.empty(n), np.empty(n), np.empty(n), np.empty(n),
+                      np.empty(n, np.int64))
+        _known(self.t, self.x, self.y, self.strength, self.force, self.source, self.speed, now,
+               self.forget, tactical, self.noise, self.drift, pic.item, pic.force,
+               pic.strength, pic.x, pic.y, pic.t, pic.sigma, pic.source)
+        return pic
+
+
+@njit(cache=True, error_model="numpy")
+def _kept(t, strength, i, now, forget, tactical):
+    """Whether item i is in the picture: heard of within `forget` (nan: never heard of) and,
+    at the tactical scale, not reported gone (strength 0: a decoy seen through)."""
+    return now - t[i] <= forget and (not tactical or strength[i] > 0)
+
+
+@njit(cache=True, error_model="numpy")
+def _n_known(t, strength, now, forget, tactical):
+    n = 0
+    for i in range(t.shape[0]):
+        if _kept(t, strength, i, now, forget, tactical):
+            n += 1
+    return n
+
+
+@njit(cache=True, error_model="numpy")
+def _known(t, x, y, strength, force, source, speed, now, forget, tactical, noise, drift,
+           o_item, o_force, o_strength, o_x, o_y, o_t, o_sigma, o_source):
+    """The picture's rows, item by item: uncertainty grows with age (tactical: the distance
+    the item could have moved; aggregate: a share of its strength)."""
+    k = 0
+    for i in range(t.shape[0]):
+        if not _kept(t, strength, i, now, forget, tactical):
+            continue
+        age = now - t[i]
+        o_item[k], o_force[k], o_strength[k], o_x[k], o_y[k], o_t[k] = (i, force[i],
+                                                                          strength[i], x[i],
+                                                                          y[i], t[i])
+        o_sigma[k] = speed[i] * age if tactical else strength[i] * (noise + drift * age)
+        o_source[k] = source[i]
+        k += 1
