@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+from numba import njit
 
 from ..core.engine import Forces, Observation
 from ..core.orders import Order, changed, issued_at
@@ -631,14 +632,8 @@ def _merge(a: Picture, b: Picture) -> Picture:
         return a
     if not len(a):
         return b
-    if _distinct(a) and _distinct(b):
-        # each item once in each, in order: which row each item takes, over the items
-        pick = np.full(int(max(a.item[-1], b.item[-1])) + 1, -1, np.int64)
-        pick[b.item] = np.arange(len(b))
-        theirs = pick[a.item]
-        wins = (theirs < 0) | (a.t >= b.t[np.maximum(theirs, 0)])
-        pick[a.item[wins]] = len(b) + np.flatnonzero(wins)
-        rows = pick[pick >= 0]
+    fast, rows = _newer_rows(a.item, a.t, b.item, b.t)
+    if fast:  # rows of b then a, over the items
         return Picture(*(np.concatenate([getattr(b, k), getattr(a, k)])[rows] for k in FIELDS))
     both = Picture(*(np.concatenate([getattr(a, k), getattr(b, k)]) for k in FIELDS))
     order = np.lexsort((-both.t, both.item))
@@ -646,11 +641,36 @@ def _merge(a: Picture, b: Picture) -> Picture:
     return both.take(order[first])
 
 
-def _distinct(p: Picture) -> bool:
-    """Whether each item is in the picture once, in increasing order, and seen at a known
-    time (an engine's sightings and a belief's picture are)."""
-    i = p.item
-    return bool(i[0] >= 0 and (i[1:] > i[:-1]).all() and not np.isnan(p.t).any())
+@njit(cache=True, error_model="numpy")
+def _newer_rows(a_item, a_t, b_item, b_t):
+    """Where each picture holds an item once, in increasing order, seen at a known time (an
+    engine's sightings and a belief's picture do): (True, the row each item takes, item by
+    item, b's rows first then a's, a's where it is as new). (False, -) otherwise."""
+    for item, t in ((a_item, a_t), (b_item, b_t)):
+        if item[0] < 0 or np.isnan(t[0]):
+            return False, np.zeros(0, np.int64)
+        for k in range(1, item.shape[0]):
+            if item[k] <= item[k - 1] or np.isnan(t[k]):
+                return False, np.zeros(0, np.int64)
+    nb = b_item.shape[0]
+    pick = np.full(max(a_item[-1], b_item[-1]) + 1, -1, np.int64)
+    for j in range(nb):
+        pick[b_item[j]] = j
+    for i in range(a_item.shape[0]):
+        theirs = pick[a_item[i]]
+        if theirs < 0 or a_t[i] >= b_t[theirs]:
+            pick[a_item[i]] = nb + i
+    n = 0
+    for w in range(pick.shape[0]):
+        if pick[w] >= 0:
+            n += 1
+    rows = np.empty(n, np.int64)
+    n = 0
+    for w in range(pick.shape[0]):
+        if pick[w] >= 0:
+            rows[n] = pick[w]
+            n += 1
+    return True, rows
 
 
 __all__ = ["DELIVERED", "LOST", "CommandLayer", "Jammer", "Reporting"]
