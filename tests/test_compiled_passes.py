@@ -10,7 +10,7 @@ import pytest
 from warroom.campaign.fleets import ON_LANE, Fleets
 from warroom.campaign.holdings import repair, sieges
 from warroom.campaign.lineup import meetings
-from warroom.campaign.sight import sighted
+from warroom.campaign.sight import own_state, sighted
 from warroom.command.belief import Belief
 from warroom.command.layer import _merge
 from warroom.command.messages import finished, first_ready, n_kept
@@ -297,3 +297,25 @@ def test_a_beliefs_picture_is_what_the_numpy_made(tactical):
         for k in FIELDS:
             np.testing.assert_array_equal(getattr(got, k), getattr(want, k))
             assert getattr(got, k).dtype == getattr(want, k).dtype
+
+
+def test_a_sides_own_fleets_are_what_the_numpy_showed():
+    rng = np.random.default_rng(14)
+    for _ in range(CASES // 3):
+        F = int(rng.integers(0, 20))
+        own, live = rng.random(F) < 0.5, rng.random(F) < 0.7
+        where, goal = rng.integers(-1, 9, F), rng.integers(-1, 9, F)
+        mode = rng.integers(0, 10, F).astype(np.int8)
+        ships, crippled, supply = rng.random(F), rng.random(F), rng.random(F)
+        strength = np.full(F, 7.0)
+        out = (np.empty(F, np.int64), np.empty(F, np.int64), np.empty(F, np.int8),
+               np.empty(F), np.empty(F), np.empty(F))
+        own_state(own, live, where, goal, mode, ships, crippled, supply, strength, *out)
+        mine = own & live
+        want = (np.where(mine, where, -2), np.where(mine, goal, -1), np.where(mine, mode, -1),
+                np.where(mine, ships, np.nan), np.where(mine, crippled, np.nan),
+                np.where(mine, supply, np.nan))
+        for got, expected in zip(out, want, strict=True):
+            np.testing.assert_array_equal(got, expected)
+            assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(strength, np.where(own, np.where(live, ships, 0.0), 7.0))

@@ -31,7 +31,7 @@ from .fleets import ON_LANE, Fleets
 from .holdings import repair, sieges
 from .lineup import lineup, meetings
 from .movement import interception
-from .sight import sighted
+from .sight import own_state, sighted
 from .supply import supplied
 from .world import LEAVE, CampaignWorld
 
@@ -202,21 +202,19 @@ class CampaignEngine:
 
     def observe(self, world: CampaignWorld, state: CampaignState, side: int) -> Observation:
         own = world.fleet_own[side]
-        alive = state.alive
         pic = self.sightings(world, state, side)
         strength = pic.per_force(world.n_forces)  # own fleets are never in it
-        mine = own & alive
-        strength[own] = np.where(mine, state.ships, 0.0)[own]
-
-        def own_only(a: np.ndarray, fill) -> np.ndarray:
-            return np.where(mine, a, fill)
-
+        F = world.n_forces
+        place, going, mode = np.empty(F, np.int64), np.empty(F, np.int64), \
+            np.empty(F, state.mode.dtype)
+        ships, crippled, supply = np.empty(F), np.empty(F), np.empty(F)
+        own_state(own, state.alive, state.fleets.world, state.goal, state.mode, state.ships,
+                  state.crippled, state.supply, strength, place, going, mode, ships, crippled,
+                  supply)
         member_mine = world.member_side == side
-        extra = {"place": own_only(state.fleets.world, -2), "going": own_only(state.goal, -1),
-                 "mode": own_only(state.mode, -1), "ships": own_only(state.ships, np.nan),
-                 "crippled": own_only(state.crippled, np.nan),
-                 "supply": own_only(state.supply, np.nan),
-                 "member": world.fleet_member.copy(), "alive": mine,
+        extra = {"place": place, "going": going, "mode": mode, "ships": ships,
+                 "crippled": crippled, "supply": supply,
+                 "member": world.fleet_member.copy(), "alive": own & state.alive,
                  "will": np.where(member_mine, state.will, np.nan),
                  "owner": state.owner.copy(), "defences": state.wdef.copy()}
         broken = np.zeros(world.n_sides, bool)

@@ -1,8 +1,10 @@
-"""What a side sees of the enemy in a campaign: the hostile fleets at the worlds where it has
-a fleet or that it holds (space between worlds is too vast to watch), in one compiled pass."""
+"""What a side observes in a campaign, in compiled passes: the hostile fleets at the worlds
+where it has a fleet or that it holds (space between worlds is too vast to watch), and its
+own fleets exactly."""
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 
@@ -21,3 +23,21 @@ def sighted(live, where, fleet_side, foe, owner, side, watcher, out):
             out[n] = f
             n += 1
     return n
+
+
+@njit(cache=True, error_model="numpy")
+def own_state(own, live, where, goal, mode, ships, crippled, supply, strength, o_place,
+              o_going, o_mode, o_ships, o_crippled, o_supply):
+    """Into the o_ arrays: the side's live fleets' place, goal, mode, ships, crippled ships
+    and supply (the rest: place -2, goal and mode -1, the others nan); into strength, each
+    own fleet's ships (0 once gone)."""
+    for f in range(where.shape[0]):
+        mine = own[f] and live[f]
+        if own[f]:
+            strength[f] = ships[f] if mine else 0.0
+        if mine:
+            o_place[f], o_going[f], o_mode[f] = where[f], goal[f], mode[f]
+            o_ships[f], o_crippled[f], o_supply[f] = ships[f], crippled[f], supply[f]
+        else:
+            o_place[f], o_going[f], o_mode[f] = -2, -1, -1
+            o_ships[f], o_crippled[f], o_supply[f] = np.nan, np.nan, np.nan
