@@ -491,3 +491,44 @@ def test_an_empty_side_with_a_strength_breakpoint_does_not_stall_the_ode():
                                       {"shooter": "r", "target": "b", "rate": 0}]}]}
     r = warroom.simulate(validate(data))
     assert r.winner == "blue" and r.end_time == pytest.approx(0.5)  # red never arrives
+
+
+class _Watch:
+    """A controller that notes whether the garbage collector runs while it decides."""
+
+    side = 0
+
+    def __init__(self, fail: bool = False):
+        self.seen: list[bool] = []
+        self.fail = fail
+
+    def wake(self, t: float) -> float:
+        return t if not self.seen else math.inf
+
+    def decide(self, t, obs):
+        import gc
+
+        self.seen.append(gc.isenabled())
+        if self.fail:
+            raise RuntimeError("a controller that fails")
+        return []
+
+
+def test_the_garbage_collector_waits_while_a_battle_runs_and_comes_back_after():
+    import gc
+
+    world, engine = compile_scenario(duel(100, 80, 0.01, 0.01, end=5, step=0.5))
+    watch = _Watch()
+    assert gc.isenabled()
+    run(engine, world, [watch])
+    assert watch.seen == [False] and gc.isenabled()
+    failing = _Watch(fail=True)
+    with pytest.raises(RuntimeError, match="fails"):
+        run(engine, world, [failing])
+    assert failing.seen == [False] and gc.isenabled()
+    gc.disable()  # a caller's own choice stands
+    try:
+        run(engine, world, [_Watch()])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from .codes import ARRIVED, WITHDRAWN
+from .collector import collector_held
 from .events import EventKind
 from .orders import Order, issued_at
 from .picture import Picture
@@ -317,7 +318,15 @@ def advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence
     """Advance `state` to `until` waking controllers, systems and the command network on the
     way. Give the same `Systems` and `command` to every call when advancing in pieces. The
     engine hears of a change only when the systems changed a modifier or asked for a
-    transfer, so a system that changes nothing leaves the battle as it was."""
+    transfer, so a system that changes nothing leaves the battle as it was. The cyclic
+    garbage collector waits meanwhile (`collector`)."""
+    with collector_held():
+        _advance_with(engine, world, state, controllers, until, systems, command)
+
+
+def _advance_with(engine: Engine[W, S], world: W, state: S, controllers: Sequence[Controller],
+                  until: float, systems: Sequence[System] | Systems,
+                  command: Command | None) -> None:
     sched = systems if isinstance(systems, Systems) else Systems(systems)
     cmd = command if command is not None else Direct(engine.forces(world, state).x0.shape[0])
     t = engine.time(state)
