@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .core import Controller, System, engine_for, run
+from .core.collector import collector_held
 from .results.result import Result
 from .rng import stream
 from .scenario import AnyScenario, TacticalScenario, scenario_hash
@@ -92,7 +93,15 @@ def battle(engine, world, seed: int, replication: int, digest: str = "",
            controllers: Sequence[Controller] = (), systems: Sequence[System] = (),
            until: float = math.inf) -> Result:
     """One replication of a compiled world with its declared mechanics, as a `Result` with
-    their tables (morale, cascade) and facts."""
+    their tables (morale, cascade) and facts (the garbage collector waiting meanwhile, as
+    it does while a battle runs: its events are tens of thousands of small objects)."""
+    with collector_held():
+        return _battle(engine, world, seed, replication, digest, controllers, systems, until)
+
+
+def _battle(engine, world, seed: int, replication: int, digest: str,
+            controllers: Sequence[Controller], systems: Sequence[System],
+            until: float) -> Result:
     own: list[Any] = mechanics(world, seed, replication)
     cmd = command_for(world, seed, replication)
     from .world.doctrine import controllers as doctrine
