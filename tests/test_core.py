@@ -532,3 +532,31 @@ def test_the_garbage_collector_waits_while_a_battle_runs_and_comes_back_after():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _Cycle:
+    pass
+
+
+def test_a_cycle_made_while_a_battle_runs_is_collected_as_it_ends():
+    import weakref
+
+    world, engine = compile_scenario(duel(100, 80, 0.01, 0.01, end=5, step=0.5))
+    made = []
+
+    class Maker(_Watch):
+        def decide(self, t, obs):
+            self.seen.append(True)
+            a, b = _Cycle(), _Cycle()
+            a.other, b.other = b, a  # a cycle: reference counting alone never frees it
+            made.append(weakref.ref(a))
+            self.keep = [[k] for k in range(5000)]  # enough young objects to set it off
+            return []
+
+    from warroom.core.collector import collector_held
+
+    maker = Maker()
+    with collector_held():  # another thread's battle holds the collector all along
+        run(engine, world, [maker])
+        del maker
+        assert made and made[0]() is None
