@@ -158,6 +158,22 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
 
 
+
+def test_a_stopped_experiment_does_not_wait_for_the_tasks_its_workers_are_running():
+    """Ctrl-C (or any failure) ends the pool at once: a worker in the middle of a long task,
+    or still compiling, is ended rather than waited for (its shard is redone on resume)."""
+    from warroom.experiment.executors import executor_for
+
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), executor_for(2, None) as pool:
+        sleeping = [pool.submit(time.sleep, 600) for _ in range(3)]
+        procs = list(pool._processes.values())
+        while not any(f.running() for f in sleeping):
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+    assert time.monotonic() - t0 < 120  # 600 s if the running tasks were waited for
+    assert procs and not any(p.is_alive() for p in procs)
+
 # ---- ablation and Shapley values -------------------------------------------------------------
 GAME = {"": 0, "1": 1, "2": 2, "3": 0, "12": 4, "13": 1, "23": 3, "123": 6}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 
 from ..errors import UserError
@@ -21,17 +21,45 @@ def executor_for(workers: int, cluster: str | None) -> Iterator[Executor | None]
         yield None
         return
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
 
     from .tasks import worker_setup
 
     # spawn, not fork: numba's threads do not survive a fork
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
+    pool = _Pool(workers, mp_context=mp.get_context("spawn"),
                                initializer=worker_setup)
     try:
         yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        pool.stop_now()
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Pool(ProcessPoolExecutor):
+    """A process pool that can be ended without waiting for the tasks it is running."""
+
+    def stop_now(self) -> None:
+        """After Ctrl-C or a failure the running tasks' results are not wanted (the finished
+        shards are saved, a resume redoes the rest), and a task of a few hundred
+        replications, or a worker still compiling, would keep the user waiting for minutes.
+        A worker ended mid-task leaves nothing half written: its replays are staged and moved
+        into place whole. The queued futures are left for the pool to fail, not cancelled:
+        CPython 3.11's pool thread raises on a cancelled one as the pool breaks."""
+        # CPython's own attributes (3.14 has terminate_workers() for this)
+        procs = list((getattr(self, "_processes", None) or {}).values())
+        results = getattr(self, "_result_queue", None)
+        self.shutdown(wait=False)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.join(timeout=10)
+        # a worker ended while sending its result leaves half a message in the pipe, which
+        # the pool's thread would wait on for ever; with this last writer closed it reads an
+        # end of file instead, and marks the pool broken
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with suppress(OSError):
+                writer.close()
 
 
 @contextmanager

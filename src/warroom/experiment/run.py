@@ -258,8 +258,12 @@ def _run(tasks: list[tuple[int, int, int]], executor: Executor | None,
         for f in as_completed(futures):
             keep(*futures[f], _guard(executor, f.result))
     except BaseException:
-        for f in futures:
-            f.cancel()
+        stop_now = getattr(executor, "stop_now", None)  # warroom's own pool: ended at once
+        if stop_now is not None:
+            stop_now()
+        else:
+            for f in futures:
+                f.cancel()
         raise
 
 
