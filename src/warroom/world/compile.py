@@ -171,11 +171,14 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         side_of[fid] = side_ids.index(joins)
     force_index = {f: i for i, f in enumerate(force_ids)}
 
-    pairs: list[tuple] = []
-    groups: dict[tuple[int, int, bool], int] = {}
     F = len(force_ids)
     sv = np.zeros((6, F))
     eng_start, eng_end, eng_interval = [], [], []
+    side_arr = np.asarray(force_side, np.int64)
+    # a target's side is civilian (defectors' sides never are)
+    civil_side = np.array([s.civilian for s in sc.sides] + [False] * len(extra.side_ids), bool)
+    groups: dict[tuple[int, int, bool], int] = {}  # (engagement, shooter, civil): the unit
+    cols: list[list[np.ndarray]] = [[] for _ in range(10)]
     for ei, e in enumerate(sc.engagements):
         eng_start.append(sc.clock.start if e.start is None else e.start)
         eng_end.append(sc.clock.end if e.end is None else e.end)
@@ -189,32 +192,54 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
                 for b in e.fleets
                 if side_of[a.force] != side_of[b.force]
             ]
-        for fr in fire:
-            si_, ti_ = force_index[fr.shooter], force_index[fr.target]
-            p, q = _exponents(e.law, side_ids[side_of[fr.shooter]], e.area_fire_by, e.p, e.q)
-            alloc = alloc_code(e.allocation.value, p)
-            # fire on civilians is harm beside the shooter's aimed fire, never a share of it
-            civil = sc.sides[side_of[fr.target]].civilian
-            g = groups.setdefault((ei, si_, civil), len(groups))
-            alloc = ALLOC_NONE if civil else alloc
-            rate = 1.0 if e.law is Law.salvo else fr.rate
-            pairs.append((ei, g, si_, ti_, rate, p, q, alloc, fr.share or 0.0, fr.priority or 0))
         for fl in e.fleets:
             fi = force_index[fl.force]
             sv[:, fi] = (fl.offensive, fl.defensive, fl.staying, fl.scouting, fl.readiness,
                          fl.alertness)
+        if not fire:
+            continue
+        n = len(fire)
+        shooter = np.fromiter((force_index[fr.shooter] for fr in fire), np.int64, n)
+        target = np.fromiter((force_index[fr.target] for fr in fire), np.int64, n)
+        # the exponents and allocation rule depend on the pair only through its shooter's side
+        exps = [_exponents(e.law, sid, e.area_fire_by, e.p, e.q) for sid in side_ids]
+        p_side = np.array([x[0] for x in exps], float)
+        q_side = np.array([x[1] for x in exps], float)
+        alloc_side = np.array([alloc_code(e.allocation.value, x[0]) for x in exps], np.int64)
+        by = side_arr[shooter]
+        # fire on civilians is harm beside the shooter's aimed fire, never a share of it
+        civil = civil_side[side_arr[target]]
+        # each (shooter, civil) its unit, numbered in the order they first fire
+        key = shooter * 2 + civil
+        units, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        rank = np.empty(len(units), np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(units))
+        base = len(groups)
+        for u in units[np.argsort(first, kind="stable")].tolist():
+            groups[(ei, u // 2, bool(u % 2))] = len(groups)
+        rate = np.ones(n) if e.law is Law.salvo else np.fromiter(
+            (fr.rate for fr in fire), float, n)
+        for c, v in enumerate((
+                np.full(n, ei, np.int64), base + rank[inv.ravel()], shooter, target, rate,
+                p_side[by], q_side[by], np.where(civil, ALLOC_NONE, alloc_side[by]),
+                np.fromiter((fr.share or 0.0 for fr in fire), float, n),
+                np.fromiter((fr.priority or 0 for fr in fire), np.int64, n))):
+            cols[c].append(v)
 
-    for shooter, target, rate in extra.fire:  # defectors and loyalists, in the first engagement
-        e = sc.engagements[0]
-        si_, ti_ = force_index[shooter], force_index[target]
-        p, q = _exponents(e.law, side_ids[side_of[shooter]], e.area_fire_by, e.p, e.q)
+    for shooter_id, target_id, rate_ in extra.fire:  # defectors and loyalists, in the first
+        e = sc.engagements[0]                        # engagement
+        si_, ti_ = force_index[shooter_id], force_index[target_id]
+        p, q = _exponents(e.law, side_ids[side_of[shooter_id]], e.area_fire_by, e.p, e.q)
         g = groups.setdefault((0, si_, False), len(groups))
-        pairs.append((0, g, si_, ti_, rate, p, q, alloc_code(e.allocation.value, p), 0.0, 0))
+        for c, v in enumerate((0, g, si_, ti_, rate_, p, q, alloc_code(e.allocation.value, p),
+                               0.0, 0)):
+            cols[c].append(np.array([v], np.int64 if c in (0, 1, 2, 3, 7, 9) else float))
+    col = [np.concatenate(c) if c else np.zeros(0, np.int64 if k in (0, 1, 2, 3, 7, 9)
+                                                 else float) for k, c in enumerate(cols)]
     # a shooter with a single target gives it all its fire whatever the rule: w = 1, and the
     # kernel can skip the allocation passes for it
-    per_group = np.bincount([pr[1] for pr in pairs], minlength=len(groups))
-    pairs = [pr[:7] + (ALLOC_NONE if per_group[pr[1]] == 1 else pr[7],) + pr[8:] for pr in pairs]
-    cols = list(zip(*pairs, strict=True)) if pairs else [()] * 10
+    per_group = np.bincount(col[1], minlength=len(groups))
+    col[7] = np.where(per_group[col[1]] == 1, ALLOC_NONE, col[7]).astype(np.int64)
     i64 = lambda c: np.asarray(c, dtype=np.int64)  # noqa: E731
     f64 = lambda c: np.asarray(c, dtype=np.float64)  # noqa: E731
     trc = list(zip(*tr, strict=True)) if tr else [()] * 6
@@ -223,7 +248,7 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
     stop_times = [t0, t_end, *trc[3], *trc[4], *eng_start, *eng_end]
     stop_times += [v for v, k in zip(bpc[3], bpc[2], strict=True) if k == BP_TIME]
     stops = np.unique(f64(stop_times))
-    side_civil = np.array([s.civilian for s in sc.sides] + [False] * len(extra.side_ids), bool)
+    side_civil = civil_side
     return World(
         name=sc.name,
         solver=sc.engagements[0].solver_name.value,
@@ -248,16 +273,16 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         eng_start=f64(eng_start),
         eng_end=f64(eng_end),
         eng_interval=f64(eng_interval),
-        pair_eng=i64(cols[0]),
-        pair_group=i64(cols[1]),
-        pair_shooter=i64(cols[2]),
-        pair_target=i64(cols[3]),
-        pair_k=f64(cols[4]),
-        pair_p=f64(cols[5]),
-        pair_q=f64(cols[6]),
-        pair_alloc=i64(cols[7]),
-        pair_share=f64(cols[8]),
-        pair_rank=i64(cols[9]),
+        pair_eng=i64(col[0]),
+        pair_group=i64(col[1]),
+        pair_shooter=i64(col[2]),
+        pair_target=i64(col[3]),
+        pair_k=f64(col[4]),
+        pair_p=f64(col[5]),
+        pair_q=f64(col[6]),
+        pair_alloc=i64(col[7]),
+        pair_share=f64(col[8]),
+        pair_rank=i64(col[9]),
         sv_offensive=sv[0].copy(),
         sv_defensive=sv[1].copy(),
         sv_staying=sv[2].copy(),
