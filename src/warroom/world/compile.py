@@ -226,14 +226,14 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
                 np.fromiter((fr.priority or 0 for fr in fire), np.int64, n))):
             cols[c].append(v)
 
-    for shooter_id, target_id, rate_ in extra.fire:  # defectors and loyalists, in the first
-        e = sc.engagements[0]                        # engagement
+    for shooter_id, target_id, rate_ in extra.fire:  # defectors and loyalists, engagement 0
+        e = sc.engagements[0]
         si_, ti_ = force_index[shooter_id], force_index[target_id]
         p, q = _exponents(e.law, side_ids[side_of[shooter_id]], e.area_fire_by, e.p, e.q)
         g = groups.setdefault((0, si_, False), len(groups))
-        for c, v in enumerate((0, g, si_, ti_, rate_, p, q, alloc_code(e.allocation.value, p),
+        for c, x in enumerate((0, g, si_, ti_, rate_, p, q, alloc_code(e.allocation.value, p),
                                0.0, 0)):
-            cols[c].append(np.array([v], np.int64 if c in (0, 1, 2, 3, 7, 9) else float))
+            cols[c].append(np.array([x], np.int64 if c in (0, 1, 2, 3, 7, 9) else float))
     col = [np.concatenate(c) if c else np.zeros(0, np.int64 if k in (0, 1, 2, 3, 7, 9)
                                                  else float) for k, c in enumerate(cols)]
     # a shooter with a single target gives it all its fire whatever the rule: w = 1, and the
