@@ -27,6 +27,19 @@ def test_a_fleet_ordered_along_a_path_arrives_at_the_sum_of_its_lanes_times():
     assert st.fleets.world[0] == 3
 
 
+
+def test_a_raider_turns_back_at_its_goal_and_stands_only_when_it_is_back():
+    from warroom.campaign.engine import IDLE, RETREAT
+
+    world, eng, st = started(campaign(orders=[{"at": 0, "fleets": "g", "do": "raid",
+                                               "world": "c"}]))
+    eng.advance(world, st, 10.0)  # at c (10 days): it turns back for a, whence it came
+    assert st.fleets.world[0] == 2 and st.mode[0] == RETREAT
+    eng.advance(world, st, 11.0)
+    assert st.fleets.world[0] == ON_LANE and st.mode[0] == RETREAT  # not idle on its way
+    eng.advance(world, st, 20.0)
+    assert st.fleets.world[0] == 0 and st.mode[0] == IDLE
+
 def _intercept(e_to_c: float):
     """Red sets out from e for a; blue waits at world x, joined to c by a lane of e_to_c."""
     d = campaign(orders=[{"at": 0, "fleets": "h", "do": "move", "world": "a"}])

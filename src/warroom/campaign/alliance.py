@@ -16,7 +16,7 @@ def will(params: np.ndarray, lost: np.ndarray, fielded: np.ndarray, threatened: 
     share = np.divide(lost, fielded, out=np.zeros(len(lost)), where=fielded > 0)
     w = 1.0 - params[:, LOSSES] * share - params[:, WEARINESS] * years \
         - params[:, THREAT] * threatened
-    return np.clip(w, 0.0, 1.0)
+    return np.minimum(np.maximum(w, 0.0), 1.0)  # np.clip's, at a fraction of its cost
 
 
 def refuses(council: np.ndarray, side_alliance: np.ndarray, member_side: np.ndarray,

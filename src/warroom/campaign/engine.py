@@ -357,11 +357,11 @@ class CampaignEngine:
         """Fleets at the end of their routes: raiders turn back, the rest stand."""
         done = st.alive & st.fleets.ended() & (st.fleets.world >= 0)
         raid = np.flatnonzero(done & (st.mode == RAID) & (st.fleets.world == st.goal))
+        stand = done & STANDS[st.mode]  # before the raiders turn back: they do not stand
         for f in raid:
             back = int(st.came[f])
             if back == st.fleets.world[f] or not self._go(world, st, int(f), back, RETREAT):
                 st.mode[f] = IDLE
-        stand = done & STANDS[st.mode]
         # interceptors wait for their target (on the lane, then where the lane leads it)
         st.waits = [w for w in st.waits if w[0] >= st.t]
         stand[[a[1] for a in st.ambushes] + [w[1] for w in st.waits]] = False
