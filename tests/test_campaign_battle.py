@@ -68,11 +68,12 @@ def test_a_shape_built_without_the_files_checks_is_the_world_a_file_would_give()
     references), not the model: the compiled world is the one the validated scenario gives."""
     from dataclasses import fields
 
-    from warroom.campaign.battle import _shape
+    from warroom.campaign.battle import _shape, shape_key
     from warroom.world import compile_world
 
     key = ((0, True), (0, False), (1, True), (1, True), (1, False))
-    w, order = _shape(Rules(law="linear", solver="tau_leap"), key)
+    w, order = _shape(Rules(law="linear", solver="tau_leap"),
+                      shape_key([s for s, _ in key], [f for _, f in key]))
     unit = [Present(f"p{k}", f"s{s}", 1.0, 1.0 if f else 0.0) for k, (s, f) in enumerate(key)]
     want = compile_world(validate(battle_data("battle", unit,
                                               Rules(law="linear", solver="tau_leap"))), 0)

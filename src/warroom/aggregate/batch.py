@@ -103,7 +103,7 @@ class Alone:
         self.method = CTMC if solver == "ctmc" else TAU_LEAP
         self.tau = tau
         self.ws, self.ss, self.orders = typed.List(), typed.List(), typed.List()
-        self.n_sides: list[int] = []
+        self.n_sides = np.zeros(0, np.int64)  # per shape (an array: `fight` indexes it)
         self.slot = Slot()
 
     def add(self, world: World, order: np.ndarray) -> int:
@@ -115,7 +115,7 @@ class Alone:
                                   pair_k=w.pair_k.copy()))
         self.ss.append(new_state(world))
         self.orders.append(np.ascontiguousarray(order, np.int64))
-        self.n_sides.append(len(world.side_ids))
+        self.n_sides = np.append(self.n_sides, len(world.side_ids))
         return len(self.n_sides) - 1
 
     def fight(self, shape: np.ndarray, starts: np.ndarray, strength: np.ndarray,
@@ -124,7 +124,7 @@ class Alone:
         battle b, seed seeds[b]: each force's losses, whether each side broke (battle b's
         sides from side_starts[b]) and side_starts."""
         side_starts = np.zeros(len(shape) + 1, np.int64)
-        np.cumsum(np.array(self.n_sides, np.int64)[shape], out=side_starts[1:])
+        np.cumsum(self.n_sides[shape], out=side_starts[1:])
         lost = np.zeros(len(strength))
         broken = np.zeros(side_starts[-1], np.bool_)
         slot = self.slot

@@ -96,7 +96,7 @@ class Battles:
 
         self.engine = engine_for("aggregate")
         self.alone: Alone | None = None  # the compiled loop of the stochastic shapes met
-        self.shape_of: dict[tuple, int] = {}  # a shape's index in it
+        self.shape_of: dict[bytes, int] = {}  # a shape's index in it
 
     def fight(self, present: Sequence[Present], seed: int) -> tuple[np.ndarray, np.ndarray]:
         """Each one's losses (in the order given), and which sides (in order of first
@@ -124,9 +124,8 @@ class Battles:
 
         # the order given is kept (it is the order of the pairs of fire, hence of the draws)
         bounds = list(zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True))
-        fires = (rate > 0).tolist()
-        codes = side.tolist()
-        keys = [tuple(zip(codes[a:b], fires[a:b], strict=True)) for a, b in bounds]
+        cells = _cells(side, rate)
+        keys = [cells[a:b].tobytes() for a, b in bounds]
         if _fast(self.rules.solver):
             from ..aggregate.batch import Alone
 
@@ -166,15 +165,26 @@ def battles_for(rules: Rules) -> Battles:
     return mine[rules]
 
 
+def shape_key(side, fires) -> bytes:
+    """The shape of a battle whose force k is of side `side[k]` (0, 1, ... in order of first
+    appearance) and fires or not (`fires[k]`)."""
+    return _cells(np.asarray(side), np.asarray(fires, float)).tobytes()
+
+
+def _cells(side: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """Each force's cell of a shape's key: its side, and whether it fires."""
+    return side.astype(np.int64) * 2 + (rate > 0)
+
+
 @lru_cache(maxsize=2048)
-def _shape(rules: Rules, key: tuple[tuple[int, bool], ...]):
-    """The compiled aggregate world of one shape of battle: force k of side `key[k][0]`,
-    firing or not (`key[k][1]`), unit strengths and rates."""
+def _shape(rules: Rules, key: bytes):
+    """The compiled aggregate world of one shape of battle (`shape_key`): force k of its
+    side, firing or not, unit strengths and rates."""
     from ..scenario import Scenario, validate
     from ..world import compile_world
 
-    unit = [Present(f"p{k}", f"s{side}", 1.0, 1.0 if fires else 0.0)
-            for k, (side, fires) in enumerate(key)]
+    cells = np.frombuffer(key, np.int64).tolist()
+    unit = [Present(f"p{k}", f"s{c // 2}", 1.0, float(c % 2)) for k, c in enumerate(cells)]
     sc = validate(battle_data("battle", unit, rules), "<battle>", trusted=True)
     assert isinstance(sc, Scenario)
     w = compile_world(sc, 0)
