@@ -319,3 +319,43 @@ def test_a_sides_own_fleets_are_what_the_numpy_showed():
             np.testing.assert_array_equal(got, expected)
             assert got.dtype == expected.dtype
         np.testing.assert_array_equal(strength, np.where(own, np.where(live, ships, 0.0), 7.0))
+
+
+def _columns_numpy(pic, since, read, seen_at, hunted, W, odds):
+    F = len(seen_at)
+    goal = np.full(F, -2, np.int64)
+    goal[pic.force[(pic.x < 0) & (pic.t >= since)]] = -1
+    if read:
+        goal[list(read)] = list(read.values())
+    moving = np.flatnonzero(goal > -2)
+    targets = moving[~hunted[moving]]
+    ships = pic.per_force(F)[moving]
+    key = seen_at[moving] * (W + 2) + goal[moving] + 2
+    _, col = np.unique(key, return_inverse=True)
+    column = np.bincount(col.ravel(), weights=np.where(np.isnan(ships), np.inf, ships))
+    return targets, odds * column[col.ravel()[~hunted[moving]]]
+
+
+def test_the_columns_a_raider_can_hunt_are_what_the_numpy_found():
+    from warroom.campaign.columns import columns
+
+    rng = np.random.default_rng(17)
+    for _ in range(CASES):
+        F, W, n = int(rng.integers(1, 40)), int(rng.integers(1, 12)), int(rng.integers(0, 60))
+        force = rng.integers(0, F, n)
+        x = rng.integers(-1, W, n).astype(float)
+        t = np.where(rng.random(n) < 0.1, np.nan, rng.uniform(0, 50, n))
+        strength = np.where(rng.random(n) < 0.1, np.nan, rng.uniform(0, 30, n))
+        pic = Picture(force.copy(), force, strength, x, np.full(n, np.nan), t, np.zeros(n),
+                      np.full(n, -1))
+        read = {int(f): int(rng.integers(-1, W)) for f in rng.integers(0, F, rng.integers(0, 5))}
+        seen_at = rng.integers(-1, W, F)
+        hunted = rng.random(F) < 0.3
+        since, odds = float(rng.uniform(0, 50)), float(rng.uniform(0.5, 3))
+        want_t, want_n = _columns_numpy(pic, since, read, seen_at, hunted, W, odds)
+        got_t, got_n = columns(force, x, t, strength, since,
+                               np.fromiter(read.keys(), np.int64, len(read)),
+                               np.fromiter(read.values(), np.int64, len(read)), seen_at, hunted,
+                               W, odds, np.empty(F, np.int64), np.empty(F), np.empty(F, bool))
+        np.testing.assert_array_equal(got_t, want_t)
+        np.testing.assert_array_equal(got_n, want_n)  # bit for bit, inf included

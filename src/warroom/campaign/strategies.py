@@ -34,6 +34,7 @@ from ..core.orders import Order, OrderKind
 from ..doctrine.rules import Periodic
 from ..theater import Theater
 from ..theater import paths_of as _paths
+from .columns import columns
 
 IDLE, RALLY = 0, 8  # the engine's modes a strategy reads (`engine.MODES`)
 FLEET_MOVES = (OrderKind.move, OrderKind.rally, OrderKind.raid, OrderKind.conquer,
@@ -189,25 +190,19 @@ class Raid(Periodic):
                  if len(mine) >= self.group]
         if not pools:
             return []
-        # where each fleet on the move is going: the place of its order read (the last),
-        # -1 where it was only reported on a lane; -2: not on the move
-        goal = np.full(F, -2, np.int64)
-        goal[pic.force[(pic.x < 0) & (pic.t >= obs.t - self.news)]] = -1
+        # where each fleet on the move is going (the place of its order read, the last; -1
+        # where it was only reported on a lane): fleets that set out from one world together
+        # travel together, and the column is what is met (`columns`)
         read = {int(o.force): int(o.place) for _, o in news if o.kind in FLEET_MOVES}
-        if read:
-            goal[list(read)] = list(read.values())
-        moving = np.flatnonzero(goal > -2)
-        targets = moving[~self.hunted[moving]]
+        targets, need = columns(
+            np.asarray(pic.force, np.int64), np.asarray(pic.x, float), np.asarray(pic.t, float),
+            np.asarray(pic.strength, float), obs.t - self.news,
+            np.fromiter(read.keys(), np.int64, len(read)),
+            np.fromiter(read.values(), np.int64, len(read)), self.seen_at, self.hunted,
+            len(obs.extra["owner"]), float(self.odds), np.empty(F, np.int64), np.empty(F),
+            np.empty(F, np.bool_))
         if not len(targets):
             return []
-        # fleets that set out from one world together travel together, and the column is
-        # what is met: those sent from it to one place (orders read), or all reported on
-        # lanes since they were last seen there
-        ships = pic.per_force(F)[moving]
-        key = self.seen_at[moving] * (len(obs.extra["owner"]) + 2) + goal[moving] + 2
-        _, col = np.unique(key, return_inverse=True)
-        column = np.bincount(col, weights=np.where(np.isnan(ships), np.inf, ships))
-        need = self.odds * column[col[~self.hunted[moving]]]  # strength unknown: never enough
         out: list[Order] = []
         have = obs.extra["ships"]
         top = [float(p[-1]) for _, p in pools]  # each pool's power, as Python numbers
