@@ -43,16 +43,18 @@ def interception(theater: Theater, path: Sequence[int], times: np.ndarray, start
     """The earliest place an interceptor setting out from world `start` at `now` can meet
     the fleet on its way (None: nowhere in time); `dist`: the travel times from `start` to
     every world, if known (`theater.Paths.tree(start)`)."""
-    reach = now + (dijkstra(theater.matrix(), indices=start) if dist is None else dist)
+    if dist is None:
+        dist = dijkstra(theater.matrix(), indices=start)
+    reach = now + dist[np.asarray(path, np.int64)]  # when it can be at each world of the route
     best: Meeting | None = None
     for k in range(len(path)):
         u, a_u = path[k], times[k]
-        if a_u >= now and reach[u] <= a_u and (best is None or a_u < best.t):
+        if a_u >= now and reach[k] <= a_u and (best is None or a_u < best.t):
             best = Meeting(float(a_u), u, u, 0.0)  # waiting at a world on the route
         if k + 1 == len(path):
             break
         v, a_v = path[k + 1], times[k + 1]
-        s = reach[v]  # entering the lane from its far end
+        s = reach[k + 1]  # entering the lane from its far end
         if s <= a_v and s > a_u - (a_v - a_u):
             tm = 0.5 * (a_u + (a_v - a_u) + s)
             if tm >= now and (best is None or tm < best.t):
