@@ -194,3 +194,19 @@ def test_the_command_layer_is_heard_at_the_first_step_not_before_its_message():
     assert eng.settles(world, st, 5.0) == 5.0
     assert eng.settles(world, st, 5.0 + 1e-10) == 6.0
     assert eng.settles(world, st, 5.5) == 6.0 and eng.settles(world, st, 6.0) == 6.0
+
+
+def test_a_result_keeps_the_events_of_its_time_and_builds_them_only_when_read():
+    d = campaign(orders=[{"at": 0, "fleets": "g", "do": "move", "world": "d"},
+                         {"at": 0, "fleets": "h", "do": "move", "world": "a"}])
+    world, eng, st = started(d)
+    _, _, other = started(d)
+    eng.advance(world, st, 6.0)
+    eng.advance(world, other, 6.0)
+    r = eng.result(world, st)
+    assert "events" not in r.__dict__  # an experiment's replication never reads them
+    eng.advance(world, st, 40.0)  # the war goes on: the result stays that of day 6
+    want = eng.result(world, other).events
+    assert [repr(e) for e in r.events] == [repr(e) for e in want] and len(want) == 2
+    assert len(eng.result(world, st).events) > 2  # the battle of day 10 and what followed
+    assert r.defected.shape == (len(r.times), len(world.member_ids)) and not r.defected.any()

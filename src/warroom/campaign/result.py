@@ -31,7 +31,6 @@ def campaign_result(world: CampaignWorld, st: CampaignState, digest: str) -> Res
     x0 = np.bincount(world.fleet_member[start], weights=world.fleet_ships[start], minlength=M)
     times = np.array([r[0] for r in st.series])
     ledger = np.stack([r[4] for r in st.series]) if st.series else np.zeros((0, 3, M))
-    events = _events(world, st, names)
     alive = np.bincount(world.fleet_side[st.alive], minlength=world.n_sides)
     winner = int(np.flatnonzero(alive)[0]) if (alive > 0).sum() == 1 else -1
     facts: dict = dict(_tally(world, st))
@@ -43,12 +42,14 @@ def campaign_result(world: CampaignWorld, st: CampaignState, digest: str) -> Res
                 "fleets": _fleets(world, st), "worlds": _worlds(world, st),
                 "lanes": _lanes(world), "positions": _positions(world, st)}
 
-    return Result(names, world.seed, digest, times, x0, ledger, events, winner, END_TIME,
-                  DECIDED_BY_NONE, facts=facts, extras=extras)
+    ev = list(st.ev)  # as they are now, should the war go on after this result
+    return Result(names, world.seed, digest, times, x0, ledger, lambda: _events(world, ev, names),
+                  winner, END_TIME, DECIDED_BY_NONE, facts=facts, extras=extras,
+                  may_defect=False)  # members never change sides
 
 
-def _events(world: CampaignWorld, st: CampaignState, names: Names) -> list[Event]:
-    ev = np.array(st.ev, float).reshape(-1, 4)  # (t, kind, subject, value) rows
+def _events(world: CampaignWorld, rows: list, names: Names) -> list[Event]:
+    ev = np.array(rows, float).reshape(-1, 4)  # (t, kind, subject, value) rows
     log = (ev[:, 0], ev[:, 1].astype(np.int64), ev[:, 2].astype(np.int64), ev[:, 3])
     th = world.theater
 

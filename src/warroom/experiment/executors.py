@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
@@ -51,8 +52,11 @@ class _Pool(ProcessPoolExecutor):
         self.shutdown(wait=False)
         for proc in procs:
             proc.terminate()
-        for proc in procs:
-            proc.join(timeout=10)
+        # join() may return before a worker is gone while the pool's thread reaps it too:
+        # wait for each to be gone (a worker killed at once dies within milliseconds)
+        deadline = time.monotonic() + 10
+        while any(p.is_alive() for p in procs) and time.monotonic() < deadline:
+            time.sleep(0.01)
         # a worker ended while sending its result leaves half a message in the pipe, which
         # the pool's thread would wait on for ever; with this last writer closed it reads an
         # end of file instead, and marks the pool broken

@@ -84,13 +84,21 @@ class Result:
     times: np.ndarray  # (T,) recorded times
     x0: np.ndarray  # (F,) initial strength of each force
     ledger: np.ndarray  # (T, 3, F) cumulative arrived, withdrawn, lost
-    events: list[Event]
+    # the events, or what makes them when first read (`events`): a campaign logs tens of
+    # thousands, which an experiment's replication never reads
+    event_log: list[Event] | Callable[[], list[Event]]
     winner_index: int  # -1: none
     reason: int  # an END_REASONS key; -1 while running
     deciding: int  # breakpoint index, DECIDED_BY_NONE or DECIDED_BY_ANNIHILATION
     per_force: dict[str, np.ndarray] = field(default_factory=dict)  # more (T, F) series
     facts: dict[str, Any] = field(default_factory=dict)  # more summary entries
     extras: Callable[[], dict[str, pa.Table]] = field(default=dict)
+    may_defect: bool = True  # False: no event is a defection (nothing to look for)
+
+    @cached_property
+    def events(self) -> list[Event]:
+        log = self.event_log
+        return log() if callable(log) else log
 
     @cached_property
     def strength(self) -> np.ndarray:
@@ -108,6 +116,8 @@ class Result:
         """(time, force) members who had gone over to another side by each recorded time
         (the engines count them as withdrawn; the ledger shows them apart)."""
         out = np.zeros((len(self.times), len(self.names.force_ids)))
+        if not self.may_defect:
+            return out
         index = {f: i for i, f in enumerate(self.names.force_ids)}
         for e in self.events:
             if e.kind is EventKind.defected:
