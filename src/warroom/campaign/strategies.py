@@ -251,7 +251,9 @@ class Relieve(Periodic):
         # no enemy is believed there (or once none of it lives)
         live = ex["alive"][self.out]
         there = (place[self.out] == self.to[:, None]) | ~live
-        back = ~live.any(axis=1) | (there.all(axis=1) & ~np.isin(self.to, where))
+        believed = np.zeros(len(ex["owner"]), bool)  # per world (isin sorts both each time)
+        believed[where] = True
+        back = ~live.any(axis=1) | (there.all(axis=1) & ~believed[self.to])
         out += [Order(OrderKind.move, force=f, place=self.base)
                 for f in self.out[back[:, None] & live].tolist()]
         self.out, self.to = self.out[~back], self.to[~back]
