@@ -1,8 +1,10 @@
 """The bundled campaign's speed: seconds per replication of `scenarios/crumbled_dreams.yaml`
 (5,000 worlds, about 2,500 fleets at its peak, five years at daily steps) on one core, after
 one replication that compiles the kernels and the battles' shapes, and the wall time of
-`warroom mc` of it on two workers (the acceptance: under 2 s a replication; `mc -n 1000` under
-20 minutes on this 2-core machine). Where the time goes, per phase of a step, with --phases.
+`warroom mc` of it on two workers, -n N and -n 3N (`--mc N`), whose difference is the
+replications' own time, apart from the start that -n 1000 pays once (the acceptance: under 2 s
+a replication; `mc -n 1000` under 20 minutes on this 2-core machine). Where the time goes, per
+phase of a step, with --phases.
 
 Usage: python bench/campaign.py [--reps 3] [--mc 24] [--phases] [--pair OTHER_SRC]
 
