@@ -359,3 +359,24 @@ def test_the_columns_a_raider_can_hunt_are_what_the_numpy_found():
                                W, odds, np.empty(F, np.int64), np.empty(F), np.empty(F, bool))
         np.testing.assert_array_equal(got_t, want_t)
         np.testing.assert_array_equal(got_n, want_n)  # bit for bit, inf included
+
+
+def test_the_fleets_at_the_end_of_their_routes_are_what_the_numpy_found():
+    from warroom.campaign.arrivals import arrivals
+    from warroom.campaign.engine import MODES, RAID, STANDS
+
+    rng = np.random.default_rng(23)
+    for _ in range(CASES):
+        F = int(rng.integers(0, 50))
+        live = rng.random(F) < 0.8
+        length = rng.integers(0, 4, F)
+        hop = np.minimum(length, rng.integers(0, 5, F))
+        world = rng.integers(-1, 4, F)
+        mode = rng.integers(0, len(MODES), F).astype(np.int8)
+        goal = rng.integers(-1, 4, F)
+        done = live & (hop >= length) & (world >= 0)
+        stand = np.empty(F, bool)
+        raid = arrivals(live, hop, length, world, mode, goal, RAID, STANDS, stand)
+        np.testing.assert_array_equal(raid, np.flatnonzero(done & (mode == RAID)
+                                                           & (world == goal)))
+        np.testing.assert_array_equal(stand, done & STANDS[mode])

@@ -26,6 +26,7 @@ from ..core.picture import Picture
 from ..rng import stream
 from ..theater import Paths, paths_of
 from . import alliance
+from .arrivals import arrivals
 from .battle import Battles, battles_for
 from .fleets import ON_LANE, Fleets
 from .holdings import repair, sieges
@@ -355,10 +356,11 @@ class CampaignEngine:
 
     def _arrivals(self, world: CampaignWorld, st: CampaignState) -> None:
         """Fleets at the end of their routes: raiders turn back, the rest stand."""
-        done = st.alive & st.fleets.ended() & (st.fleets.world >= 0)
-        raid = np.flatnonzero(done & (st.mode == RAID) & (st.fleets.world == st.goal))
-        stand = done & STANDS[st.mode]  # before the raiders turn back: they do not stand
-        for f in raid:
+        fl = st.fleets
+        stand = np.empty(world.n_forces, bool)  # found before the raiders turn back
+        raid = arrivals(st.live, fl.hop, fl.length, fl.world, st.mode, st.goal, RAID, STANDS,
+                        stand)
+        for f in raid.tolist():
             back = int(st.came[f])
             if back == st.fleets.world[f] or not self._go(world, st, int(f), back, RETREAT):
                 st.mode[f] = IDLE
