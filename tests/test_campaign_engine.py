@@ -210,3 +210,14 @@ def test_a_result_keeps_the_events_of_its_time_and_builds_them_only_when_read():
     assert [repr(e) for e in r.events] == [repr(e) for e in want] and len(want) == 2
     assert len(eng.result(world, st).events) > 2  # the battle of day 10 and what followed
     assert r.defected.shape == (len(r.times), len(world.member_ids)) and not r.defected.any()
+
+
+def test_the_forces_place_is_where_each_fleet_is_after_each_step():
+    world, eng, st = started(campaign(orders=[{"at": 0, "fleets": "g", "do": "move",
+                                               "world": "b"}]))
+    assert eng.forces(world, st).place.tolist() == [0.0, 4.0]
+    eng.advance(world, st, 2.0)
+    assert eng.forces(world, st).place.tolist() == [-1.0, 4.0]  # on the lane a - b
+    eng.advance(world, st, 5.0)
+    place = eng.forces(world, st).place
+    assert place.tolist() == [1.0, 4.0] and not place.flags.writeable

@@ -96,6 +96,7 @@ class CampaignState:
     live: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     seen: dict = field(default_factory=dict)  # (side, t) -> its sightings this step
     verdicts: tuple = field(default_factory=lambda: (None, {}))  # (will, side -> refuses)
+    place: tuple = (-1, None)  # (steps, where each fleet is then: `CampaignEngine.forces`)
 
     @property
     def alive(self) -> np.ndarray:
@@ -159,8 +160,13 @@ class CampaignEngine:
         return world.n_sides
 
     def forces(self, world: CampaignWorld, state: CampaignState) -> Forces:
-        place = np.where(state.alive, state.fleets.world, -1).astype(float)
-        return Forces(world.fleet_x0, state.ledger, state.modifiers, read_only(state.alive),
+        # fleets move, enter and are destroyed only within a step: where they are stands
+        # between steps, and the command layer and mechanics ask several times a step
+        steps, place = state.place
+        if steps != state.steps:
+            place = read_only(np.where(state.alive, state.fleets.world, -1).astype(float))
+            state.place = (state.steps, place)
+        return Forces(world.fleet_x0, state.ledger, state.modifiers, read_only(state.live),
                       world.fleet_side, place=place)
 
     def settles(self, world: CampaignWorld, state: CampaignState, t: float) -> float:
