@@ -41,7 +41,7 @@ MODES = ("idle", "move", "raid", "conquer", "destroy", "home", "leaving", "inter
          "retreat")
 GOAL_OF = {OrderKind.move: MOVE, OrderKind.raid: RAID, OrderKind.conquer: CONQUER,
            OrderKind.destroy: DESTROY, OrderKind.rally: RALLY}
-OFFENSIVE = (OrderKind.raid, OrderKind.conquer, OrderKind.destroy)
+OFFENSIVE = frozenset((OrderKind.raid, OrderKind.conquer, OrderKind.destroy))
 ORDERS = frozenset((*GOAL_OF, OrderKind.home, OrderKind.intercept, OrderKind.hold))
 STANDS = np.isin(np.arange(len(MODES)), (MOVE, HOME, LEAVING, RETREAT, INTERCEPT))  # on arrival
 BESIEGES = np.isin(np.arange(len(MODES)), (CONQUER, DESTROY))
@@ -49,6 +49,7 @@ FIRE = 0
 ARRIVED, WITHDRAWN, LOST = range(3)
 RECORD_EVERY = 7.0  # days between the rows of the per-member series
 K = EventKind
+GIVEN, REFUSED = int(K.order_given), int(K.order_refused)  # tens of thousands a war
 
 
 @dataclass
@@ -236,22 +237,21 @@ class CampaignEngine:
             raise OrderError(f"a fleet cannot be ordered to {order.kind.name}")
         if not state.lives(f):
             return
-        side = int(world.fleet_side[f])
-        m = int(world.fleet_member[f])
-        if state.mode[f] == LEAVING or (order.kind in OFFENSIVE and self._refuses(world, state,
-                                                                                  side)):
-            state.ev.append((state.t, int(K.order_refused), f, float(order.kind)))
+        kind = order.kind
+        if state.mode[f] == LEAVING or (kind in OFFENSIVE and self._refuses(
+                world, state, int(world.fleet_side[f]))):
+            state.ev.append((state.t, REFUSED, f, float(kind)))
             return
-        state.ev.append((state.t, int(K.order_given), f, float(order.kind)))
-        if order.kind is OrderKind.hold:
+        state.ev.append((state.t, GIVEN, f, float(kind)))
+        if kind is OrderKind.hold:
             state.fleets.stop(f)
             state.mode[f], state.goal[f] = IDLE, -1
-        elif order.kind is OrderKind.home:
-            self._go(world, state, f, int(world.member_home[m]), HOME)
-        elif order.kind is OrderKind.intercept:
+        elif kind is OrderKind.home:
+            self._go(world, state, f, int(world.member_home[world.fleet_member[f]]), HOME)
+        elif kind is OrderKind.intercept:
             self._intercept(world, state, f, order.target)
         else:
-            self._go(world, state, f, order.place, GOAL_OF[order.kind])
+            self._go(world, state, f, order.place, GOAL_OF[kind])
 
     def _refuses(self, world: CampaignWorld, state: CampaignState, side: int) -> bool:
         """The council's answer to an offensive of `side`, asked once per side while the

@@ -166,13 +166,15 @@ class CommandLayer:
     def send(self, t: float, side: int, orders: Sequence[Order]) -> list[Order]:
         now: list[Order] = []
         sent = []
+        F, has, hq = len(self.order_t), bool(self.has[side]), int(self.net.hq[side])
+        nodes, order_t = self.net.force_node, self.order_t
         for o in orders:
             o = issued_at(o, t)
             f = o.force
-            node = self.net.force_node[f] if 0 <= f < len(self.order_t) else -1
-            if not self.has[side] or node < 0 or node == self.net.hq[side]:
-                if 0 <= f < len(self.order_t):
-                    self.order_t[f] = o.issued
+            node = int(nodes[f]) if has and 0 <= f < F else -1
+            if node < 0 or node == hq:  # no network, or one that does not carry it
+                if 0 <= f < F:
+                    order_t[f] = o.issued
                 now.append(o)
                 continue
             sent.append((node, o))
