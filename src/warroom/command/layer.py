@@ -101,7 +101,9 @@ class CommandLayer:
         self.reports = net.force_reports  # forces whose reports can reach headquarters
         self.ev_t, self.ev_m, self.ev_g = np.zeros(0), np.zeros(0, np.int64), np.zeros(0,
                                                                                      np.int64)
-        self.copies = {"id": np.zeros(0, np.int64), "side": np.zeros(0, np.int64),
+        # the taps' copies: the slot of the message copied (kept while a copy waits to be
+        # read; renumbered as the table is compacted), the side that reads it and when
+        self.copies = {"slot": np.zeros(0, np.int64), "side": np.zeros(0, np.int64),
                        "t": np.zeros(0)}
         self.next_report = np.array([t0 if self.has[s] and math.isfinite(r.every) else math.inf
                                      for s, r in enumerate(self.rep)])
@@ -426,7 +428,7 @@ class CommandLayer:
         self.ev_g = np.concatenate([self.ev_g[later], out_g[:n_out]])
         if n_cp:
             c = self.copies
-            self.copies = {"id": np.concatenate([c["id"], m("id")[cp_m[:n_cp]]]),
+            self.copies = {"slot": np.concatenate([c["slot"], cp_m[:n_cp]]),
                            "side": np.concatenate([c["side"], cp_s[:n_cp]]),
                            "t": np.concatenate([c["t"], cp_t[:n_cp]])}
 
@@ -540,7 +542,7 @@ class CommandLayer:
         if not due.any():
             return
         m = self.live
-        slot = np.searchsorted(m["id"], c["id"][due])
+        slot = c["slot"][due]
         side, when = c["side"][due], c["t"][due]
         kind = m["kind"][slot]
         for k in np.flatnonzero(kind == ORDER):  # a copy: the enemy reads, never writes
@@ -565,12 +567,12 @@ class CommandLayer:
             return  # not worth it yet
         keep = (m["status"] == LIVE) | (m["done"] == 0)
         # copies to be read only add to it
-        if len(self.copies["id"]):
-            keep |= np.isin(m["id"], self.copies["id"])
+        keep[self.copies["slot"]] = True
         if keep.sum() > len(keep) / 4:  # not worth it yet
             return
         new = np.cumsum(keep) - 1
         self.ev_m = new[self.ev_m]
+        self.copies["slot"] = new[self.copies["slot"]]
         self.rows.keep(keep[self.rows["slot"]])
         self.rows["slot"][:] = new[self.rows["slot"]]
         m.keep(keep)
