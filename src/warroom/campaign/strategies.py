@@ -291,7 +291,7 @@ class Offensive(Periodic):
         self.seen = np.zeros(0, bool)  # (F,) the fleets it went to war with
         self.n_seen = 0
         self.called: set[int] = set()  # fleets sent to the rally point
-        self.assigned: dict[int, int] = {}  # world -> task forces sent so far
+        self.assigned = np.zeros(theater.n, np.int64)  # per world: task forces sent so far
         self.n_targets = 0
         self.tried = -math.inf
 
@@ -335,7 +335,7 @@ class Offensive(Periodic):
         targets = self._open(self._targets(obs))
         if not len(targets) and self.box + 1 < len(self.boxes):
             self.box += 1
-            self.assigned.clear()
+            self.assigned[:] = 0
             targets = self._open(self._targets(obs))
         waiting = alive[(ex["mode"][alive] == RALLY) & (ex["place"][alive] == self.rally)]
         free = _idle(obs, alive).tolist() + waiting.tolist()
@@ -352,10 +352,10 @@ class Offensive(Periodic):
         self.tried = t if probe else self.tried
         for w in targets[~pending[targets]][:1 if probe else None]:
             # each task force sent against a world is twice the one before
-            size = self.task_force * 2 ** self.assigned.get(int(w), 0)
+            size = self.task_force * 2 ** int(self.assigned[w])
             if len(free) < size:
                 break
-            self.assigned[int(w)] = self.assigned.get(int(w), 0) + 1
+            self.assigned[w] += 1
             k = self.n_targets
             self.n_targets += 1
             razes = math.floor((k + 1) * self.destroy) > math.floor(k * self.destroy)
@@ -366,10 +366,7 @@ class Offensive(Periodic):
 
     def _open(self, targets: np.ndarray) -> np.ndarray:
         """The targets not given up (after three task forces)."""
-        if not self.assigned:
-            return targets
-        tried = np.array([self.assigned.get(w, 0) for w in targets.tolist()], np.int64)
-        return targets[tried < 3]
+        return targets[self.assigned[targets] < 3]
 
 
 class RaidHomes(Periodic):
