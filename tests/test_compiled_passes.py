@@ -380,3 +380,54 @@ def test_the_fleets_at_the_end_of_their_routes_are_what_the_numpy_found():
         np.testing.assert_array_equal(raid, np.flatnonzero(done & (mode == RAID)
                                                            & (world == goal)))
         np.testing.assert_array_equal(stand, done & STANDS[mode])
+
+
+def _waylaid_numpy(pf, pw, live, where, mode, side, hostile, intercept, N):
+    """Batches of (fleets, world) battles, as the engine's Python found them."""
+    ok = live[pf] & (where[pf] == ON_LANE)
+    pf, pw = pf[ok], pw[ok]
+    waiting = np.flatnonzero(live & (mode == intercept) & (where >= 0))
+    if not len(pf) or not len(waiting):
+        return []
+    at = np.zeros((N, len(hostile)), bool)
+    at[where[waiting], side[waiting]] = True
+    met = (at[pw] & hostile[side[pf]]).any(axis=1)
+    batches, meetings, used = [], [], set()
+    for w in np.unique(pw[met]).tolist():
+        them = np.unique(pf[met & (pw == w)])
+        hunters = waiting[(where[waiting] == w) & hostile[side[them[0]], side[waiting]]]
+        if set(them.tolist()) & used:
+            batches.append(meetings)
+            meetings, used = [], set()
+        meetings.append((np.concatenate([them, hunters]).tolist(), w))
+        used |= set(them.tolist())
+    return [*batches, meetings] if meetings else batches
+
+
+def test_fleets_waylaid_as_they_pass_are_what_the_numpy_found():
+    from warroom.campaign.lineup import waylaid
+
+    rng = np.random.default_rng(29)
+    intercept = 6
+    for _ in range(CASES):
+        F, N, S = int(rng.integers(1, 30)), int(rng.integers(1, 6)), int(rng.integers(2, 4))
+        live = rng.random(F) < 0.85
+        where = rng.integers(-1, N, F)
+        mode = np.where(rng.random(F) < 0.4, intercept, 0).astype(np.int8)
+        side = rng.integers(0, S, F)
+        hostile = rng.random((S, S)) < 0.7
+        hostile = (hostile | hostile.T) & ~np.eye(S, dtype=bool)
+        K = int(rng.integers(0, 25))
+        pf = np.sort(rng.integers(0, F, K))  # a fleet's passes in turn, as the engine lists them
+        pw = rng.integers(0, N, K)
+        want = _waylaid_numpy(pf, pw, live, where, mode, side, hostile, intercept, N)
+        fleets, sizes, worlds, batch = waylaid(pf, pw, live, where, mode, side, hostile,
+                                               intercept, N)
+        got: list = []
+        at = 0
+        for n, w, b in zip(sizes.tolist(), worlds.tolist(), batch.tolist(), strict=True):
+            if b == len(got):
+                got.append([])
+            got[b].append((fleets[at:at + n].tolist(), w))
+            at += n
+        assert got == want

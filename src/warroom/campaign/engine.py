@@ -30,7 +30,7 @@ from .arrivals import arrivals
 from .battle import Battles, battles_for
 from .fleets import ON_LANE, Fleets
 from .holdings import repair, sieges
-from .lineup import lineup, meetings
+from .lineup import lineup, meetings, waylaid
 from .movement import interception
 from .sight import own_state, sighted
 from .supply import supplied
@@ -402,34 +402,20 @@ class CampaignEngine:
 
     def _waylaid(self, world: CampaignWorld, st: CampaignState, passed) -> None:
         """Fleets that passed, this step, a world where hostile interceptors wait for them:
-        fought there (those that stopped at it meet them in `_battles`)."""
-        fl = st.fleets
-        pf, pw = passed[0], passed[1]
-        if not len(pf):
+        fought there (those that stopped at it meet them in `_battles`), batch by batch
+        (`lineup.waylaid`)."""
+        if not len(passed[0]):
             return
-        ok = st.alive[pf] & (fl.world[pf] == ON_LANE)
-        pf, pw = pf[ok], pw[ok]
-        waiting = np.flatnonzero(st.alive & (st.mode == INTERCEPT) & (fl.world >= 0))
-        if not len(pf) or not len(waiting):
+        fleets, sizes, worlds, batch = waylaid(
+            passed[0], passed[1], st.live, st.fleets.world, st.mode, world.fleet_side,
+            world.hostile, INTERCEPT, world.theater.n)
+        if not len(sizes):
             return
-        at = np.zeros((world.theater.n, world.n_sides), bool)
-        at[fl.world[waiting], world.fleet_side[waiting]] = True
-        met = (at[pw] & world.hostile[world.fleet_side[pf]]).any(axis=1)
-        # world by world; a fleet that passed two such worlds meets the second's hunters
-        # after the first's, so battles are fought together only while their fleets differ
-        meetings: list = []
-        used: set[int] = set()
-        for w in np.unique(pw[met]).tolist():
-            them = np.unique(pf[met & (pw == w)])
-            hunters = waiting[(fl.world[waiting] == w) & world.hostile[
-                world.fleet_side[them[0]], world.fleet_side[waiting]]]
-            passing = set(them.tolist())
-            if passing & used:
-                self._fight_all(world, st, meetings)
-                meetings, used = [], set()
-            meetings.append((np.concatenate([them, hunters]), w, w))
-            used |= passing
-        self._fight_all(world, st, meetings)
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        cut = np.flatnonzero(np.diff(batch)) + 1
+        for j0, j1 in zip([0, *cut.tolist()], [*cut.tolist(), len(sizes)], strict=True):
+            u = worlds[j0:j1]
+            self._fight_arrays(world, st, fleets[starts[j0]:starts[j1]], sizes[j0:j1], u, u)
 
     def _battles(self, world: CampaignWorld, st: CampaignState) -> None:
         there, hit, fleets, sizes, threat = meetings(

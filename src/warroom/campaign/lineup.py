@@ -187,3 +187,91 @@ def meetings(live, where, ships, fleet_side, owner, wdef, hostile, foes, member_
             fleets[first[slot[w]]] = f
             first[slot[w]] += 1
     return True, worlds, fleets, sizes, threat
+
+
+@njit(cache=True, error_model="numpy")
+def waylaid(pass_fleet, pass_world, live, where, mode, fleet_side, hostile, intercept,
+            n_worlds):
+    """Fleets that passed worlds this step (pass_fleet[k] passed pass_world[k]) and are on a
+    lane still, where hostile interceptors (mode `intercept`, at a world) wait: world by
+    world in order, the passing fleets there (in fleet order) and the interceptors hostile
+    to the first of them (in fleet order). A fleet that passed two such worlds meets the
+    second's interceptors after the first's: a battle joins the batch before it only while
+    their passing fleets differ. Returns the fleets of the battles in turn, how many each,
+    its world and its batch (0, 1, ...)."""
+    F = where.shape[0]
+    S = hostile.shape[0]
+    waits = np.zeros(F, np.bool_)
+    at = np.zeros((n_worlds, S), np.bool_)
+    n_wait = 0
+    for f in range(F):
+        if live[f] and mode[f] == intercept and where[f] >= 0:
+            waits[f] = True
+            at[where[f], fleet_side[f]] = True
+            n_wait += 1
+    empty = np.zeros(0, np.int64)
+    if n_wait == 0:
+        return empty, empty, empty, empty
+    K = pass_fleet.shape[0]
+    met = np.zeros(K, np.bool_)
+    hit = np.zeros(n_worlds, np.bool_)
+    for k in range(K):
+        f, w = pass_fleet[k], pass_world[k]
+        if not (live[f] and where[f] < 0):
+            continue
+        for s in range(S):
+            if at[w, s] and hostile[fleet_side[f], s]:
+                met[k] = True
+                hit[w] = True
+                break
+    # room: every passing fleet and every interceptor once per world they meet at
+    n_hit = 0
+    for w in range(n_worlds):
+        if hit[w]:
+            n_hit += 1
+    out = np.empty(K + n_hit * n_wait, np.int64)
+    sizes = np.empty(n_hit, np.int64)
+    worlds = np.empty(n_hit, np.int64)
+    batch = np.empty(n_hit, np.int64)
+    mark = np.zeros(F, np.bool_)  # a fleet among this world's passing fleets
+    used = np.zeros(F, np.bool_)  # a fleet among the passing fleets of the batch so far
+    in_batch = np.empty(K, np.int64)
+    n_used = 0
+    b = 0
+    m = 0
+    j = 0
+    for w in range(n_worlds):
+        if not hit[w]:
+            continue
+        lo = m
+        clash = False
+        for f in range(F):  # this world's passing fleets, in fleet order, once each
+            mark[f] = False
+        for k in range(K):
+            if met[k] and pass_world[k] == w:
+                mark[pass_fleet[k]] = True
+        first = -1
+        for f in range(F):
+            if mark[f]:
+                if first < 0:
+                    first = f
+                out[m] = f
+                m += 1
+                if used[f]:
+                    clash = True
+        if clash:  # the batch so far is fought first
+            b += 1
+            for i in range(n_used):
+                used[in_batch[i]] = False
+            n_used = 0
+        for i in range(lo, m):
+            used[out[i]] = True
+            in_batch[n_used] = out[i]
+            n_used += 1
+        for g in range(F):
+            if waits[g] and where[g] == w and hostile[fleet_side[first], fleet_side[g]]:
+                out[m] = g
+                m += 1
+        sizes[j], worlds[j], batch[j] = m - lo, w, b
+        j += 1
+    return out[:m], sizes, worlds, batch
