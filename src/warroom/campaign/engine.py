@@ -165,7 +165,7 @@ class CampaignEngine:
         # between steps, and the command layer and mechanics ask several times a step
         steps, place = state.place
         if steps != state.steps:
-            place = read_only(np.where(state.alive, state.fleets.world, -1).astype(float))
+            place = read_only(np.where(state.live, state.fleets.world, -1).astype(float))
             state.place = (state.steps, place)
         return Forces(world.fleet_x0, state.ledger, state.modifiers, read_only(state.live),
                       world.fleet_side, place=place)
@@ -201,7 +201,7 @@ class CampaignEngine:
         where = state.fleets.world
         watcher = np.full(world.theater.n, -1, np.int64)
         foe = np.empty(world.n_forces, np.int64)
-        n = sighted(state.alive, where, world.fleet_side, world.fleet_foe[side], state.owner,
+        n = sighted(state.live, where, world.fleet_side, world.fleet_foe[side], state.owner,
                     side, watcher, foe)
         foe = foe[:n]
         return Picture(foe, foe.copy(), state.ships[foe],
@@ -216,13 +216,13 @@ class CampaignEngine:
         place, going, mode = np.empty(F, np.int64), np.empty(F, np.int64), \
             np.empty(F, state.mode.dtype)
         ships, crippled, supply = np.empty(F), np.empty(F), np.empty(F)
-        own_state(own, state.alive, state.fleets.world, state.goal, state.mode, state.ships,
+        own_state(own, state.live, state.fleets.world, state.goal, state.mode, state.ships,
                   state.crippled, state.supply, strength, place, going, mode, ships, crippled,
                   supply)
         member_mine = world.member_side == side
         extra = {"place": place, "going": going, "mode": mode, "ships": ships,
                  "crippled": crippled, "supply": supply,
-                 "member": world.fleet_member.copy(), "alive": own & state.alive,
+                 "member": world.fleet_member.copy(), "alive": own & state.live,
                  "will": np.where(member_mine, state.will, np.nan),
                  "owner": state.owner.copy(), "defences": state.wdef.copy()}
         broken = np.zeros(world.n_sides, bool)
@@ -393,7 +393,7 @@ class CampaignEngine:
             hunters = [a[1] for a in group if st.lives(a[1]) and fl.world[a[1]] == v]
             if on_it and hunters:
                 a, b, _ = fl.lanes(st.t)
-                column = np.flatnonzero(st.alive & (fl.world == ON_LANE) & (a == u) & (b == v)
+                column = np.flatnonzero(st.live & (fl.world == ON_LANE) & (a == u) & (b == v)
                                         & (world.fleet_side == world.fleet_side[target]))
                 self._fight(world, st, np.array([*column, *hunters], np.int64), u, v)
                 if st.lives(target) and fl.world[target] == ON_LANE:
@@ -419,7 +419,7 @@ class CampaignEngine:
 
     def _battles(self, world: CampaignWorld, st: CampaignState) -> None:
         there, hit, fleets, sizes, threat = meetings(
-            st.alive, st.fleets.world, st.ships, world.fleet_side, st.owner, st.wdef,
+            st.live, st.fleets.world, st.ships, world.fleet_side, st.owner, st.wdef,
             world.hostile, world.foe_pairs, world.member_home, world.member_side,
             world.theater.n)
         if not there:
@@ -519,14 +519,14 @@ class CampaignEngine:
         for m in np.flatnonzero(new):
             st.ev.append((st.t, int(K.home_attacked), int(m), float(home[m])))
             if st.rng.random() < world.will[m, LEAVE]:
-                mine = np.flatnonzero(st.alive & (world.fleet_member == m)
+                mine = np.flatnonzero(st.live & (world.fleet_member == m)
                                       & (st.fleets.world != home[m]))
                 for f in mine:
                     self._go(world, st, int(f), int(home[m]), LEAVING)
                 st.ev.append((st.t, int(K.turned_home), int(m), float(len(mine))))
 
     def _sieges(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
-        fell = sieges(st.alive, st.fleets.world, st.mode, st.goal, world.fleet_side, BESIEGES,
+        fell = sieges(st.live, st.fleets.world, st.mode, st.goal, world.fleet_side, BESIEGES,
                       DESTROY, IDLE, st.owner, st.wmember, st.wdef, st.razed, st.siege, dt,
                       world.siege)
         for w, o, s, waste in fell.tolist():
@@ -535,7 +535,7 @@ class CampaignEngine:
             st.owner_log.append((st.t, w, o, -1 if waste else s, bool(waste), s))
 
     def _repair(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
-        repair(st.alive, st.fleets.world, world.fleet_side, st.owner, world.world_dock,
+        repair(st.live, st.fleets.world, world.fleet_side, st.owner, world.world_dock,
                st.crippled, st.ships, st.ledger[ARRIVED], dt)
 
     def _supply(self, world: CampaignWorld, st: CampaignState) -> None:
@@ -546,7 +546,7 @@ class CampaignEngine:
         where = st.fleets.world
         a, _, _ = st.fleets.lanes(st.t)
         at = np.where(where >= 0, where, a)
-        alive = st.alive
+        alive = st.live
         for s in due:
             reach, penalty, every = world.supply[s]
             st.next_supply[s] += every
@@ -569,7 +569,7 @@ class CampaignEngine:
             st.next_record += RECORD_EVERY
         M = len(world.member_ids)
         m = world.fleet_member
-        alive = st.alive
+        alive = st.live
         st.series.append((st.t, np.bincount(m[alive], minlength=M),
                           np.bincount(m, weights=np.where(alive, st.ships, 0.0), minlength=M),
                           st.member_lost.copy(), _per_member(world, st.ledger)))
@@ -603,11 +603,11 @@ def _tally(world: CampaignWorld, st: CampaignState) -> dict[str, float]:
     out: dict[str, float] = {}
     for s, sid in enumerate(world.side_ids):
         mine = world.fleet_side == s
-        out[f"fleets:{sid}"] = float((st.alive & mine).sum())
+        out[f"fleets:{sid}"] = float((st.live & mine).sum())
         out[f"fleets_lost:{sid}"] = float((st.gone & st.entered & mine).sum())
         out[f"worlds:{sid}"] = float((st.owner == s).sum())
     for g, gid in enumerate(world.group_ids):
-        out[f"fleets:{gid}"] = float((st.alive & (world.fleet_group == g)).sum())
+        out[f"fleets:{gid}"] = float((st.live & (world.fleet_group == g)).sum())
     taken = np.zeros(world.n_sides)
     razed = np.zeros(world.n_sides)
     for _, _, _, _, was_razed, by in st.owner_log:

@@ -31,7 +31,7 @@ def campaign_result(world: CampaignWorld, st: CampaignState, digest: str) -> Res
     x0 = np.bincount(world.fleet_member[start], weights=world.fleet_ships[start], minlength=M)
     times = np.array([r[0] for r in st.series])
     ledger = np.stack([r[4] for r in st.series]) if st.series else np.zeros((0, 3, M))
-    alive = np.bincount(world.fleet_side[st.alive], minlength=world.n_sides)
+    alive = np.bincount(world.fleet_side[st.live], minlength=world.n_sides)
     winner = int(np.flatnonzero(alive)[0]) if (alive > 0).sum() == 1 else -1
     facts: dict = dict(_tally(world, st))
     for name, counts in st.at_milestone.items():
