@@ -356,7 +356,7 @@ def test_the_columns_a_raider_can_hunt_are_what_the_numpy_found():
         got_t, got_n = columns(force, x, t, strength, since,
                                np.fromiter(read.keys(), np.int64, len(read)),
                                np.fromiter(read.values(), np.int64, len(read)), seen_at, hunted,
-                               W, odds, np.empty(F, np.int64), np.empty(F), np.empty(F, bool))
+                               W, odds, np.empty(F, np.int64), np.empty(F), np.zeros(F, bool))
         np.testing.assert_array_equal(got_t, want_t)
         np.testing.assert_array_equal(got_n, want_n)  # bit for bit, inf included
 

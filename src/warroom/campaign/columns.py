@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..core.picture import _per_force
+
 
 @njit(cache=True, error_model="numpy")
 def columns(force, x, t, strength, since, read_fleet, read_world, seen_at, hunted,
@@ -22,12 +24,10 @@ def columns(force, x, t, strength, since, read_fleet, read_world, seen_at, hunte
     goal[:] = -2
     total[:] = 0.0
     heard[:] = False
+    _per_force(force, strength, total, heard)  # believed ships per fleet (nan: unknown)
     for k in range(force.shape[0]):
-        f = force[k]
         if x[k] < 0 and t[k] >= since:
-            goal[f] = -1
-        total[f] += strength[k]
-        heard[f] = True
+            goal[force[k]] = -1
     for j in range(read_fleet.shape[0]):
         goal[read_fleet[j]] = read_world[j]
     n = 0
@@ -49,8 +49,7 @@ def columns(force, x, t, strength, since, read_fleet, read_world, seen_at, hunte
         hi = lo
         s = 0.0
         while hi < n and key[order[hi]] == key[order[lo]]:
-            f = moving[order[hi]]
-            v = total[f] if heard[f] else np.nan
+            v = total[moving[order[hi]]]
             s += np.inf if np.isnan(v) else v
             hi += 1
         for j in range(lo, hi):

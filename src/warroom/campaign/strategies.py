@@ -200,7 +200,7 @@ class Raid(Periodic):
             np.fromiter(read.keys(), np.int64, len(read)),
             np.fromiter(read.values(), np.int64, len(read)), self.seen_at, self.hunted,
             len(obs.extra["owner"]), float(self.odds), np.empty(F, np.int64), np.empty(F),
-            np.empty(F, np.bool_))
+            np.zeros(F, np.bool_))
         if not len(targets):
             return []
         out: list[Order] = []

@@ -26,8 +26,7 @@ def executor_for(workers: int, cluster: str | None) -> Iterator[Executor | None]
     from .tasks import worker_setup
 
     # spawn, not fork: numba's threads do not survive a fork
-    pool = _Pool(workers, mp_context=mp.get_context("spawn"),
-                               initializer=worker_setup)
+    pool = _Pool(workers, mp_context=mp.get_context("spawn"), initializer=worker_setup)
     try:
         yield pool
     except BaseException:

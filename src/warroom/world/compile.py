@@ -108,6 +108,13 @@ class World:
         return joins & (self.side_x0 <= 0) & ~scheduled
 
 
+# a World's fire-pair columns, in the order the compiler builds them
+PAIR_COLUMNS = (("pair_eng", np.int64), ("pair_group", np.int64), ("pair_shooter", np.int64),
+                ("pair_target", np.int64), ("pair_k", np.float64), ("pair_p", np.float64),
+                ("pair_q", np.float64), ("pair_alloc", np.int64), ("pair_share", np.float64),
+                ("pair_rank", np.int64))
+
+
 def _exponents(law: Law, shooter_side: str, area_fire_by: str | None, p, q) -> tuple[float, float]:
     if law is Law.square:
         return AIMED
@@ -178,7 +185,7 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
     # a target's side is civilian (defectors' sides never are)
     civil_side = np.array([s.civilian for s in sc.sides] + [False] * len(extra.side_ids), bool)
     groups: dict[tuple[int, int, bool], int] = {}  # (engagement, shooter, civil): the unit
-    cols: list[list[np.ndarray]] = [[] for _ in range(10)]
+    cols: list[list[np.ndarray]] = [[] for _ in PAIR_COLUMNS]
     for ei, e in enumerate(sc.engagements):
         eng_start.append(sc.clock.start if e.start is None else e.start)
         eng_end.append(sc.clock.end if e.end is None else e.end)
@@ -212,34 +219,38 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         # each (shooter, civil) its unit, numbered in the order they first fire
         key = shooter * 2 + civil
         units, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        in_order = np.argsort(first, kind="stable")
         rank = np.empty(len(units), np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(units))
+        rank[in_order] = np.arange(len(units))
         base = len(groups)
-        for u in units[np.argsort(first, kind="stable")].tolist():
+        for u in units[in_order].tolist():
             groups[(ei, u // 2, bool(u % 2))] = len(groups)
         rate = np.ones(n) if e.law is Law.salvo else np.fromiter(
             (fr.rate for fr in fire), float, n)
-        for c, v in enumerate((
+        for c, v in zip(cols, (
                 np.full(n, ei, np.int64), base + rank[inv.ravel()], shooter, target, rate,
                 p_side[by], q_side[by], np.where(civil, ALLOC_NONE, alloc_side[by]),
                 np.fromiter((fr.share or 0.0 for fr in fire), float, n),
-                np.fromiter((fr.priority or 0 for fr in fire), np.int64, n))):
-            cols[c].append(v)
+                np.fromiter((fr.priority or 0 for fr in fire), np.int64, n)), strict=True):
+            c.append(v)
 
     for shooter_id, target_id, rate_ in extra.fire:  # defectors and loyalists, engagement 0
         e = sc.engagements[0]
         si_, ti_ = force_index[shooter_id], force_index[target_id]
         p, q = _exponents(e.law, side_ids[side_of[shooter_id]], e.area_fire_by, e.p, e.q)
         g = groups.setdefault((0, si_, False), len(groups))
-        for c, x in enumerate((0, g, si_, ti_, rate_, p, q, alloc_code(e.allocation.value, p),
-                               0.0, 0)):
-            cols[c].append(np.array([x], np.int64 if c in (0, 1, 2, 3, 7, 9) else float))
-    col = [np.concatenate(c) if c else np.zeros(0, np.int64 if k in (0, 1, 2, 3, 7, 9)
-                                                 else float) for k, c in enumerate(cols)]
+        for (_, dtype), c, x in zip(PAIR_COLUMNS, cols, (
+                0, g, si_, ti_, rate_, p, q, alloc_code(e.allocation.value, p), 0.0, 0),
+                strict=True):
+            c.append(np.array([x], dtype))
+    pairs: dict[str, Any] = {
+        name: np.concatenate(c).astype(dtype, copy=False) if c else np.zeros(0, dtype)
+        for (name, dtype), c in zip(PAIR_COLUMNS, cols, strict=True)}
     # a shooter with a single target gives it all its fire whatever the rule: w = 1, and the
     # kernel can skip the allocation passes for it
-    per_group = np.bincount(col[1], minlength=len(groups))
-    col[7] = np.where(per_group[col[1]] == 1, ALLOC_NONE, col[7]).astype(np.int64)
+    unit = pairs["pair_group"]
+    pairs["pair_alloc"] = np.where(np.bincount(unit, minlength=len(groups))[unit] == 1,
+                                   ALLOC_NONE, pairs["pair_alloc"]).astype(np.int64)
     i64 = lambda c: np.asarray(c, dtype=np.int64)  # noqa: E731
     f64 = lambda c: np.asarray(c, dtype=np.float64)  # noqa: E731
     trc = list(zip(*tr, strict=True)) if tr else [()] * 6
@@ -273,16 +284,7 @@ def compile_world(sc: Scenario, seed: int | None = None) -> World:
         eng_start=f64(eng_start),
         eng_end=f64(eng_end),
         eng_interval=f64(eng_interval),
-        pair_eng=i64(col[0]),
-        pair_group=i64(col[1]),
-        pair_shooter=i64(col[2]),
-        pair_target=i64(col[3]),
-        pair_k=f64(col[4]),
-        pair_p=f64(col[5]),
-        pair_q=f64(col[6]),
-        pair_alloc=i64(col[7]),
-        pair_share=f64(col[8]),
-        pair_rank=i64(col[9]),
+        **pairs,
         sv_offensive=sv[0].copy(),
         sv_defensive=sv[1].copy(),
         sv_staying=sv[2].copy(),
