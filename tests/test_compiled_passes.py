@@ -361,6 +361,44 @@ def test_the_columns_a_raider_can_hunt_are_what_the_numpy_found():
         np.testing.assert_array_equal(got_n, want_n)  # bit for bit, inf included
 
 
+def _hunters_python(targets, need, pools, ships, group):
+    sent = []
+    pools = [list(p) for p in pools]
+    for target, needed in zip(targets.tolist(), need.tolist(), strict=True):
+        for mine in pools:
+            if not mine or np.cumsum(ships[mine])[-1] < needed:
+                continue
+            n = max(int(np.searchsorted(np.cumsum(ships[mine]), needed)) + 1, group)
+            if n > len(mine):
+                continue
+            sent += [(f, target) for f in mine[:n]]
+            del mine[:n]
+            break
+    return sent, pools
+
+
+def test_the_groups_sent_to_meet_columns_are_what_the_python_sent():
+    from warroom.campaign.columns import hunters
+
+    rng = np.random.default_rng(19)
+    for _ in range(CASES):
+        F, group = int(rng.integers(1, 40)), int(rng.integers(1, 5))
+        ships = np.round(rng.uniform(0, 100, F), int(rng.integers(0, 3)))
+        fleets = rng.permutation(F)[:int(rng.integers(0, F + 1))]
+        cut = np.sort(rng.integers(0, len(fleets) + 1, int(rng.integers(0, 5))))
+        pools = np.split(fleets, cut)
+        targets = rng.integers(0, 50, int(rng.integers(0, 12)))
+        need = rng.choice([0.0, 50.0, 120.0, 300.0, np.inf, np.nan], len(targets)) \
+            * rng.uniform(0.5, 1.5, len(targets))
+        want, left = _hunters_python(targets, need, pools, ships, group)
+        starts = np.concatenate([[0], np.cumsum([len(p) for p in pools])]).astype(np.int64)
+        fleet, target, used = hunters(targets, need, fleets.astype(np.int64), ships, starts,
+                                      group)
+        assert list(zip(fleet.tolist(), target.tolist(), strict=True)) == want
+        assert [len(p) - u for p, u in zip(pools, used.tolist(), strict=True)] == \
+            [len(p) for p in left]
+
+
 def test_the_fleets_at_the_end_of_their_routes_are_what_the_numpy_found():
     from warroom.campaign.arrivals import arrivals
     from warroom.campaign.engine import MODES, RAID, STANDS

@@ -68,3 +68,42 @@ def columns(force, x, t, strength, since, read_fleet, read_world, seen_at, hunte
             need[m] = odds * column[i]
             m += 1
     return targets, need
+
+
+@njit(cache=True, error_model="numpy")
+def hunters(targets, need, fleets, ships, starts, group):
+    """Groups sent to meet the columns, target by target in turn: the first pool (pool i:
+    idle fleets fleets[starts[i]:starts[i+1]] at one world, with their ships) whose fleets
+    add up to the target's `need` sends as many of them as it takes, at least `group`, from
+    its front; a target no pool can meet is left. Returns each fleet sent and its target,
+    in the order sent, and how many each pool sent."""
+    P = starts.shape[0] - 1
+    head = starts[:-1].copy()
+    sent_fleet = np.empty(fleets.shape[0], np.int64)
+    sent_target = np.empty(fleets.shape[0], np.int64)
+    n = 0
+    for j in range(targets.shape[0]):
+        needed = need[j]
+        for i in range(P):
+            lo, hi = head[i], starts[i + 1]
+            if lo == hi:
+                continue
+            # the first of the pool's fleets whose ships, added up in turn, reach `needed`
+            s, k = 0.0, lo
+            while k < hi:
+                s += ships[fleets[k]]
+                if s >= needed:
+                    break
+                k += 1
+            if k == hi:
+                continue
+            take = max(k - lo + 1, group)
+            if take > hi - lo:
+                continue
+            for q in range(lo, lo + take):
+                sent_fleet[n] = fleets[q]
+                sent_target[n] = targets[j]
+                n += 1
+            head[i] = lo + take
+            break
+    return sent_fleet[:n], sent_target[:n], head - starts[:-1]

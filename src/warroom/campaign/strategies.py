@@ -34,7 +34,7 @@ from ..core.orders import Order, OrderKind
 from ..doctrine.rules import Periodic
 from ..theater import Theater
 from ..theater import paths_of as _paths
-from .columns import columns
+from .columns import columns, hunters
 
 IDLE, RALLY = 0, 8  # the engine's modes a strategy reads (`engine.MODES`)
 FLEET_MOVES = (OrderKind.move, OrderKind.rally, OrderKind.raid, OrderKind.conquer,
@@ -186,8 +186,7 @@ class Raid(Periodic):
             self.hunted = np.zeros(F, bool)
         at = pic.x >= 0
         self.seen_at[pic.force[at]] = pic.x[at].astype(np.int64)
-        pools = [(mine, np.cumsum(obs.extra["ships"][mine])) for mine in by_world.values()
-                 if len(mine) >= self.group]
+        pools = [mine for mine in by_world.values() if len(mine) >= self.group]
         if not pools:
             return []
         # where each fleet on the move is going (the place of its order read, the last; -1
@@ -203,25 +202,18 @@ class Raid(Periodic):
             np.zeros(F, np.bool_))
         if not len(targets):
             return []
-        out: list[Order] = []
-        have = obs.extra["ships"]
-        top = [float(p[-1]) for _, p in pools]  # each pool's power, as Python numbers
-        ok = need <= max(top)
-        for target, needed in zip(targets[ok].tolist(), need[ok].tolist(), strict=True):
-            for i, (mine, power) in enumerate(pools):
-                if not len(mine) or top[i] < needed:
-                    continue
-                # as many of the idle fleets there as it takes (a column needs more)
-                n = max(int(np.searchsorted(power, needed)) + 1, self.group)
-                if n > len(mine):
-                    continue
-                out += [Order(OrderKind.intercept, force=f, target=target) for f in mine[:n]]
-                del mine[:n]
-                pools[i] = (mine, np.cumsum(have[mine]))
-                top[i] = float(pools[i][1][-1]) if mine else 0.0
-                self.hunted[target] = True
-                break
-        return out
+        # as many of a pool's idle fleets as it takes (a column needs more), from its front
+        sizes = [len(mine) for mine in pools]
+        fleet, target, used = hunters(
+            targets, need, np.fromiter((f for mine in pools for f in mine), np.int64,
+                                       sum(sizes)),
+            np.asarray(obs.extra["ships"], float),
+            np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), self.group)
+        for mine, n in zip(pools, used.tolist(), strict=True):
+            del mine[:n]  # sent: the rest stay idle there (`_regroup`)
+        self.hunted[target] = True
+        return [Order(OrderKind.intercept, force=f, target=g)
+                for f, g in zip(fleet.tolist(), target.tolist(), strict=True)]
 
 
 class Relieve(Periodic):
