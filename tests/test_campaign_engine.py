@@ -84,6 +84,23 @@ def test_an_interceptor_meets_the_whole_column_on_the_lane():
     assert {r["side"]: r["fleets"] for r in first} == {"blue": 1, "red": 2}
 
 
+def test_an_interceptor_meets_the_route_its_target_has_now_not_the_one_it_had_this_morning():
+    # two blue fleets at x; the first is sent against red's route to a (met on d - c at 6);
+    # red is then turned to stop at d (there at 5), which the second cannot reach in time
+    d = campaign(orders=[{"at": 0, "fleets": "h", "do": "move", "world": "a"}])
+    d["theater"]["worlds"].append({"id": "x", "x": 2, "y": 1})
+    d["theater"]["lanes"].append(["x", "c", 1.0])
+    d["sides"][0]["members"][0]["fleets"][0].update(at="x", count=2)
+    world, eng, st = started(d)
+    at = {w: k for k, w in enumerate(world.theater.ids)}
+    eng.advance(world, st, 1.0)
+    eng.apply(world, st, Order(OrderKind.intercept, force=0, target=2))
+    eng.apply(world, st, Order(OrderKind.move, force=2, place=at["d"]))
+    eng.apply(world, st, Order(OrderKind.intercept, force=1, target=2))
+    assert st.goal[0] == at["c"] and [a[1] for a in st.ambushes] == [0]  # it enters d - c at c
+    assert st.goal[1] == -1  # not sent: nowhere on red's new way in time
+
+
 def test_a_battle_at_a_world_is_the_aggregate_engines_for_the_same_forces_and_seed():
     d = campaign(regions=[{"owner": "red", "worlds": ["d"],
                            "defences": {"strength": 20, "rate": 0.05}}],

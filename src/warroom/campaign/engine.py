@@ -96,6 +96,8 @@ class CampaignState:
     # entered and not gone, kept as they change (read many times a step, changed rarely)
     live: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     seen: dict = field(default_factory=dict)  # (side, t) -> its sightings this step
+    # (world, target, its route's count, t) -> where an interceptor from there meets it
+    meets: dict = field(default_factory=dict)
     verdicts: tuple = field(default_factory=lambda: (None, {}))  # (will, side -> refuses)
     place: tuple = (-1, None)  # (steps, where each fleet is then: `CampaignEngine.forces`)
 
@@ -297,11 +299,15 @@ class CampaignEngine:
         if not (0 <= target < world.n_forces and state.lives(target)) \
                 or fl.world[f] == ON_LANE or fl.hop[target] >= fl.length[target]:
             return
-        k0, n = int(fl.hop[target]) - 1, int(fl.length[target])
-        path, times = fl.rw[target, k0:n], fl.rt[target, k0:n]
-        here = int(fl.world[f])
-        meet = interception(world.theater, path.tolist(), times, here, state.t,
-                            state.paths.tree(here)[0])
+        here, n = int(fl.world[f]), int(fl.length[target])
+        # a group sent together asks the same: the answer stands while its route does
+        key = (here, target, int(fl.routed[target]), state.t)
+        meet = state.meets.get(key, self)
+        if meet is self:
+            k0 = int(fl.hop[target]) - 1
+            meet = state.meets[key] = interception(
+                world.theater, fl.rw[target, k0:n].tolist(), fl.rt[target, k0:n], here,
+                state.t, state.paths.tree(here)[0])
         if meet is None:
             return
         if meet.u == meet.v or meet.fraction <= 0:
@@ -334,6 +340,7 @@ class CampaignEngine:
 
     def _step(self, world: CampaignWorld, st: CampaignState, t1: float) -> None:
         st.seen.clear()
+        st.meets.clear()
         self._scripted(world, st)
         dt = t1 - _grid(world, st.steps - 1)
         st.t = t1

@@ -59,6 +59,7 @@ class Fleets:
         self.rt = np.zeros((n, width))
         self.length = np.zeros(n, np.int64)  # worlds on each route (0: none)
         self.hop = np.zeros(n, np.int64)  # the next world of the route to reach
+        self.routed = np.zeros(n, np.int64)  # how many times each was given a new route
 
     @property
     def n(self) -> int:
@@ -88,6 +89,7 @@ class Fleets:
         self.rt[f, :k] = times_a
         self.length[f] = k
         self.hop[f] = 1  # the first world is behind it (or where it is)
+        self.routed[f] += 1
 
     def stop(self, f: int) -> None:
         """Fleet f stays where it is (one on a lane goes on to the world it is heading for)."""
@@ -95,6 +97,7 @@ class Fleets:
             self.length[f] = self.hop[f] + 1
         else:
             self.length[f], self.hop[f] = 0, 0
+        self.routed[f] += 1
 
     def heading(self, f: int) -> tuple[int, float]:
         """Where fleet f is, or the next world it reaches on its lane, and when."""
