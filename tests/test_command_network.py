@@ -191,3 +191,15 @@ def test_routes_take_the_quickest_path_and_report_orphans():
     down = net.down_node[net.down_ptr[3]:net.down_ptr[4]].tolist()
     assert up == [3, 2, 0] and down == [0, 2, 3]
     assert net.orphans() == [1]
+
+
+def test_latencies_of_one_kind_of_link_are_the_gamma_draws_element_by_element():
+    from warroom.command.layer import _latency
+    from warroom.command.network import GAMMA
+
+    for a, b in ((np.full(50, 3.0), np.full(50, 2.0)),  # one kind of link
+                 (np.linspace(1, 4, 50), np.full(50, 2.0)),  # links of several means
+                 (np.full(50, 3.0), np.r_[np.full(25, 2.0), np.full(25, 0.5)])):
+        got = _latency(np.random.default_rng(8), np.full(50, GAMMA), a, b)
+        want = np.random.default_rng(8).gamma(b, a / b)
+        np.testing.assert_array_equal(got, want)

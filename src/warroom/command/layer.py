@@ -625,6 +625,10 @@ def _latency(rng: np.random.Generator, kind: np.ndarray, a: np.ndarray,
             out[sel] = aa + (bb - aa) * rng.random(m)
         elif code == LOGNORMAL:
             out[sel] = aa * np.exp(bb * rng.standard_normal(m))
+        elif m and bb[0] > 0 and (aa == aa[0]).all() and (bb == bb[0]).all():
+            # one shape and scale for all (hops of one kind of link): the same numbers as
+            # `gamma` draws element by element, in half the time
+            out[sel] = rng.standard_gamma(float(bb[0]), m) * (aa[0] / bb[0])
         else:
             out[sel] = rng.gamma(bb, np.where(bb > 0, aa / np.where(bb > 0, bb, 1.0), 0.0))
     return out
