@@ -13,7 +13,7 @@ from warroom.campaign.lineup import meetings
 from warroom.campaign.sight import own_state, sighted
 from warroom.command.belief import Belief
 from warroom.command.layer import _merge
-from warroom.command.messages import finished, first_ready, n_kept
+from warroom.command.messages import collect, first_ready
 from warroom.core.picture import FIELDS, Picture
 
 CASES = 300
@@ -83,17 +83,32 @@ def test_finished_messages_are_what_the_masks_found():
         status = rng.integers(0, 4, cap)
         done = rng.integers(0, 2, cap)
         t1 = np.where(rng.random(cap) < 0.1, np.inf, rng.random(cap) * 10)
-        kind = rng.integers(0, 3, cap)
+        t0 = t1 - rng.random(cap)
+        kind, side = rng.integers(0, 3, cap), rng.integers(0, 2, cap)
+        ids = rng.integers(0, 100, cap)
+        stride = int(rng.choice([1, 2, 4]))
         t = float(rng.random() * 10)
-        rows, rep, plea, order = finished(status, done, t1, kind, t, n)
-        s, d, e, k = status[:n], done[:n], t1[:n], kind[:n]
+        s, d, e, k = status[:n], done[:n].copy(), t1[:n], kind[:n]
+        assert first_ready(status, done, t1, n) == e[(s != 0) & (d == 0)].min(initial=np.inf)
+        count, delay = np.zeros((2, 3, 4), np.int64), np.zeros((2, 3))
+        rows, rep, plea, order, kept, waiting = collect(
+            status, done, t1, kind, side, t0, ids, t, n, stride, count, delay)
         want = np.flatnonzero((s != 0) & (d == 0) & (e <= t))
         ok = want[s[want] == 1]
         assert rows.tolist() == want.tolist()
         for got, code in ((rep, 0), (order, 1), (plea, 2)):
             assert got.tolist() == ok[k[ok] == code].tolist()
-        assert first_ready(status, done, t1, n) == e[(s != 0) & (d == 0)].min(initial=np.inf)
-        assert n_kept(status, done, n) == int(((s == 0) | (d == 0)).sum())
+        assert kept.tolist() == want[ids[want] % stride == 0].tolist()
+        d[want] = 1
+        np.testing.assert_array_equal(done[:n], d)  # collected: done
+        assert waiting == int(((s == 0) | (d == 0)).sum())
+        want_count = np.zeros((2, 3, 4), np.int64)
+        np.add.at(want_count, (side[want], k[want], s[want]), 1)
+        np.testing.assert_array_equal(count, want_count)
+        want_delay = np.zeros((2, 3))
+        for j in ok:  # in slot order, as the record sums them
+            want_delay[side[j], k[j]] += t1[j] - t0[j]
+        np.testing.assert_array_equal(delay, want_delay)
 
 
 def _picture(rng: np.random.Generator, n_items: int, rows: int) -> Picture:
@@ -307,10 +322,13 @@ def test_a_sides_own_fleets_are_what_the_numpy_showed():
         where, goal = rng.integers(-1, 9, F), rng.integers(-1, 9, F)
         mode = rng.integers(0, 10, F).astype(np.int8)
         ships, crippled, supply = rng.random(F), rng.random(F), rng.random(F)
-        strength = np.full(F, 7.0)
+        seen = rng.integers(0, max(F, 1), int(rng.integers(0, 30))) if F else np.zeros(0, int)
+        seen_ships = rng.random(len(seen))
+        strength = np.zeros(F)
         out = (np.empty(F, np.int64), np.empty(F, np.int64), np.empty(F, np.int8),
                np.empty(F), np.empty(F), np.empty(F))
-        own_state(own, live, where, goal, mode, ships, crippled, supply, strength, *out)
+        own_state(seen, seen_ships, own, live, where, goal, mode, ships, crippled, supply,
+                  strength, np.zeros(F, np.bool_), *out)
         mine = own & live
         want = (np.where(mine, where, -2), np.where(mine, goal, -1), np.where(mine, mode, -1),
                 np.where(mine, ships, np.nan), np.where(mine, crippled, np.nan),
@@ -318,7 +336,10 @@ def test_a_sides_own_fleets_are_what_the_numpy_showed():
         for got, expected in zip(out, want, strict=True):
             np.testing.assert_array_equal(got, expected)
             assert got.dtype == expected.dtype
-        np.testing.assert_array_equal(strength, np.where(own, np.where(live, ships, 0.0), 7.0))
+        believed = np.where(np.bincount(seen, minlength=F) > 0,
+                            np.bincount(seen, seen_ships, minlength=F), np.nan)
+        np.testing.assert_array_equal(strength,
+                                      np.where(own, np.where(live, ships, 0.0), believed))
 
 
 def _columns_numpy(pic, since, read, seen_at, hunted, W, odds):

@@ -213,14 +213,14 @@ class CampaignEngine:
     def observe(self, world: CampaignWorld, state: CampaignState, side: int) -> Observation:
         own = world.fleet_own[side]
         pic = self.sightings(world, state, side)
-        strength = pic.per_force(world.n_forces)  # own fleets are never in it
         F = world.n_forces
+        strength = np.zeros(F)  # own fleets are never in the picture
         place, going, mode = np.empty(F, np.int64), np.empty(F, np.int64), \
             np.empty(F, state.mode.dtype)
         ships, crippled, supply = np.empty(F), np.empty(F), np.empty(F)
-        own_state(own, state.live, state.fleets.world, state.goal, state.mode, state.ships,
-                  state.crippled, state.supply, strength, place, going, mode, ships, crippled,
-                  supply)
+        own_state(pic.force, pic.strength, own, state.live, state.fleets.world, state.goal,
+                  state.mode, state.ships, state.crippled, state.supply, strength,
+                  np.zeros(F, np.bool_), place, going, mode, ships, crippled, supply)
         member_mine = world.member_side == side
         extra = {"place": place, "going": going, "mode": mode, "ships": ships,
                  "crippled": crippled, "supply": supply,

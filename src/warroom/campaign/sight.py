@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..core.picture import _per_force
+
 
 @njit(cache=True, error_model="numpy")
 def sighted(live, where, fleet_side, foe, owner, side, watcher, out):
@@ -26,11 +28,15 @@ def sighted(live, where, fleet_side, foe, owner, side, watcher, out):
 
 
 @njit(cache=True, error_model="numpy")
-def own_state(own, live, where, goal, mode, ships, crippled, supply, strength, o_place,
-              o_going, o_mode, o_ships, o_crippled, o_supply):
-    """Into the o_ arrays: the side's live fleets' place, goal, mode, ships, crippled ships
-    and supply (the rest: place -2, goal and mode -1, the others nan); into strength, each
-    own fleet's ships (0 once gone)."""
+def own_state(pic_force, pic_strength, own, live, where, goal, mode, ships, crippled, supply,
+              strength, heard, o_place, o_going, o_mode, o_ships, o_crippled, o_supply):
+    """Into strength (zeros; heard: falses of the same size): the believed strength of each
+    force from the picture's rows (`core.picture._per_force`), each own fleet's ships over
+    it (0 once gone); into the o_ arrays: the side's live fleets' place, goal, mode, ships,
+    crippled ships and supply (the rest: place -2, goal and mode -1, the others nan). One
+    pass for what an observation shows: a compiled call costs more in a war, whose Python
+    work between two calls has the caches, than most of its loops."""
+    _per_force(pic_force, pic_strength, strength, heard)
     for f in range(where.shape[0]):
         mine = own[f] and live[f]
         if own[f]:

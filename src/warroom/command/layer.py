@@ -35,9 +35,8 @@ from .messages import (
     STATUS_NAMES,
     Columns,
     Record,
-    finished,
+    collect,
     first_ready,
-    n_kept,
 )
 from .network import CIRCLE, EVERYWHERE, EXPONENTIAL, GAMMA, LOGNORMAL, UNIFORM, Network
 from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
@@ -130,6 +129,7 @@ class CommandLayer:
         self.picture_rows = 0
         self.next_id = 0
         self._next: float | None = None
+        self.waiting = 0  # slots in transit or not yet collected, at the last `_collect`
         self.contended = bool(np.isfinite(net.node_rate).any() or np.isfinite(net.link_cap).any())
 
     # the core's Command protocol
@@ -513,8 +513,10 @@ class CommandLayer:
     def _collect(self, t: float) -> list[Order]:
         m = self.live
         out: list[Order] = []
-        rows, rep, plea, order = finished(m.full("status"), m.full("done"), m.full("t1"),
-                                          m.full("kind"), t, len(m))
+        rec = self.record
+        rows, rep, plea, order, kept, self.waiting = collect(
+            m.full("status"), m.full("done"), m.full("t1"), m.full("kind"), m.full("side"),
+            m.full("t0"), m.full("id"), t, len(m), rec.stride, rec.count, rec.delay)
         if len(rep):
             self._believe(m, rep)
         for k in plea:
@@ -525,9 +527,7 @@ class CommandLayer:
             if not self.order_t[f] > o.issued:  # never a stale order over a newer one
                 self.order_t[f] = o.issued
                 out.append(o)
-        if len(rows):
-            self.record.add(m, rows)
-            m["done"][rows] = 1
+        rec.add(m, kept)
         self._read(t)
         return out
 
@@ -563,7 +563,7 @@ class CommandLayer:
     def _compact(self) -> None:
         """Drop finished messages nobody will read again, and the rows they carried."""
         m = self.live
-        if n_kept(m.full("status"), m.full("done"), len(m)) > len(m) / 4:
+        if self.waiting > len(m) / 4:  # in transit or not collected, as of `_collect`
             return  # not worth it yet
         keep = (m["status"] == LIVE) | (m["done"] == 0)
         # copies to be read only add to it

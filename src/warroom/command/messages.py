@@ -64,40 +64,39 @@ class Columns:
 
 
 @njit(cache=True, error_model="numpy")
-def _tally(rows, side, kind, status, t0, t1, ids, stride, count, delay, kept):
-    """Count the finished messages by (side, kind, status), sum the delays of the delivered,
-    and list those the sample keeps; how many it keeps."""
-    n = 0
-    for k in range(rows.shape[0]):
-        r = rows[k]
-        count[side[r], kind[r], status[r]] += 1
-        if status[r] == 1:
-            delay[side[r], kind[r]] += t1[r] - t0[r]
-        if ids[r] % stride == 0:
-            kept[n] = r
-            n += 1
-    return n
-
-
-@njit(cache=True, error_model="numpy")
-def finished(status, done, t1, kind, t, n):
+def collect(status, done, t1, kind, side, t0, ids, t, n, stride, count, delay):
     """Of the table's first n slots, those finished (status not 0: no longer in transit) and
-    not yet collected by t, in order; and among them the delivered (status 1) reports, pleas
-    and orders."""
+    not yet collected by t, in order, now collected (done 1), counted by (side, kind,
+    status) into count and, the delivered (status 1), their delays summed into delay by
+    (side, kind). Returns them; among them the delivered reports, pleas and orders; those
+    the record's sample keeps (id a multiple of stride); and how many slots are still in
+    transit or not yet collected. One pass: a compiled call costs more in a war than most
+    loops do."""
     rows = np.empty(n, np.int64)
     by_kind = np.empty((3, n), np.int64)
     got = np.zeros(3, np.int64)
+    kept = np.empty(n, np.int64)
     a = 0
+    m = 0
+    waiting = 0
     for k in range(n):
         if status[k] != 0 and done[k] == 0 and t1[k] <= t:
             rows[a] = k
             a += 1
+            count[side[k], kind[k], status[k]] += 1
             if status[k] == 1:
                 c = kind[k]
                 by_kind[c, got[c]] = k
                 got[c] += 1
+                delay[side[k], kind[k]] += t1[k] - t0[k]
+            if ids[k] % stride == 0:
+                kept[m] = k
+                m += 1
+            done[k] = 1
+        elif status[k] == 0 or done[k] == 0:
+            waiting += 1
     return (rows[:a], by_kind[REPORT, :got[REPORT]], by_kind[PLEA, :got[PLEA]],
-            by_kind[ORDER, :got[ORDER]])
+            by_kind[ORDER, :got[ORDER]], kept[:m], waiting)
 
 
 @njit(cache=True, error_model="numpy")
@@ -111,16 +110,6 @@ def first_ready(status, done, t1, n):
                 return np.nan
             best = min(best, t1[k])
     return best
-
-
-@njit(cache=True, error_model="numpy")
-def n_kept(status, done, n):
-    """How many of the first n slots are in transit or not yet collected."""
-    c = 0
-    for k in range(n):
-        if status[k] == 0 or done[k] == 0:
-            c += 1
-    return c
 
 
 class Record:
@@ -138,14 +127,11 @@ class Record:
         self.count = np.zeros((n_sides, len(KIND_NAMES), len(STATUS_NAMES)), np.int64)
         self.delay = np.zeros((n_sides, len(KIND_NAMES)))
 
-    def add(self, m: Columns, rows: np.ndarray) -> None:
-        """The finished messages in slots `rows` of table m."""
-        if not len(rows):
+    def add(self, m: Columns, kept: np.ndarray) -> None:
+        """The rows of the finished messages in slots `kept` of table m that the sample
+        keeps (`collect` counted them all, with the stride of now)."""
+        if not len(kept):
             return
-        kept = np.empty(len(rows), np.int64)
-        n_rows = _tally(rows, m["side"], m["kind"], m["status"], m["t0"], m["t1"], m["id"],
-                        self.stride, self.count, self.delay, kept)
-        kept = kept[:n_rows]
         for k in RECORD:
             self.rows[k].append(m["hop"][kept] + 1 if k == "hops" else m[k][kept])
         self.kept += len(kept)
