@@ -64,7 +64,7 @@ def _time_phases(spent: collections.Counter) -> None:
                 spent[label] += time.perf_counter() - t
         setattr(cls, name, timed)
 
-    for n in ("_battles", "_ambushes", "_waylaid", "_arrivals", "_sieges", "_repair", "_supply",
+    for n in ("_battles", "_ambushes", "_waylaid", "_arrivals", "_holdings", "_supply",
               "_record", "_enter", "_scripted", "observe", "sightings", "apply", "forces"):
         wrap(engine.CampaignEngine, n, f"engine.{n}")
     for n in ("Raid", "Relieve", "Offensive", "RaidHomes"):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from warroom.campaign.fleets import ON_LANE, Fleets
-from warroom.campaign.holdings import repair, sieges
+from warroom.campaign.holdings import holdings, repair, sieges
 from warroom.campaign.lineup import meetings
 from warroom.campaign.sight import own_state, sighted
 from warroom.command.belief import Belief
@@ -265,6 +265,17 @@ def test_sieges_and_repairs_are_what_the_numpy_did():
         x0[f] += fixed
         led0[f] += fixed
         for a, b in ((c, c0), (x, x0), (led, led0)):
+            np.testing.assert_array_equal(a, b)
+        # the day in one call: the sieges, then the repairs at the docks of the owners the
+        # sieges leave (theirs[1]: the owners after them)
+        h = [a.copy() for a in (mode, owner, wmember, razed, siege)]
+        hc, hx, hl = crippled.copy(), ships.copy(), arrived.copy()
+        fell = holdings(live, where, h[0], goal, side, besieges, 2, 0, h[1], h[2], wdef, h[3],
+                        h[4], 1.0, 3.0, dock, hc, hx, hl)
+        assert fell.tolist() == want
+        c, x, led = crippled.copy(), ships.copy(), arrived.copy()
+        repair(live, where, side, theirs[1], dock, c, x, led, 1.0)
+        for a, b in ((hc, c), (hx, x), (hl, led), (h[1], theirs[1])):
             np.testing.assert_array_equal(a, b)
 
 

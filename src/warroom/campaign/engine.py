@@ -29,7 +29,7 @@ from . import alliance
 from .arrivals import arrivals
 from .battle import Battles, battles_for
 from .fleets import ON_LANE, Fleets
-from .holdings import repair, sieges
+from .holdings import holdings
 from .lineup import lineup, meetings, waylaid
 from .movement import interception
 from .sight import own_state, sighted
@@ -350,8 +350,7 @@ class CampaignEngine:
         self._waylaid(world, st, passed)
         self._battles(world, st)
         self._arrivals(world, st)
-        self._sieges(world, st, dt)
-        self._repair(world, st, dt)
+        self._holdings(world, st, dt)
         self._supply(world, st)
         # a new array: the council's answers are kept for the will they were given
         st.will = alliance.will(world.will, st.member_lost, st.member_fielded, st.threatened,
@@ -532,18 +531,16 @@ class CampaignEngine:
                     self._go(world, st, int(f), int(home[m]), LEAVING)
                 st.ev.append((st.t, int(K.turned_home), int(m), float(len(mine))))
 
-    def _sieges(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
-        fell = sieges(st.live, st.fleets.world, st.mode, st.goal, world.fleet_side, BESIEGES,
-                      DESTROY, IDLE, st.owner, st.wmember, st.wdef, st.razed, st.siege, dt,
-                      world.siege)
+    def _holdings(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
+        """The day's sieges, then its repairs at friendly docks."""
+        fell = holdings(st.live, st.fleets.world, st.mode, st.goal, world.fleet_side, BESIEGES,
+                        DESTROY, IDLE, st.owner, st.wmember, st.wdef, st.razed, st.siege, dt,
+                        world.siege, world.world_dock, st.crippled, st.ships,
+                        st.ledger[ARRIVED])
         for w, o, s, waste in fell.tolist():
             kind = K.world_destroyed if waste else K.world_taken
             st.ev.append((st.t, int(kind), w, float(s)))
             st.owner_log.append((st.t, w, o, -1 if waste else s, bool(waste), s))
-
-    def _repair(self, world: CampaignWorld, st: CampaignState, dt: float) -> None:
-        repair(st.live, st.fleets.world, world.fleet_side, st.owner, world.world_dock,
-               st.crippled, st.ships, st.ledger[ARRIVED], dt)
 
     def _supply(self, world: CampaignWorld, st: CampaignState) -> None:
         due = np.flatnonzero(st.next_supply <= st.t)

@@ -86,3 +86,14 @@ def repair(live, where, fleet_side, owner, dock, crippled, ships, arrived, dt):
             crippled[f] -= fixed
             ships[f] += fixed
             arrived[f] += fixed
+
+
+@njit(cache=True, error_model="numpy")
+def holdings(live, where, mode, goal, fleet_side, besieges, destroy, idle, owner, wmember,
+             wdef, razed, siege, dt, days, dock, crippled, ships, arrived):
+    """A day at the worlds in one compiled call: the `sieges`, then the `repair`s at the
+    docks of the owners they leave. Returns what fell (see `sieges`)."""
+    fell = sieges(live, where, mode, goal, fleet_side, besieges, destroy, idle, owner,
+                  wmember, wdef, razed, siege, dt, days)
+    repair(live, where, fleet_side, owner, dock, crippled, ships, arrived, dt)
+    return fell
