@@ -129,7 +129,6 @@ class CommandLayer:
         self.picture_rows = 0
         self.next_id = 0
         self._next: float | None = None
-        self.waiting = 0  # slots in transit or not yet collected, at the last `_collect`
         self.contended = bool(np.isfinite(net.node_rate).any() or np.isfinite(net.link_cap).any())
 
     # the core's Command protocol
@@ -160,9 +159,9 @@ class CommandLayer:
             self._run(ahead, inclusive=False)
         else:
             self._run(t)
-        out = self._collect(t)
+        out, waiting = self._collect(t)
         self._known(t, forces)
-        self._compact()
+        self._compact(waiting)
         return out
 
     def send(self, t: float, side: int, orders: Sequence[Order]) -> list[Order]:
@@ -194,7 +193,7 @@ class CommandLayer:
                 msg["status"][cut], msg["t1"][cut] = LOST, t
                 self._drop_events(base + np.array(cut))
             self._run(t)
-            now += self._collect(t)
+            now += self._collect(t)[0]
         return now
 
     def observe(self, obs: Observation) -> Observation:
@@ -510,11 +509,13 @@ class CommandLayer:
             msg["strength"][:] = forces.strength[hit]
             self._enqueue(base, len(hit), SERVED, t)
 
-    def _collect(self, t: float) -> list[Order]:
+    def _collect(self, t: float) -> tuple[list[Order], int]:
+        """The messages finished by t collected: the orders to carry out now, and how many
+        slots are still in transit or not yet collected."""
         m = self.live
         out: list[Order] = []
         rec = self.record
-        rows, rep, plea, order, kept, self.waiting = collect(
+        rows, rep, plea, order, kept, waiting = collect(
             m.full("status"), m.full("done"), m.full("t1"), m.full("kind"), m.full("side"),
             m.full("t0"), m.full("id"), t, len(m), rec.stride, rec.count, rec.delay)
         if len(rep):
@@ -529,7 +530,7 @@ class CommandLayer:
                 out.append(o)
         rec.add(m, kept)
         self._read(t)
-        return out
+        return out, waiting
 
     def _believe(self, m: Columns, rep: np.ndarray) -> None:
         """Reports delivered (slots `rep`): their rows into their sides' beliefs."""
@@ -560,10 +561,10 @@ class CommandLayer:
                 np.full(len(k), -1), self.speed[item] if self.tactical else np.zeros(len(k)))
         self.copies = {k: v[~due] for k, v in c.items()}
 
-    def _compact(self) -> None:
+    def _compact(self, waiting: int) -> None:
         """Drop finished messages nobody will read again, and the rows they carried."""
         m = self.live
-        if self.waiting > len(m) / 4:  # in transit or not collected, as of `_collect`
+        if waiting > len(m) / 4:  # slots in transit or not collected (`_collect`)
             return  # not worth it yet
         keep = (m["status"] == LIVE) | (m["done"] == 0)
         # copies to be read only add to it
