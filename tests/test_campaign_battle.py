@@ -110,3 +110,36 @@ def test_a_lineup_puts_fleets_side_by_side_and_leaves_out_battles_of_allies():
     assert code.tolist() == [0, 0, 0, 1, 0] and is_fleet.tolist() == [True] * 4 + [False]
     assert strength.tolist() == [2.0, 4.0, 3.0, 1.0, 5.0]  # the guns' strength last
     assert fire.tolist() == [1.0, 1.0, 1.0, 1.0, 7.0]
+
+
+def test_a_settlement_destroys_the_fleets_below_their_share_and_sends_the_broken_back():
+    from warroom.campaign.settle import settle
+
+    # battle 0 at world 0: fleets 0, 1 (side 0) and 2 (side 1) with world 0's guns (side 1);
+    # battle 1 on the lane 1 - 2: fleet 3, on the lane, of a broken side
+    ships = np.array([10.0, 10.0, 8.0, 5.0])
+    crippled, ledger, destroyed = np.zeros(4), np.zeros(4), np.zeros(4)
+    gone, live = np.zeros(4, bool), np.ones(4, bool)
+    where, length, hop = np.array([0, 0, 0, -1]), np.array([0, 3, 0, 2]), np.array([0, 1, 0, 1])
+    routed, mode = np.zeros(4, np.int64), np.array([0, 2, 0, 1], np.int8)
+    lost_by_mode, member_lost, wdef = np.zeros((2, 3)), np.zeros(2), np.array([5.0, 0.0, 0.0])
+    table, tally, kinds, values, fled = settle(
+        np.arange(4), np.array([0, 2, 3]), np.array([0, 1, 0]), np.array([0, 1, 0]),
+        np.array([1, -1]), np.array([1, -1]), np.array([3, 1]), np.array([0, 2]),
+        np.array([0, 4, 5]), np.array([0, 1]), np.array([0, 2]),
+        np.array([3.0, 20.0, 1.0, 2.0, 0.5]), np.array([False, True, True]),
+        np.array([0, 2, 3]), ships, crippled, ledger, destroyed, np.full(4, 0.5), ships.copy(),
+        0.25, wdef, gone, live, where, length, hop, routed, mode, lost_by_mode,
+        np.array([0, 0, 1, 0]), np.array([0, 1, 1, 0]), member_lost, np.array([0, 0, 3, 1]),
+        7, 9)
+    assert table.tolist() == [[0, 0, 0, 2, 1, 0], [0, 0, 1, 1, 0, 1], [0, 0, 1, 0, 0, 1],
+                              [1, 2, 0, 1, 0, 1]]  # the guns' row after the battle's fleets
+    assert tally.tolist() == [[20.0, 13.0], [8.0, 1.0], [5.0, 2.0], [5.0, 0.5]]
+    assert ships.tolist() == [7.0, 0.0, 7.0, 4.5]  # no more lost than it had
+    assert crippled.tolist() == [1.5, 0.0, 0.5, 0.25] and wdef[0] == 3.0
+    assert ledger.tolist() == [3.0, 10.0, 1.0, 0.5] and destroyed.tolist()[1] == 10.0
+    assert gone.tolist() == [False, True, False, False] and live.tolist() == [1, 0, 1, 1]
+    assert length[1] == hop[1] == 0 and routed.tolist() == [0, 1, 0, 0]  # it stopped
+    assert lost_by_mode[0, 2] == 1 and member_lost.tolist() == [0.0, 1.0]
+    assert kinds.tolist() == [[9, 1], [7, 0], [7, 1]] and values.tolist() == [0.0, 26.0, 0.5]
+    assert fled.tolist() == [2]  # fleet 3 of the broken side is on a lane: it goes on

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from .fleets import ON_LANE, Fleets
 from .holdings import holdings
 from .lineup import lineup, meetings, waylaid
 from .movement import interception
+from .settle import settle
 from .sight import own_state, sighted
 from .supply import supplied
 from .world import LEAVE, CampaignWorld
@@ -463,57 +465,22 @@ class CampaignEngine:
             return
         seeds = st.rng.integers(2**63, size=len(battle_of))
         lost, broken, side_starts = st.battles_of.fight_many(code, strength, fire, starts, seeds)
-        had = st.ships[fleets]
-        lf = np.minimum(lost[is_fleet], had)
-        crip = lf * world.fleet_cripple[fleets]
-        st.ships[fleets] = had - lf
-        st.crippled[fleets] += crip
-        st.ledger[LOST, fleets] += lf
-        st.destroyed_ships[fleets] += lf - crip
-        died = st.ships[fleets] < world.destroyed_below * world.fleet_ships[fleets]
-        brought, lost_by, dead = (np.add.reduceat(a, rows).tolist()
-                                  for a in (had, lf, died.astype(np.int64)))
-        count = np.diff(np.append(rows, len(fleets)))
-        counts, fleet_list, died_list = count.tolist(), fleets.tolist(), died.tolist()
-        broke, sides, codes = broken.tolist(), row_side.tolist(), row_code.tolist()
-        u_of, v_of = u[battle_of].tolist(), v[battle_of].tolist()
-        last_row = np.append(first_row[1:], len(rows)).tolist()
-        at = 0
-        for b, (w, to, o, g, n, r0, r1) in enumerate(zip(
-                u_of, v_of, gun_owner.tolist(), gun_code.tolist(), n_of.tolist(),
-                first_row.tolist(), last_row, strict=True)):
-            for k in range(at, at + n):
-                if died_list[k]:
-                    self._destroyed(world, st, fleet_list[k], w)
-            at += n
-            mine = int(side_starts[b])
-            for r in range(r0, r1):
-                st.battles.append((st.t, w, to, sides[r], counts[r], brought[r], lost_by[r],
-                                   dead[r], broke[mine + codes[r]]))
-            lost_b = lost[starts[b]:starts[b + 1]]
-            if o >= 0:
-                wdef[w] = max(wdef[w] - float(lost_b[n]), 0.0)
-                st.battles.append((st.t, w, to, o, 0, float(wdef[w] + lost_b[n]),
-                                   float(lost_b[n]), 0, broke[mine + g]))
-            st.ev.append((st.t, int(K.battle), w, float(lost_b.sum())))
+        table, tally, kinds, values, fled = settle(
+            fleets, rows, row_side, row_code, gun_owner, gun_code, n_of, first_row, starts,
+            u[battle_of], v[battle_of], lost, broken, side_starts, st.ships, st.crippled,
+            st.ledger[LOST], st.destroyed_ships, world.fleet_cripple, world.fleet_ships,
+            world.destroyed_below, wdef, st.gone, st.live, st.fleets.world, st.fleets.length,
+            st.fleets.hop, st.fleets.routed, st.mode, st.lost_by_mode, world.fleet_side,
+            world.fleet_member, st.member_lost, st.came, int(K.battle), int(K.fleet_destroyed))
+        w, to, side, count, dead, broke = table.T.tolist()
+        brought, lost_by = tally.T.tolist()
+        st.battles.extend(zip(repeat(st.t, len(w)), w, to, side, count, brought, lost_by, dead,
+                              map(bool, broke), strict=True))
+        kind, subject = kinds.T.tolist()
+        st.ev.extend(zip(repeat(st.t, len(kind)), kind, subject, values.tolist(), strict=True))
         # a broken side goes back whence it came (those that stand where they came from stay)
-        fled = broken[np.repeat(side_starts[:-1], n_of) + np.repeat(row_code, count)] & ~died
-        fled &= (st.fleets.world[fleets] >= 0) & (st.came[fleets] != np.repeat(u[battle_of], n_of))
-        for f in fleets[fled].tolist():
+        for f in fled.tolist():
             self._go(world, st, f, int(st.came[f]), RETREAT)
-
-    def _destroyed(self, world: CampaignWorld, st: CampaignState, f: int, u: int) -> None:
-        rest = st.ships[f] + st.crippled[f]
-        st.ledger[LOST, f] += st.ships[f]
-        st.destroyed_ships[f] += rest
-        st.ships[f] = st.crippled[f] = 0.0
-        st.gone[f] = True
-        st.live[f] = False
-        st.fleets.stop(f)
-        s, m = int(world.fleet_side[f]), int(world.fleet_member[f])
-        st.lost_by_mode[s, st.mode[f]] += 1
-        st.member_lost[m] += 1
-        st.ev.append((st.t, int(K.fleet_destroyed), f, float(u)))
 
     def _homes_attacked(self, world: CampaignWorld, st: CampaignState,
                         foes: np.ndarray) -> None:

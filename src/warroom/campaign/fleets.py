@@ -14,6 +14,17 @@ from numba import njit
 ON_LANE = -1  # a fleet's world while it travels a lane
 
 
+@njit(cache=True)
+def stop(world, length, hop, routed, f):
+    """Fleet f stays where it is (one on a lane goes on to the world it is heading for)."""
+    if world[f] == ON_LANE:
+        length[f] = hop[f] + 1
+    else:
+        length[f] = 0
+        hop[f] = 0
+    routed[f] += 1
+
+
 @njit(cache=True, error_model="numpy")
 def _advance(t, rw, rt, length, hop, world, out_f, out_w, out_t):
     """Move every fleet to time t along its route; write (fleet, world, time) for each
@@ -92,12 +103,8 @@ class Fleets:
         self.routed[f] += 1
 
     def stop(self, f: int) -> None:
-        """Fleet f stays where it is (one on a lane goes on to the world it is heading for)."""
-        if self.world[f] == ON_LANE:
-            self.length[f] = self.hop[f] + 1
-        else:
-            self.length[f], self.hop[f] = 0, 0
-        self.routed[f] += 1
+        """Fleet f stays where it is (`stop`)."""
+        stop(self.world, self.length, self.hop, self.routed, f)
 
     def heading(self, f: int) -> tuple[int, float]:
         """Where fleet f is, or the next world it reaches on its lane, and when."""

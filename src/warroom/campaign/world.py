@@ -68,8 +68,8 @@ class CampaignWorld:
     doctrine: tuple = ()  # strategy specs (`strategies`): the controllers they build
     command: Any = field(default=None, repr=False)
 
-    @property
-    def n_forces(self) -> int:
+    @cached_property
+    def n_forces(self) -> int:  # cached: every order checks its fleet against it
         return len(self.fleet_ids)
 
     @cached_property
