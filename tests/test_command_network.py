@@ -193,13 +193,29 @@ def test_routes_take_the_quickest_path_and_report_orphans():
     assert net.orphans() == [1]
 
 
-def test_latencies_of_one_kind_of_link_are_the_gamma_draws_element_by_element():
-    from warroom.command.layer import _latency
-    from warroom.command.network import GAMMA
+def test_a_messages_latencies_are_numpys_array_draws_kind_by_kind():
+    from warroom.command.draws import draw
+    from warroom.command.network import EXPONENTIAL, GAMMA
 
-    for a, b in ((np.full(50, 3.0), np.full(50, 2.0)),  # one kind of link
-                 (np.linspace(1, 4, 50), np.full(50, 2.0)),  # links of several means
-                 (np.full(50, 3.0), np.r_[np.full(25, 2.0), np.full(25, 0.5)])):
-        got = _latency(np.random.default_rng(8), np.full(50, GAMMA), a, b)
-        want = np.random.default_rng(8).gamma(b, a / b)
-        np.testing.assert_array_equal(got, want)
+    n = 50
+    for a, b, kind in ((np.full(n, 3.0), np.full(n, 2.0), np.full(n, GAMMA)),  # one kind
+                       (np.linspace(1, 4, n), np.full(n, 2.0), np.full(n, GAMMA)),
+                       (np.full(n, 3.0), np.r_[np.full(25, 2.0), np.full(25, 0.5)],
+                        np.full(n, GAMMA)),
+                       (np.linspace(1, 4, n), np.full(n, 2.0),  # two kinds: each in turn
+                        np.where(np.arange(n) % 3 == 0, EXPONENTIAL, GAMMA))):
+        lat = np.full((n, 2), -1.0)
+        spare = np.zeros((n, 2))
+        # message i's route: node i then, over link i, node n + i
+        draw(np.random.default_rng(8), lat, spare, spare.copy(), spare.copy(), spare.copy(),
+             np.arange(n), np.arange(0, 2 * n + 1, 2), np.arange(2 * n),
+             np.column_stack([np.full(n, -1), np.arange(n)]).ravel(),
+             np.full(2 * n, np.inf), np.column_stack([kind, a, b]).astype(float),
+             np.zeros(3), False, False, False, False)
+        rng = np.random.default_rng(8)
+        want = np.empty(n)
+        e, g = kind == EXPONENTIAL, kind == GAMMA
+        want[e] = a[e] * rng.standard_exponential(int(e.sum()))
+        want[g] = rng.gamma(b[g], a[g] / b[g])
+        np.testing.assert_array_equal(lat[:, 1], want)
+        assert (lat[:, 0] == -1.0).all()  # no member's hop: position 0 left as it was

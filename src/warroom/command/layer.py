@@ -25,6 +25,7 @@ from ..core.orders import Order, changed, issued_at
 from ..core.picture import FIELDS, Picture
 from ..results.result import dict_column, stacked
 from .belief import Beliefs
+from .draws import draw
 from .messages import (
     KIND_NAMES,
     MSG,
@@ -38,7 +39,7 @@ from .messages import (
     collect,
     first_ready,
 )
-from .network import CIRCLE, EVERYWHERE, EXPONENTIAL, GAMMA, LOGNORMAL, UNIFORM, Network
+from .network import CIRCLE, EVERYWHERE, Network
 from .transit import DELIVERED, DOWN, LEAF, LIVE, LOST, SERVED, UP, process
 
 # what is random about each message, per position on its route (see `transit.process`)
@@ -320,37 +321,14 @@ class CommandLayer:
         uniforms of the taps there."""
         if not n:
             return
-        net, m, rng, H = self.net, self.live, self.rng, self.max_hops
-        # entries the kernel never reads stay as they are
+        net, m = self.net, self.live
         lat, lose, serve, tap_node, tap_link = (m.full(k)[base:base + n] for k in DRAWS)
-        route = m["route"][base:base + n]
         down = bool(m["dir"][base] == DOWN)
         ptr, nodes, links = ((net.down_ptr, net.down_node, net.down_link) if down else
                              (net.up_ptr, net.up_node, net.up_link))
-        start, length = ptr[route], ptr[route + 1] - ptr[route]
-        kind, a, b = net.link_lat[:, 0], net.link_lat[:, 1], net.link_lat[:, 2]
-        for k in range(H):  # position k on the route: the hop that reaches it, its node
-            on = np.flatnonzero(length > k)
-            if not len(on):
-                break
-            at = start[on] + k
-            if self.servers:
-                rate = net.node_rate[nodes[at]]
-                ok = np.isfinite(rate)
-                serve[on[ok], k] = rng.standard_exponential(int(ok.sum())) / rate[ok]
-            if k:
-                lk = links[at]
-                lat[on, k] = _latency(rng, kind[lk], a[lk], b[lk])
-        if leaf:
-            side = int(m["side"][base])
-            row = net.member[side]
-            lat[:, 0] = _latency(rng, np.full(n, row[0]), np.full(n, row[1]),
-                                 np.full(n, row[2]))
-        if self.lossy:
-            rng.random(out=lose)
-        if len(net.taps):
-            rng.random(out=tap_node)
-            rng.random(out=tap_link)
+        draw(self.rng, lat, lose, serve, tap_node, tap_link, m["route"][base:base + n], ptr,
+             nodes, links, net.node_rate, net.link_lat, net.member[int(m["side"][base]), :3],
+             leaf, self.servers, self.lossy, len(net.taps) > 0)
 
     def _liveness(self, t: float, forces: Forces) -> None:
         """A commander with nobody left goes down, until a successor takes over."""
@@ -546,10 +524,12 @@ class CommandLayer:
         slot = c["slot"][due]
         side, when = c["side"][due], c["t"][due]
         kind = m["kind"][slot]
-        for k in np.flatnonzero(kind == ORDER):  # a copy: the enemy reads, never writes
-            o = self.orders[int(m["order"][slot[k]])]
-            self.intercepts[int(side[k])].append((float(when[k]),
-                                                  changed(o, weights=dict(o.weights))))
+        read = kind == ORDER
+        orders = self.orders
+        for s, w, k in zip(side[read].tolist(), when[read].tolist(),
+                           m["order"][slot[read]].tolist(), strict=True):
+            o = orders[k]  # a copy: the enemy reads, never writes
+            self.intercepts[s].append((w, changed(o, weights=dict(o.weights))))
         # reports and pleas tell the reader the sender's state (at the tactical scale a plea
         # names a force and the enemy's picture is of entities: it tells nothing)
         state = (kind != ORDER) & ((kind != PLEA) | (not self.tactical))
@@ -605,34 +585,6 @@ class CommandLayer:
         if self.tactical and mem is not None:
             p_err = float(np.mean(np.hypot(b.x[rows] - mem.x[rows], b.y[rows] - mem.y[rows])))
         self.errors.append((t, s, len(rows), p_err, s_err, stale))
-
-
-def _latency(rng: np.random.Generator, kind: np.ndarray, a: np.ndarray,
-             b: np.ndarray) -> np.ndarray:
-    """One latency per hop of distribution `kind` with parameters a, b (`network.Latency`),
-    drawn kind by kind."""
-    out = a.astype(float)  # fixed
-    for code in (EXPONENTIAL, UNIFORM, LOGNORMAL, GAMMA):
-        sel = kind == code
-        if not sel.any():
-            continue
-        if sel.all():
-            sel = slice(None)  # the common case: every hop alike
-        aa, bb = a[sel], b[sel]
-        m = len(aa)
-        if code == EXPONENTIAL:
-            out[sel] = aa * rng.standard_exponential(m)
-        elif code == UNIFORM:
-            out[sel] = aa + (bb - aa) * rng.random(m)
-        elif code == LOGNORMAL:
-            out[sel] = aa * np.exp(bb * rng.standard_normal(m))
-        elif m and bb[0] > 0 and (aa == aa[0]).all() and (bb == bb[0]).all():
-            # one shape and scale for all (hops of one kind of link): the same numbers as
-            # `gamma` draws element by element, in half the time
-            out[sel] = rng.standard_gamma(float(bb[0]), m) * (aa[0] / bb[0])
-        else:
-            out[sel] = rng.gamma(bb, np.where(bb > 0, aa / np.where(bb > 0, bb, 1.0), 0.0))
-    return out
 
 
 def _merge(a: Picture, b: Picture) -> Picture:
