@@ -75,6 +75,13 @@ def _time_phases(spent: collections.Counter) -> None:
     wrap(engine.alliance, "will", "engine.alliance.will")
 
 
+def machine_us() -> float:
+    """Best microseconds of `sum(range(1000))` (as `python -m timeit` reports it)."""
+    import timeit
+
+    return min(timeit.repeat("sum(range(1000))", number=2000, repeat=7)) / 2000 * 1e6
+
+
 def mc_wall(n: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -118,6 +125,8 @@ def main() -> None:
         return
     print(f"one replication, one core: best {min(times):.2f} s, mean "
           f"{sum(times) / len(times):.2f} s over {len(times)} (goal: under 2 s)")
+    print(f"the machine now: sum(range(1000)) in {machine_us():.1f} us (the interpreter's "
+          "speed, which changes from day to day: a replication's seconds scale with it)")
     for k, v in sorted(spent.items(), key=lambda kv: -kv[1]):
         print(f"  {k:28s} {v:6.2f} s")
     if a.mc:
