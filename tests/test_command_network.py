@@ -195,15 +195,15 @@ def test_routes_take_the_quickest_path_and_report_orphans():
 
 def test_a_messages_latencies_are_numpys_array_draws_kind_by_kind():
     from warroom.command.draws import draw
-    from warroom.command.network import EXPONENTIAL, GAMMA
+    from warroom.command.network import EXPONENTIAL, FIXED, GAMMA
 
     n = 50
     for a, b, kind in ((np.full(n, 3.0), np.full(n, 2.0), np.full(n, GAMMA)),  # one kind
                        (np.linspace(1, 4, n), np.full(n, 2.0), np.full(n, GAMMA)),
                        (np.full(n, 3.0), np.r_[np.full(25, 2.0), np.full(25, 0.5)],
                         np.full(n, GAMMA)),
-                       (np.linspace(1, 4, n), np.full(n, 2.0),  # two kinds: each in turn
-                        np.where(np.arange(n) % 3 == 0, EXPONENTIAL, GAMMA))):
+                       (np.linspace(1, 4, n), np.full(n, 2.0),  # kinds mixed: each in turn
+                        np.array([EXPONENTIAL, FIXED, GAMMA] * n)[:n])):
         lat = np.full((n, 2), -1.0)
         spare = np.zeros((n, 2))
         # message i's route: node i then, over link i, node n + i
@@ -213,7 +213,7 @@ def test_a_messages_latencies_are_numpys_array_draws_kind_by_kind():
              np.full(2 * n, np.inf), np.column_stack([kind, a, b]).astype(float),
              np.zeros(3), False, False, False, False)
         rng = np.random.default_rng(8)
-        want = np.empty(n)
+        want = a.copy()  # a fixed latency is its mean, and draws nothing
         e, g = kind == EXPONENTIAL, kind == GAMMA
         want[e] = a[e] * rng.standard_exponential(int(e.sum()))
         want[g] = rng.gamma(b[g], a[g] / b[g])

@@ -9,9 +9,10 @@ import math
 
 from numba import njit
 
-from .network import EXPONENTIAL, GAMMA, LOGNORMAL, UNIFORM
+from .network import EXPONENTIAL, FIXED, GAMMA, LOGNORMAL, UNIFORM
 
-KINDS = (EXPONENTIAL, UNIFORM, LOGNORMAL, GAMMA)  # the order the kinds are drawn in
+# the order the kinds are drawn in (numpy's array draws did them so)
+KINDS = (FIXED, EXPONENTIAL, UNIFORM, LOGNORMAL, GAMMA)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -36,52 +37,37 @@ def draw(rng, lat, lose, serve, tap_node, tap_link, route, ptr, nodes, links, no
     service time at its node (where it serves) and the latency of the hop that reaches it;
     the member's own hop (`leaf`, position 0, with member_lat's law); the uniforms of the
     losses and the taps. Entries past a message's route are left as they are."""
-    n = route.shape[0]
-    H = lat.shape[1]
-    for k in range(H):
-        any_on = False
+    n, H = lat.shape
+    start = ptr[route]
+    length = ptr[route + 1] - start
+    for k in range(min(H, length.max() if n else 0)):
         if servers:
             for i in range(n):
-                r = route[i]
-                if ptr[r + 1] - ptr[r] > k:
-                    any_on = True
-                    rate = node_rate[nodes[ptr[r] + k]]
+                if length[i] > k:
+                    rate = node_rate[nodes[start[i] + k]]
                     if math.isfinite(rate):
                         serve[i, k] = rng.standard_exponential() / rate
-        else:
-            for i in range(n):
-                r = route[i]
-                if ptr[r + 1] - ptr[r] > k:
-                    any_on = True
-                    break
-        if not any_on:
-            break
         if k:
-            for code in KINDS:
+            for code in KINDS:  # a fixed latency draws nothing: its turn does not matter
                 for i in range(n):
-                    r = route[i]
-                    if ptr[r + 1] - ptr[r] > k:
-                        lk = links[ptr[r] + k]
+                    if length[i] > k:
+                        lk = links[start[i] + k]
                         if int(link_lat[lk, 0]) == code:
                             lat[i, k] = _one(rng, code, link_lat[lk, 1], link_lat[lk, 2])
-            for i in range(n):  # fixed latencies draw nothing
-                r = route[i]
-                if ptr[r + 1] - ptr[r] > k:
-                    lk = links[ptr[r] + k]
-                    if int(link_lat[lk, 0]) not in KINDS:
-                        lat[i, k] = link_lat[lk, 1]
     if leaf:
         code = int(member_lat[0])
         for i in range(n):
             lat[i, 0] = _one(rng, code, member_lat[1], member_lat[2])
     if lossy:
-        for i in range(n):
-            for h in range(H):
-                lose[i, h] = rng.random()
+        _uniforms(rng, lose)
     if taps:
-        for i in range(n):
-            for h in range(H):
-                tap_node[i, h] = rng.random()
-        for i in range(n):
-            for h in range(H):
-                tap_link[i, h] = rng.random()
+        _uniforms(rng, tap_node)
+        _uniforms(rng, tap_link)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _uniforms(rng, out):
+    """`rng.random(out=out)` of a 2-d array, in its order."""
+    for i in range(out.shape[0]):
+        for h in range(out.shape[1]):
+            out[i, h] = rng.random()
